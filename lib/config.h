@@ -1,0 +1,61 @@
+/*
+ * config.h - scam-milter.conf: parsing, defaults and validation.
+ *
+ * The file is "key = value" lines; '#' starts a comment (outside of a value
+ * in double quotes), blank lines are ignored, a value may be quoted to keep
+ * leading or trailing spaces or a '#'. Every problem (unknown key, bad
+ * value, repeated key) is an error entry "file:line: ..." in the caller's
+ * sc_diags. Relative paths in values are made absolute against the
+ * directory of the config file. Every key, with its default, is documented
+ * in scam-milter.conf(5); the defaults live in sc_config_defaults().
+ *
+ * An sc_config is immutable after loading and may then be read from any
+ * number of threads; it is owned by whoever loaded it (usually an sc_engine).
+ */
+#ifndef SC_CONFIG_H
+#define SC_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "diag.h"
+
+typedef enum sc_on_error {
+	SC_ON_ERROR_TEMPFAIL,	/* answer 4xx: the client keeps the message */
+	SC_ON_ERROR_ACCEPT	/* deliver it with X-Scam-Status: error */
+} sc_on_error;
+
+typedef struct sc_config {
+	char *path;		/* the file read, absolute; NULL for built-in defaults */
+	char *socket;		/* libmilter socket spec: unix:PATH, inet:PORT@HOST, inet6:... */
+	mode_t socket_mode;	/* permissions of a unix socket */
+	char *socket_group;	/* group of a unix socket, or NULL to leave it */
+	char *user;		/* USER[:GROUP] to run as after opening the socket, or NULL */
+	char *pid_file;		/* written when daemonised, or NULL */
+	char *rules_dir;	/* directory of *.cf rule files, absolute */
+	double tag_threshold;
+	double quarantine_threshold;
+	double reject_threshold;
+	size_t max_message_size;	/* bytes of a message kept and scanned */
+	sc_on_error on_error;
+	int log_level;		/* an sc_log_level */
+	unsigned long regex_match_limit;	/* PCRE2 match limit per regex run */
+	unsigned long regex_depth_limit;	/* PCRE2 depth limit per regex run */
+} sc_config;
+
+/* sc_config_defaults - the built-in configuration, relative paths resolved
+ * against base_dir (NULL: the compiled-in sysconfdir). Caller owns it. */
+sc_config *sc_config_defaults(const char *base_dir);
+
+/* sc_config_load - read path over the defaults. Returns NULL (with at least
+ * one error in d) when the file cannot be read or has any error; the caller
+ * owns the result otherwise. Warnings may be added either way. */
+sc_config *sc_config_load(const char *path, sc_diags *d);
+
+/* sc_config_free - release a config; NULL is a no-op. */
+void sc_config_free(sc_config *c);
+
+/* sc_on_error_name - "tempfail" or "accept". */
+const char *sc_on_error_name(sc_on_error e);
+
+#endif

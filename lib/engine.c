@@ -1,0 +1,62 @@
+/*
+ * engine.c - a config and its ruleset loaded together (see engine.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "engine.h"
+#include "mem.h"
+
+/* sc_engine_new - wrap a config and ruleset; takes ownership of both */
+sc_engine *sc_engine_new(sc_config *config, sc_ruleset *rules)
+{
+	sc_engine *e = sc_calloc(1, sizeof(*e));
+
+	e->config = config;
+	e->rules = rules;
+	e->refs = 1;
+	return e;
+}
+
+/* sc_engine_load - config file (or defaults) plus its rules directory */
+sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_override, sc_diags *d)
+{
+	sc_rule_limits lim;
+	sc_ruleset *rules;
+	sc_config *c;
+
+	c = config_path != NULL ? sc_config_load(config_path, d) : sc_config_defaults(NULL);
+	if (c == NULL)
+		return NULL;
+	if (rules_dir_override != NULL) {
+		free(c->rules_dir);
+		c->rules_dir = sc_strdup(rules_dir_override);
+	}
+	lim.match_limit = c->regex_match_limit;
+	lim.depth_limit = c->regex_depth_limit;
+	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
+	if (rules == NULL || d->errors > 0) {
+		sc_ruleset_unref(rules);
+		sc_config_free(c);
+		return NULL;
+	}
+	return sc_engine_new(c, rules);
+}
+
+/* sc_engine_ref - one more reference */
+sc_engine *sc_engine_ref(sc_engine *e)
+{
+	e->refs++;
+	return e;
+}
+
+/* sc_engine_unref - one reference less; the last frees config and rules */
+void sc_engine_unref(sc_engine *e)
+{
+	if (e == NULL || --e->refs > 0)
+		return;
+	sc_ruleset_unref(e->rules);
+	sc_config_free(e->config);
+	free(e);
+}

@@ -1,0 +1,35 @@
+/*
+ * engine.h - one loaded configuration and its ruleset, as a unit.
+ *
+ * The daemon keeps one current engine and replaces it on reload; each scan
+ * holds a reference so a message in flight finishes on the engine it began
+ * with. An engine is immutable; sc_engine_ref/unref are atomic, so engines
+ * may be shared freely between threads.
+ */
+#ifndef SC_ENGINE_H
+#define SC_ENGINE_H
+
+#include "config.h"
+#include "diag.h"
+#include "rules.h"
+
+typedef struct sc_engine {
+	sc_config *config;	/* owned */
+	sc_ruleset *rules;	/* one reference owned */
+	_Atomic unsigned long refs;
+} sc_engine;
+
+/* sc_engine_load - read config_path (NULL: built-in defaults) and the rules
+ * it names. rules_dir_override, when not NULL, replaces the configured rules
+ * directory. Returns NULL when anything is in error (every reason is in d);
+ * warnings alone do not fail the load. The caller owns one reference. */
+sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_override, sc_diags *d);
+
+/* sc_engine_new - wrap an existing config and ruleset (ownership passes in). */
+sc_engine *sc_engine_new(sc_config *config, sc_ruleset *rules);
+
+sc_engine *sc_engine_ref(sc_engine *e);
+/* sc_engine_unref - drop a reference; NULL is a no-op. */
+void sc_engine_unref(sc_engine *e);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * policy.c - thresholds to action, and the X-Scam-* header values.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "policy.h"
+#include "scan.h"
+
+#define STATUS_FOLD_AT 76	/* fold X-Scam-Status lines near this width */
+
+/* sc_policy_action - the strongest action whose threshold the score reaches */
+sc_action sc_policy_action(const sc_config *c, double score)
+{
+	if (score >= c->reject_threshold)
+		return SC_ACTION_REJECT;
+	if (score >= c->quarantine_threshold)
+		return SC_ACTION_QUARANTINE;
+	if (score >= c->tag_threshold)
+		return SC_ACTION_TAG;
+	return SC_ACTION_ACCEPT;
+}
+
+/* sc_action_name - the word used in logs, headers and JSON */
+const char *sc_action_name(sc_action a)
+{
+	switch (a) {
+	case SC_ACTION_ACCEPT:
+		return "accept";
+	case SC_ACTION_TAG:
+		return "tag";
+	case SC_ACTION_QUARANTINE:
+		return "quarantine";
+	case SC_ACTION_REJECT:
+		return "reject";
+	}
+	return "unknown";
+}
+
+/* sc_policy_score_header - X-Scam-Score's value */
+void sc_policy_score_header(const sc_verdict *v, sc_buf *out)
+{
+	(void) sc_buf_printf(out, "%.1f", v->score);
+}
+
+/* sc_policy_status_header - X-Scam-Status's value, folded after commas */
+void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *out)
+{
+	size_t line_start = out->len;
+
+	(void) sc_buf_printf(out, "%s, score=%.1f tag=%.1f quarantine=%.1f reject=%.1f tests=",
+			     v->action == SC_ACTION_ACCEPT ? "No" : "Yes", v->score,
+			     c->tag_threshold, c->quarantine_threshold, c->reject_threshold);
+	if (v->nhits == 0)
+		(void) sc_buf_puts(out, "none");
+	for (size_t i = 0; i < v->nhits; i++) {
+		size_t item = strlen(v->hits[i].name) + 8;
+
+		if (i > 0) {
+			(void) sc_buf_putc(out, ',');
+			if (out->len - line_start + item > STATUS_FOLD_AT) {
+				(void) sc_buf_puts(out, "\n\t");
+				line_start = out->len - 1;
+			}
+		}
+		(void) sc_buf_printf(out, "%s=%.1f", v->hits[i].name, v->hits[i].score);
+	}
+}

@@ -1,0 +1,86 @@
+/*
+ * rules.h - rule files: parse, compile (PCRE2 with JIT) and run.
+ *
+ * This slice understands the SpamAssassin directives
+ *   header NAME Header =~ /re/flags      (also !~; Header is a field name)
+ *   body   NAME /re/flags                (over the body as received)
+ *   score  NAME N
+ *   describe NAME text
+ * and '#' comments. Flags i, m, s, x. Other directives are reported as
+ * warnings and skipped, so they never change another rule's meaning; a rule
+ * that cannot be compiled is an error and is left out.
+ *
+ * A ruleset is immutable once built and reference-counted: any number of
+ * threads may run it at once (each run makes its own PCRE2 match data), and
+ * sc_ruleset_ref/unref are atomic. The daemon swaps in a new ruleset on
+ * reload while messages in flight finish on the old one.
+ */
+#ifndef SC_RULES_H
+#define SC_RULES_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "msg.h"
+
+typedef struct sc_ruleset sc_ruleset;
+
+/* Limits applied to each regex run, so no rule can stall the filter. */
+typedef struct sc_rule_limits {
+	unsigned long match_limit;	/* pcre2_set_match_limit */
+	unsigned long depth_limit;	/* pcre2_set_depth_limit */
+} sc_rule_limits;
+
+#define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
+#define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
+#define SC_RULES_MAX_LINE 65536	/* bytes of one rule-file line */
+
+/* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
+ * file's score overrides an earlier one. Returns NULL, with an error in d,
+ * only when the directory or one of its files cannot be read; otherwise a
+ * ruleset (possibly with errors in d for the lines it left out). The caller
+ * owns one reference. */
+sc_ruleset *sc_ruleset_load_dir(const char *dir, const sc_rule_limits *lim, sc_diags *d);
+
+/* sc_ruleset_load_text - build a ruleset from one text (len bytes) that is
+ * reported as file name; for tests and tools. Never NULL. */
+sc_ruleset *sc_ruleset_load_text(const char *name, const char *text, size_t len,
+				 const sc_rule_limits *lim, sc_diags *d);
+
+/* sc_ruleset_ref - take another reference; returns rs. */
+sc_ruleset *sc_ruleset_ref(sc_ruleset *rs);
+/* sc_ruleset_unref - drop a reference, freeing on the last; NULL is a no-op. */
+void sc_ruleset_unref(sc_ruleset *rs);
+
+/* sc_ruleset_count - rules loaded (sub-rules included). */
+size_t sc_ruleset_count(const sc_ruleset *rs);
+
+/* Counts by kind, for lint and logs. */
+typedef struct sc_rule_stats {
+	size_t header, body, total, skipped_directives;
+} sc_rule_stats;
+void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
+
+/* One rule that matched, handed to the caller's callback. The strings are
+ * borrowed from the ruleset and live as long as the caller's reference. */
+typedef struct sc_rule_hit {
+	const char *name;
+	const char *description;	/* "" when the rule has none */
+	const char *detail;	/* why: what matched where; valid during the callback only */
+	double score;
+} sc_rule_hit;
+
+typedef void (*sc_rule_hit_fn)(void *arg, const sc_rule_hit *hit);
+
+/* Result counters of one run, for logs. */
+typedef struct sc_rule_run_stats {
+	size_t evaluated;	/* rules run */
+	size_t regex_errors;	/* runs that hit a match limit or failed, counted as no match */
+} sc_rule_run_stats;
+
+/* sc_ruleset_run - run every rule once over msg and call hit_fn for each
+ * scored rule that matched, in rule-file order. Thread-safe. */
+void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
+		    sc_rule_run_stats *st);
+
+#endif

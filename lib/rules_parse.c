@@ -1,0 +1,464 @@
+/*
+ * rules_parse.c - one line of a SpamAssassin-style rule file.
+ *
+ * Perl regex literals (/re/flags, m{re}flags, m!re!flags...) become PCRE2
+ * patterns compiled with JIT. Directives this slice does not run are
+ * counted and warned about, never half-applied.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "rules_int.h"
+
+/* Directives of SpamAssassin's language that later work will run; until
+ * then they are skipped with a warning so lint shows them. */
+static const char *const known_unsupported[] = {
+	"meta", "rawbody", "full", "uri", "tflags", "priority", "lang", "include",
+	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
+	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
+	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
+	"util_rb_2tld", "util_rb_3tld", "freemail_domains", "whitelist_from", "blacklist_from",
+	"whitelist_auth", "def_whitelist_from_rcvd", "report", "add_header", "required_score",
+	"bayes_auto_learn", "clear_headers", "remove_header", "ok_locales", "rewrite_header",
+	NULL,
+};
+
+/* rules_is_subrule - "__NAME" rules are helpers of metas */
+int rules_is_subrule(const char *name)
+{
+	return name[0] == '_' && name[1] == '_';
+}
+
+/* next_word - split off the first white-space-delimited word of *s */
+static char *next_word(char **s)
+{
+	char *p = *s, *w;
+
+	while (isspace((unsigned char) *p))
+		p++;
+	if (*p == '\0') {
+		*s = p;
+		return NULL;
+	}
+	w = p;
+	while (*p != '\0' && !isspace((unsigned char) *p))
+		p++;
+	if (*p != '\0')
+		*p++ = '\0';
+	while (isspace((unsigned char) *p))
+		p++;
+	*s = p;
+	return w;
+}
+
+/* valid_rule_name - letters, digits and underscores, not starting with a digit */
+static int valid_rule_name(const char *n)
+{
+	if (!(isalpha((unsigned char) n[0]) || n[0] == '_'))
+		return 0;
+	for (; *n != '\0'; n++)
+		if (!(isalnum((unsigned char) *n) || *n == '_'))
+			return 0;
+	return 1;
+}
+
+/* closing_delim - the delimiter that ends a regex opened with open */
+static char closing_delim(char open)
+{
+	switch (open) {
+	case '{':
+		return '}';
+	case '(':
+		return ')';
+	case '[':
+		return ']';
+	case '<':
+		return '>';
+	default:
+		return open;
+	}
+}
+
+/*
+ * split_regex - parse the Perl regex literal at s (/re/ or m with another
+ * delimiter): sets *pat and *patlen to the
+ * pattern, *opts to the PCRE2 options of its flags, *rest past the literal.
+ * Returns NULL on success or a reason.
+ */
+static const char *split_regex(char *s, const char **pat, size_t *patlen, uint32_t *opts,
+			       char **rest)
+{
+	char open, close;
+	unsigned nest = 0;
+	char *p;
+
+	if (*s == 'm' && s[1] != '\0' && !isalnum((unsigned char) s[1]) &&
+	    !isspace((unsigned char) s[1]))
+		s++;
+	else if (*s != '/')
+		return "expected a regex like /pattern/flags";
+	open = *s;
+	close = closing_delim(open);
+	for (p = s + 1; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if (open != close && *p == open) {
+			nest++;
+			continue;
+		}
+		if (*p == close) {
+			if (nest == 0)
+				break;
+			nest--;
+		}
+	}
+	if (*p != close)
+		return "regex has no closing delimiter";
+	*pat = s + 1;
+	*patlen = (size_t) (p - s - 1);
+	*opts = 0;
+	for (p++; isalpha((unsigned char) *p); p++) {
+		switch (*p) {
+		case 'i':
+			*opts |= PCRE2_CASELESS;
+			break;
+		case 'm':
+			*opts |= PCRE2_MULTILINE;
+			break;
+		case 's':
+			*opts |= PCRE2_DOTALL;
+			break;
+		case 'x':
+			*opts |= PCRE2_EXTENDED;
+			break;
+		default:
+			return "unsupported regex flag (only i, m, s and x are)";
+		}
+	}
+	*rest = p;
+	return NULL;
+}
+
+/* compile_regex - PCRE2 compile plus JIT; NULL with a diagnostic on failure */
+static pcre2_code *compile_regex(const char *pat, size_t len, uint32_t opts, const char *file,
+				 unsigned line, const char *name, sc_diags *d)
+{
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	int err;
+
+	re = pcre2_compile((PCRE2_SPTR) pat, len, opts, &err, &off, NULL);
+	if (re == NULL) {
+		if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
+			(void) snprintf((char *) msg, sizeof(msg), "error %d", err);
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: regex does not compile at offset %zu: %s", name, (size_t) off,
+			     (char *) msg);
+		return NULL;
+	}
+	/* JIT is an optimisation: without it (no JIT on this CPU) the
+	 * interpreter runs the same pattern under the same limits. */
+	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/* add_rule - append a rule, taking ownership of its fields */
+static rule *add_rule(sc_ruleset *rs, const char *name, rule_kind kind, const char *file,
+		      unsigned line)
+{
+	rule *r;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 32;
+		rs->rules = sc_reallocarray(rs->rules, rs->cap, sizeof(*rs->rules));
+	}
+	r = &rs->rules[rs->n++];
+	memset(r, 0, sizeof(*r));
+	r->name = sc_strdup(name);
+	r->kind = kind;
+	r->score = 1.0;
+	r->file = sc_strdup(file);
+	r->line = line;
+	return r;
+}
+
+/* add_pending - queue a score or describe line */
+static void add_pending(sc_ruleset *rs, const char *name, const char *text, double score,
+			const char *file, unsigned line)
+{
+	pending *p;
+
+	if (rs->npend == rs->cappend) {
+		rs->cappend = rs->cappend ? rs->cappend * 2 : 32;
+		rs->pend = sc_reallocarray(rs->pend, rs->cappend, sizeof(*rs->pend));
+	}
+	p = &rs->pend[rs->npend++];
+	p->name = sc_strdup(name);
+	p->text = text != NULL ? sc_strdup(text) : NULL;
+	p->score = score;
+	p->file = sc_strdup(file);
+	p->line = line;
+}
+
+/* parse_if_unset - "[if-unset: VALUE]" after a header regex */
+static int parse_if_unset(char *rest, char **value)
+{
+	char *end;
+
+	while (isspace((unsigned char) *rest))
+		rest++;
+	if (*rest == '\0') {
+		*value = NULL;
+		return 0;
+	}
+	if (strncmp(rest, "[if-unset:", 10) != 0)
+		return -1;
+	end = strrchr(rest, ']');
+	if (end == NULL || end[1] != '\0')
+		return -1;
+	*end = '\0';
+	rest += 10;
+	while (isspace((unsigned char) *rest))
+		rest++;
+	*value = sc_strdup(rest);
+	return 0;
+}
+
+/* parse_header - "header NAME Field =~ /re/flags [if-unset: X]" or "exists:Field" */
+static void parse_header(sc_ruleset *rs, const char *name, char *rest, const char *file,
+			 unsigned line, sc_diags *d)
+{
+	const char *why, *pat;
+	char *field, *op, *colon, *tail, *if_unset = NULL;
+	header_form form = HEADER_VALUE;
+	size_t patlen;
+	uint32_t opts;
+	pcre2_code *re;
+	rule *r;
+
+	if (strncmp(rest, "eval:", 5) == 0) {
+		sc_diags_add(d, SC_DIAG_WARNING, file, line,
+			     "%s: eval: tests are not available yet; rule skipped", name);
+		rs->skipped_directives++;
+		return;
+	}
+	if (strncmp(rest, "exists:", 7) == 0) {
+		field = rest + 7;
+		if (*field == '\0' || strpbrk(field, " \t") != NULL) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: expected exists:Header",
+				     name);
+			return;
+		}
+		r = add_rule(rs, name, RULE_HEADER_EXISTS, file, line);
+		r->header = sc_strdup(field);
+		return;
+	}
+	field = next_word(&rest);
+	op = next_word(&rest);
+	if (field == NULL || op == NULL || (strcmp(op, "=~") != 0 && strcmp(op, "!~") != 0)) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: expected \"header NAME Header =~ /regex/\"", name);
+		return;
+	}
+	colon = strchr(field, ':');
+	if (colon != NULL) {
+		*colon++ = '\0';
+		if (strcmp(colon, "raw") == 0) {
+			form = HEADER_RAW;
+		} else {
+			sc_diags_add(d, SC_DIAG_WARNING, file, line,
+				     "%s: header selector \":%s\" is not available yet; rule skipped",
+				     name, colon);
+			rs->skipped_directives++;
+			return;
+		}
+	}
+	if (strcmp(field, "ALL") == 0 || strcmp(field, "ToCc") == 0 ||
+	    strcmp(field, "EnvelopeFrom") == 0 || strcmp(field, "MESSAGEID") == 0) {
+		sc_diags_add(d, SC_DIAG_WARNING, file, line,
+			     "%s: pseudo-header %s is not available yet; rule skipped", name, field);
+		rs->skipped_directives++;
+		return;
+	}
+	why = split_regex(rest, &pat, &patlen, &opts, &tail);
+	if (why != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
+		return;
+	}
+	if (parse_if_unset(tail, &if_unset) < 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: unexpected text after the regex: \"%s\"", name, tail);
+		return;
+	}
+	re = compile_regex(pat, patlen, opts, file, line, name, d);
+	if (re == NULL) {
+		free(if_unset);
+		return;
+	}
+	r = add_rule(rs, name, RULE_HEADER, file, line);
+	r->header = sc_strdup(field);
+	r->form = form;
+	r->negate = op[0] == '!';
+	r->if_unset = if_unset;
+	r->source = sc_strndup(pat - 1, patlen + 2);
+	r->re = re;
+}
+
+/* parse_body - "body NAME /re/flags" */
+static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char *file,
+		       unsigned line, sc_diags *d)
+{
+	const char *why, *pat;
+	size_t patlen;
+	uint32_t opts;
+	pcre2_code *re;
+	char *tail;
+	rule *r;
+
+	if (strncmp(rest, "eval:", 5) == 0) {
+		sc_diags_add(d, SC_DIAG_WARNING, file, line,
+			     "%s: eval: tests are not available yet; rule skipped", name);
+		rs->skipped_directives++;
+		return;
+	}
+	why = split_regex(rest, &pat, &patlen, &opts, &tail);
+	if (why != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
+		return;
+	}
+	while (isspace((unsigned char) *tail))
+		tail++;
+	if (*tail != '\0') {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: unexpected text after the regex: \"%s\"", name, tail);
+		return;
+	}
+	re = compile_regex(pat, patlen, opts, file, line, name, d);
+	if (re == NULL)
+		return;
+	r = add_rule(rs, name, RULE_BODY, file, line);
+	r->source = sc_strndup(pat - 1, patlen + 2);
+	r->re = re;
+}
+
+/* parse_score - "score NAME N [N N N]": the first value is the one for a
+ * system without Bayes or network tests, as SpamAssassin's score set 0 */
+static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char *file,
+			unsigned line, sc_diags *d)
+{
+	char *word = next_word(&rest), *end;
+	double v;
+
+	if (word == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: missing value", name);
+		return;
+	}
+	errno = 0;
+	v = strtod(word, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(v)) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: \"%s\" is not a number",
+			     name, word);
+		return;
+	}
+	for (int extra = 0; (word = next_word(&rest)) != NULL; extra++) {
+		(void) strtod(word, &end);
+		if (*end != '\0' || extra >= 3) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "score %s: expected one or four numbers", name);
+			return;
+		}
+	}
+	add_pending(rs, name, NULL, v, file, line);
+}
+
+/* handle_conditional - ifplugin/if/else/endif; returns 1 if the line was one */
+static int handle_conditional(sc_ruleset *rs, const char *dir, const char *file, unsigned line,
+			      cond_state *cs, sc_diags *d)
+{
+	if (strcmp(dir, "ifplugin") == 0 || strcmp(dir, "if") == 0) {
+		cs->depth++;
+		/* No plugins exist yet and "if" expressions are not evaluated:
+		 * the block is skipped, as SpamAssassin skips a missing plugin's. */
+		if (cs->skip_from == 0) {
+			cs->skip_from = cs->depth;
+			if (strcmp(dir, "if") == 0) {
+				sc_diags_add(d, SC_DIAG_WARNING, file, line,
+					     "\"if\" expressions are not evaluated yet; block skipped");
+				rs->skipped_directives++;
+			}
+		}
+		return 1;
+	}
+	if (strcmp(dir, "else") == 0) {
+		if (cs->depth == 0)
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "else without ifplugin/if");
+		/* The else of a missing plugin's block is taken. */
+		else if (cs->skip_from == cs->depth)
+			cs->skip_from = 0;
+		else if (cs->skip_from == 0)
+			cs->skip_from = cs->depth;
+		return 1;
+	}
+	if (strcmp(dir, "endif") == 0) {
+		if (cs->depth == 0) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "endif without ifplugin/if");
+			return 1;
+		}
+		if (cs->skip_from == cs->depth)
+			cs->skip_from = 0;
+		cs->depth--;
+		return 1;
+	}
+	return 0;
+}
+
+/* rules_parse_line - dispatch one line on its directive */
+void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno,
+		      cond_state *cs, sc_diags *d)
+{
+	char *rest = line, *dir, *name;
+
+	dir = next_word(&rest);
+	if (dir == NULL)
+		return;
+	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
+		return;
+	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "score") != 0 &&
+	    strcmp(dir, "describe") != 0) {
+		for (size_t i = 0; known_unsupported[i] != NULL; i++)
+			if (strcmp(dir, known_unsupported[i]) == 0) {
+				sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
+					     "\"%s\" is not supported yet; line skipped", dir);
+				rs->skipped_directives++;
+				return;
+			}
+		sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
+			     "unknown directive \"%s\"; line skipped", dir);
+		rs->skipped_directives++;
+		return;
+	}
+	name = next_word(&rest);
+	if (name == NULL || !valid_rule_name(name)) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, lineno, "%s: missing or invalid rule name",
+			     dir);
+		return;
+	}
+	if (strcmp(dir, "header") == 0)
+		parse_header(rs, name, rest, file, lineno, d);
+	else if (strcmp(dir, "body") == 0)
+		parse_body(rs, name, rest, file, lineno, d);
+	else if (strcmp(dir, "score") == 0)
+		parse_score(rs, name, rest, file, lineno, d);
+	else
+		add_pending(rs, name, rest, 0.0, file, lineno);
+}

@@ -1,0 +1,162 @@
+/*
+ * rules_run.c - run a ruleset over one message.
+ *
+ * Every rule runs at most once. Each run owns its PCRE2 match data; the
+ * compiled patterns and the match context are shared read-only, which PCRE2
+ * allows from any number of threads.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "mem.h"
+#include "rules_int.h"
+
+#define DETAIL_MAX_MATCH 60	/* bytes of matched text shown in an explanation */
+#define HEADER_JOIN_MAX (1024 * 1024)	/* bytes of one header's joined values */
+
+/* quote_excerpt - append text as a readable quoted excerpt, escaping controls */
+static void quote_excerpt(sc_buf *out, const char *s, size_t n)
+{
+	size_t shown = n < DETAIL_MAX_MATCH ? n : DETAIL_MAX_MATCH;
+
+	(void) sc_buf_putc(out, '"');
+	for (size_t i = 0; i < shown; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == '"' || c == '\\')
+			(void) sc_buf_printf(out, "\\%c", c);
+		else if (c == '\n')
+			(void) sc_buf_puts(out, "\\n");
+		else if (c == '\r')
+			(void) sc_buf_puts(out, "\\r");
+		else if (c < 32 || c == 127)
+			(void) sc_buf_printf(out, "\\x%02x", c);
+		else
+			(void) sc_buf_putc(out, c);
+	}
+	if (shown < n)
+		(void) sc_buf_puts(out, "...");
+	(void) sc_buf_putc(out, '"');
+}
+
+/* header_text - the values of every field named like r->header, joined by
+ * newlines as SpamAssassin does; *present says if there was any */
+static void header_text(const rule *r, const sc_msg *msg, sc_buf *out, int *present)
+{
+	long i = -1;
+
+	*present = 0;
+	while ((i = sc_msg_header_find(msg, r->header, (size_t) (i + 1))) >= 0) {
+		const char *v = r->form == HEADER_RAW ? sc_msg_header_raw(msg, (size_t) i)
+						      : sc_msg_header_value(msg, (size_t) i);
+
+		if (*present)
+			(void) sc_buf_putc(out, '\n');
+		(void) sc_buf_append_upto(out, v, strlen(v));
+		*present = 1;
+	}
+}
+
+/*
+ * match - run r's regex over subject; 1 match, 0 no match, -1 error (a
+ * limit was hit). On a match the matched span is quoted into detail.
+ */
+static int match(const sc_ruleset *rs, const rule *r, const char *subject, size_t len,
+		 pcre2_match_data *md, sc_buf *detail)
+{
+	int rc = pcre2_match(r->re, (PCRE2_SPTR) subject, len, 0, 0, md, rs->mctx);
+	PCRE2_SIZE *ov;
+
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return -1;
+	ov = pcre2_get_ovector_pointer(md);
+	if (ov[1] >= ov[0])
+		quote_excerpt(detail, subject + ov[0], ov[1] - ov[0]);
+	return 1;
+}
+
+/* run_rule - evaluate one rule; 1 hit, 0 not, -1 regex error */
+static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg,
+		    pcre2_match_data *md, sc_buf *scratch, sc_buf *detail)
+{
+	const char *body;
+	size_t blen;
+	int present, m;
+
+	switch (r->kind) {
+	case RULE_HEADER_EXISTS:
+		if (sc_msg_header_find(msg, r->header, 0) < 0)
+			return 0;
+		(void) sc_buf_printf(detail, "%s is present", r->header);
+		return 1;
+	case RULE_HEADER:
+		sc_buf_reset(scratch);
+		header_text(r, msg, scratch, &present);
+		if (!present && r->if_unset != NULL)
+			(void) sc_buf_puts(scratch, r->if_unset);
+		(void) sc_buf_printf(detail, "%s%s ", r->header, r->form == HEADER_RAW ? ":raw" : "");
+		if (!r->negate) {
+			(void) sc_buf_puts(detail, "matched ");
+			m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
+			return m;
+		}
+		m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
+		if (m != 0)
+			return m < 0 ? -1 : 0;
+		(void) sc_buf_printf(detail, "does not match %s", r->source);
+		return 1;
+	case RULE_BODY:
+		body = sc_msg_body(msg, &blen);
+		(void) sc_buf_puts(detail, "body matched ");
+		return match(rs, r, body, blen, md, detail);
+	default:
+		sc_panic("rule %s has unknown kind %d", r->name, (int) r->kind);
+	}
+}
+
+/* sc_ruleset_run - every live rule once, hits reported in file order */
+void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
+		    sc_rule_run_stats *st)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	sc_buf scratch, detail;
+
+	if (md == NULL)
+		sc_panic("out of memory creating PCRE2 match data");
+	memset(st, 0, sizeof(*st));
+	sc_buf_init(&scratch, HEADER_JOIN_MAX);
+	sc_buf_init(&detail, 4096);
+	for (size_t i = 0; i < rs->n; i++) {
+		const rule *r = &rs->rules[i];
+		sc_rule_hit hit;
+		int m;
+
+		/* As in SpamAssassin, a score of 0 turns a rule off. */
+		if (r->dead || (r->score_set && r->score == 0.0))
+			continue;
+		st->evaluated++;
+		sc_buf_reset(&detail);
+		m = run_rule(rs, r, msg, md, &scratch, &detail);
+		if (m < 0) {
+			st->regex_errors++;
+			continue;
+		}
+		if (m == 0 || rules_is_subrule(r->name))
+			continue;
+		hit.name = r->name;
+		hit.description = r->description != NULL ? r->description : "";
+		hit.detail = sc_buf_cstr(&detail);
+		hit.score = r->score;
+		hit_fn(arg, &hit);
+	}
+	sc_buf_free(&scratch);
+	sc_buf_free(&detail);
+	pcre2_match_data_free(md);
+}

@@ -1,0 +1,56 @@
+/*
+ * scan.h - scan one message: the engine's single entry point.
+ *
+ * sc_scan(engine, envelope, raw) parses the message once, runs the rules and
+ * returns a verdict: the score, every hit with its score and description,
+ * and the action the policy chose. It is thread-safe as long as each caller
+ * holds its own reference to the engine.
+ */
+#ifndef SC_SCAN_H
+#define SC_SCAN_H
+
+#include <stddef.h>
+
+#include "engine.h"
+#include "policy.h"
+
+/* What the MTA told us about the SMTP transaction; every field may be NULL
+ * (or 0) when unknown. All borrowed for the duration of sc_scan(). */
+typedef struct sc_envelope {
+	const char *client_addr;	/* "192.0.2.1" or "2001:db8::1" */
+	const char *client_name;	/* reverse DNS name, or "unknown" */
+	const char *helo;
+	const char *mail_from;	/* envelope sender without <> */
+	const char *const *rcpts;	/* nrcpts envelope recipients without <> */
+	size_t nrcpts;
+	const char *queue_id;	/* the MTA's id, for logs */
+} sc_envelope;
+
+typedef struct sc_hit {
+	char *name;		/* owned */
+	char *description;	/* owned; "" when none */
+	char *detail;		/* owned; why it hit, e.g. 'Subject matched "..."'; "" when none */
+	double score;
+} sc_hit;
+
+typedef struct sc_verdict {
+	double score;		/* sum of hit scores */
+	sc_hit *hits;		/* owned array of nhits, in rule order */
+	size_t nhits;
+	sc_action action;	/* from the policy for this score */
+	size_t regex_errors;	/* regex runs cut short by a limit */
+} sc_verdict;
+
+/* Pseudo-rule added when the caller kept only part of the message. */
+#define SC_HIT_TRUNCATED "SCAM_MESSAGE_TRUNCATED"
+
+/* sc_scan - scan len bytes of raw message. truncated != 0 says the message
+ * was longer and only its first len bytes were kept: the verdict gets a
+ * SC_HIT_TRUNCATED hit saying so. Caller owns the verdict. Never NULL. */
+sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
+		    int truncated);
+
+/* sc_verdict_free - release a verdict; NULL is a no-op. */
+void sc_verdict_free(sc_verdict *v);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * scamctl.c - the admin's tool: option handling and subcommand dispatch.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "scamctl.h"
+
+#ifndef SC_SYSCONFDIR
+#define SC_SYSCONFDIR "/usr/local/etc"
+#endif
+#define DEFAULT_CONFIG SC_SYSCONFDIR "/scam-milter/scam-milter.conf"
+
+/* usage - the top-level help */
+static void usage(FILE *fp)
+{
+	(void) fprintf(fp,
+		       "usage: scamctl [-c CONFIG] [--rules DIR] COMMAND [ARGS]\n"
+		       "\n"
+		       "commands:\n"
+		       "  scan [--json] [-v] [--client-ip IP] [--helo NAME] [--mail-from ADDR]\n"
+		       "       [--rcpt ADDR]... FILE|DIR|-...   score messages and explain why\n"
+		       "  lint                                  check the config and the rules\n"
+		       "\n"
+		       "options:\n"
+		       "  -c, --config FILE  config file (default %s if it exists,\n"
+		       "                     else built-in defaults)\n"
+		       "  --rules DIR        rules directory instead of the config's rules_dir\n"
+		       "  -h, --help         this help; `scamctl COMMAND --help` for a command\n"
+		       "  -V, --version      print the version\n",
+		       DEFAULT_CONFIG);
+}
+
+/* scamctl_config_path - -c, else the default file if present, else NULL */
+const char *scamctl_config_path(const scamctl_opts *o)
+{
+	if (o->config_path != NULL)
+		return o->config_path;
+	if (access(DEFAULT_CONFIG, F_OK) == 0)
+		return DEFAULT_CONFIG;
+	return NULL;
+}
+
+/* scamctl_load_engine - config plus rules, diagnostics to stderr */
+sc_engine *scamctl_load_engine(const scamctl_opts *o)
+{
+	sc_engine *e;
+	sc_diags d;
+
+	sc_diags_init(&d);
+	e = sc_engine_load(scamctl_config_path(o), o->rules_dir, &d);
+	sc_diags_print(&d, stderr);
+	sc_diags_free(&d);
+	return e;
+}
+
+/* main - global options, then the subcommand */
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	scamctl_opts o = { NULL, NULL };
+	const char *cmd;
+	int ch;
+
+	sc_log_open("scamctl", 1);
+	sc_log_set_level(SC_LOG_WARNING);
+	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.config_path = optarg;
+			break;
+		case 'r':
+			o.rules_dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return SCAMCTL_OK;
+		case 'V':
+			(void) printf("scamctl %s\n", PACKAGE_VERSION);
+			return SCAMCTL_OK;
+		default:
+			usage(stderr);
+			return SCAMCTL_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return SCAMCTL_USAGE;
+	}
+	cmd = argv[optind];
+	/* The subcommand parses its own argv, starting at its name. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(&o, argc, argv);
+	if (strcmp(cmd, "lint") == 0)
+		return cmd_lint(&o, argc, argv);
+	(void) fprintf(stderr, "scamctl: unknown command \"%s\"\n", cmd);
+	usage(stderr);
+	return SCAMCTL_USAGE;
+}

@@ -1,0 +1,31 @@
+/*
+ * scamctl.h - what the scamctl subcommands share.
+ */
+#ifndef SC_SCAMCTL_H
+#define SC_SCAMCTL_H
+
+#include "diag.h"
+#include "engine.h"
+
+/* Exit statuses common to the subcommands (scamctl(1)). */
+#define SCAMCTL_OK 0
+#define SCAMCTL_SOME_FAILED 1
+#define SCAMCTL_USAGE 2
+
+/* Options every subcommand takes, before or after its name. */
+typedef struct scamctl_opts {
+	const char *config_path;	/* -c; NULL: the default path if it exists */
+	const char *rules_dir;	/* --rules; NULL: the config's rules_dir */
+} scamctl_opts;
+
+/* scamctl_config_path - the config file to read, or NULL for built-in defaults. */
+const char *scamctl_config_path(const scamctl_opts *o);
+
+/* scamctl_load_engine - load config and rules, printing every diagnostic
+ * to stderr; NULL when anything is in error. */
+sc_engine *scamctl_load_engine(const scamctl_opts *o);
+
+int cmd_scan(scamctl_opts *o, int argc, char **argv);
+int cmd_lint(scamctl_opts *o, int argc, char **argv);
+
+#endif
