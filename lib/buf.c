@@ -1,7 +1,7 @@
 /*
  * buf.c - binary-safe bounded buffer (see buf.h for the contract).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * sc_config, so adding a key is one row plus its documentation in
  * scam-milter.conf(5).
  */
+#include "autoconfig.h"
+
 #include "config.h"
 
 #include <ctype.h>
@@ -79,6 +81,17 @@ static char *join_path(const char *dir, const char *rel)
 	sc_buf_init(&b, SC_BUF_UNLIMITED);
 	(void) sc_buf_printf(&b, "%s/%s", dir, rel);
 	return sc_buf_steal(&b);
+}
+
+/* canonical_path - join_path, then resolved (no "..") when the path exists */
+static char *canonical_path(const char *dir, const char *rel)
+{
+	char *joined = join_path(dir, rel), *real = realpath(joined, NULL);
+
+	if (real == NULL)
+		return joined;
+	free(joined);
+	return real;
 }
 
 /* sc_config_defaults - the built-in configuration */
@@ -211,8 +224,12 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		set_string(field, value);
 		return 0;
 	case KEY_PATH:
+		if (value[0] == '\0' && k->offset == offsetof(sc_config, rules_dir)) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "rules_dir: a directory is required");
+			return -1;
+		}
 		free(*(char **) field);
-		*(char **) field = value[0] != '\0' ? join_path(dir, value) : NULL;
+		*(char **) field = value[0] != '\0' ? canonical_path(dir, value) : NULL;
 		return 0;
 	case KEY_SOCKET:
 		if (strncmp(value, "unix:", 5) == 0 || strncmp(value, "local:", 6) == 0) {

@@ -22,7 +22,7 @@
 
 typedef enum sc_on_error {
 	SC_ON_ERROR_TEMPFAIL,	/* answer 4xx: the client keeps the message */
-	SC_ON_ERROR_ACCEPT	/* deliver it with X-Scam-Status: error */
+	SC_ON_ERROR_ACCEPT	/* deliver it as it is */
 } sc_on_error;
 
 typedef struct sc_config {

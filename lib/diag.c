@@ -1,7 +1,7 @@
 /*
  * diag.c - the diagnostics list of config and rule loaders (see diag.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdarg.h>
 #include <stdio.h>

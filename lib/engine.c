@@ -1,7 +1,7 @@
 /*
  * engine.c - a config and its ruleset loaded together (see engine.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdlib.h>
 

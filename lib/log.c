@@ -1,7 +1,7 @@
 /*
  * log.c - syslog or stderr logging (see log.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <string.h>

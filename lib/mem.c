@@ -1,7 +1,7 @@
 /*
  * mem.c - allocation wrappers that never return NULL, and sc_panic().
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -6,7 +6,7 @@
  * line that is neither is a finding, not an error: it is skipped, as mail
  * clients do. A leading mbox "From " line is not a header.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,12 +116,30 @@ static void add_header(sc_msg *m, const char *raw, size_t p, size_t e, size_t nl
 	h->value = unfold(raw + vstart, e - vstart);
 }
 
+/* normalise_eol - a copy of raw with every CRLF turned into LF */
+static char *normalise_eol(const char *raw, size_t len, size_t *out_len)
+{
+	char *out = sc_malloc(len + 1);
+	size_t o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n')
+			continue;
+		out[o++] = raw[i];
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
 /* sc_msg_parse - split the header block into fields, keep the body */
-sc_msg *sc_msg_parse(const char *raw, size_t len)
+sc_msg *sc_msg_parse(const char *crlf_raw, size_t crlf_len)
 {
 	sc_msg *m = sc_calloc(1, sizeof(*m));
-	size_t p = 0, body_start = len;
+	size_t len, p = 0, body_start;
+	char *raw = normalise_eol(crlf_raw, crlf_len, &len);
 
+	body_start = len;
 	if (memchr(raw, '\0', len) != NULL)
 		m->findings |= SC_MSG_NUL_BYTES;
 	if (len >= 5 && memcmp(raw, "From ", 5) == 0)
@@ -156,6 +174,7 @@ sc_msg *sc_msg_parse(const char *raw, size_t len)
 	m->body = sc_malloc(m->body_len + 1);
 	memcpy(m->body, raw + body_start, m->body_len);
 	m->body[m->body_len] = '\0';
+	free(raw);
 	return m;
 }
 

@@ -8,7 +8,9 @@
  *
  * sc_msg_parse() never fails on bad mail: anomalies are recorded as
  * findings (sc_msg_findings) for rules to see. An sc_msg is immutable after
- * parsing and may be read from several threads; it owns copies of what it
+ * parsing and may be read from several threads. Line ends are normalised
+ * to LF (an MTA hands over CRLF, a file on disk usually has LF: rules must
+ * see the same text either way); it owns copies of what it
  * needs, so the raw bytes may be freed after parsing. Every pointer it
  * returns is borrowed and valid until sc_msg_free().
  */
@@ -43,15 +45,15 @@ const char *sc_msg_header_name(const sc_msg *m, size_t i);
 /* sc_msg_header_value - field i's value unfolded (line breaks of folds
  * removed), leading and trailing white space trimmed. */
 const char *sc_msg_header_value(const sc_msg *m, size_t i);
-/* sc_msg_header_raw - field i's value exactly as received after "Name:",
- * folds and line ends included. */
+/* sc_msg_header_raw - field i's value as received after "Name:", folds
+ * included (line ends as LF). */
 const char *sc_msg_header_raw(const sc_msg *m, size_t i);
 /* sc_msg_header_find - index of the first field named name (any case) at or
  * after index from, or -1 when there is none. */
 long sc_msg_header_find(const sc_msg *m, const char *name, size_t from);
 
-/* sc_msg_body - the body as received (after the empty line); *len gets its
- * size. The bytes are NUL-terminated for convenience but may contain NULs. */
+/* sc_msg_body - the body as received (after the empty line; line ends as
+ * LF); *len gets its size. The bytes are NUL-terminated for convenience but may contain NULs. */
 const char *sc_msg_body(const sc_msg *m, size_t *len);
 
 /* sc_msg_findings - the SC_MSG_* flags found while parsing. */

@@ -1,7 +1,7 @@
 /*
  * policy.c - thresholds to action, and the X-Scam-* header values.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <string.h>
 

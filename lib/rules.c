@@ -5,7 +5,7 @@
  * then score and describe lines are applied by name in the order they were
  * read, so a later file overrides an earlier one as in SpamAssassin.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <dirent.h>
 #include <errno.h>

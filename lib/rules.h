@@ -2,11 +2,16 @@
  * rules.h - rule files: parse, compile (PCRE2 with JIT) and run.
  *
  * This slice understands the SpamAssassin directives
- *   header NAME Header =~ /re/flags      (also !~; Header is a field name)
+ *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header or
+ *                                         Header:raw; repeats joined by \n)
+ *   header NAME exists:Header
  *   body   NAME /re/flags                (over the body as received)
- *   score  NAME N
+ *   score  NAME N [N N N]                (the first value is used; 0 = off)
  *   describe NAME text
- * and '#' comments. Flags i, m, s, x. Other directives are reported as
+ *   ifplugin / if / else / endif         (no plugin exists yet: the block is
+ *                                         skipped and its else taken)
+ * and '#' comments ("\#" is a literal '#'). Regexes are written /re/ or
+ * m{re} (any delimiter), flags i, m, s, x. Other directives are reported as
  * warnings and skipped, so they never change another rule's meaning; a rule
  * that cannot be compiled is an error and is left out.
  *

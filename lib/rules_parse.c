@@ -5,7 +5,7 @@
  * patterns compiled with JIT. Directives this slice does not run are
  * counted and warned about, never half-applied.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -5,7 +5,7 @@
  * compiled patterns and the match context are shared read-only, which PCRE2
  * allows from any number of threads.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <stdio.h>
 #include <stdlib.h>

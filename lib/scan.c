@@ -1,7 +1,7 @@
 /*
  * scan.c - parse once, run the rules, score, decide (see scan.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /*
  * cmd_lint.c - `scamctl lint`: every problem in the config and the rules.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <getopt.h>
 #include <stdio.h>

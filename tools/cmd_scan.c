@@ -5,7 +5,7 @@
  * with --json, one record per message, and an error record (never silence)
  * for a message that cannot be read.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /*
  * json.c - JSON string and number writing (see json.h).
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * scamctl.c - the admin's tool: option handling and subcommand dispatch.
  */
-#include "config.h"
+#include "autoconfig.h"
 
 #include <getopt.h>
 #include <stdio.h>
