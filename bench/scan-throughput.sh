@@ -1,0 +1,35 @@
+#!/bin/sh
+# scan-throughput.sh - messages per second and peak memory of the engine
+# over a folder of messages (default: the shared corpus), through
+# `scamctl scan --json`, so parsing, rules and output are all counted.
+#
+#   bench/scan-throughput.sh [BUILD_DIR] [MESSAGE_DIR] [RUNS]
+#
+# Use an optimised build without sanitizers for numbers worth comparing.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+msgs=${2:-$here/../shared/corpus}
+runs=${3:-3}
+scamctl="$build/scamctl"
+
+[ -x "$scamctl" ] || { echo "bench: no $scamctl (build first)" >&2; exit 2; }
+[ -d "$msgs" ] || { echo "bench: no message folder $msgs" >&2; exit 2; }
+
+count=$(find "$msgs" -type f ! -name '.*' | wc -l)
+bytes=$(find "$msgs" -type f ! -name '.*' -exec cat {} + | wc -c)
+echo "messages: $count ($bytes bytes) in $msgs"
+echo "rules:    $("$scamctl" -c "$here/etc/scam-milter.conf" lint | tail -n 1)"
+
+i=1
+while [ "$i" -le "$runs" ]; do
+	out=$( { /usr/bin/time -f '%e %M' "$scamctl" -c "$here/etc/scam-milter.conf" \
+		scan --json "$msgs" > /dev/null; } 2>&1 | tail -n 1)
+	secs=${out% *}
+	kib=${out#* }
+	rate=$(awk -v n="$count" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
+	mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? b / s / 1e6 : 0) }')
+	echo "run $i: ${secs}s, $rate msg/s, $mbs MB/s, peak RSS ${kib} KiB"
+	i=$((i + 1))
+done
