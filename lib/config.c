@@ -270,10 +270,13 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 			     k->name, value);
 		return -1;
 	case KEY_ULONG:
-		if (parse_ulong(value, 10, field) == 0 && *(unsigned long *) field > 0)
+		/* PCRE2 limits are 32-bit: a larger value must not wrap to 0. */
+		if (parse_ulong(value, 10, field) == 0 && *(unsigned long *) field > 0 &&
+		    *(unsigned long *) field <= UINT32_MAX)
 			return 0;
-		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: \"%s\" is not a positive integer",
-			     k->name, value);
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: \"%s\" is not an integer from 1 to %lu", k->name, value,
+			     (unsigned long) UINT32_MAX);
 		return -1;
 	case KEY_MODE:
 		if (parse_ulong(value, 8, &ul) == 0 && ul <= 07777) {
@@ -429,7 +432,9 @@ sc_config *sc_config_load(const char *path, sc_diags *d)
 	}
 	dir = dir_of(path);
 	c = sc_config_defaults(dir);
-	c->path = join_path(dir, strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	c->path = realpath(path, NULL);
+	if (c->path == NULL)
+		c->path = sc_strdup(path);
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		size_t len = strlen(line);
 

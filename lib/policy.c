@@ -3,6 +3,7 @@
  */
 #include "autoconfig.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "policy.h"
@@ -38,10 +39,20 @@ const char *sc_action_name(sc_action a)
 	return "unknown";
 }
 
-/* sc_policy_score_header - X-Scam-Score's value */
-void sc_policy_score_header(const sc_verdict *v, sc_buf *out)
+/* sc_policy_shown_score - never print a below-threshold score as the threshold */
+double sc_policy_shown_score(const sc_config *c, const sc_verdict *v)
 {
-	(void) sc_buf_printf(out, "%.1f", v->score);
+	double shown = round(v->score * 10.0) / 10.0 + 0.0;
+
+	if (v->score < c->tag_threshold && shown >= c->tag_threshold)
+		shown = c->tag_threshold - 0.1;
+	return shown;
+}
+
+/* sc_policy_score_header - X-Scam-Score's value */
+void sc_policy_score_header(const sc_config *c, const sc_verdict *v, sc_buf *out)
+{
+	(void) sc_buf_printf(out, "%.1f", sc_policy_shown_score(c, v));
 }
 
 /* sc_policy_status_header - X-Scam-Status's value, folded after commas */
@@ -50,7 +61,7 @@ void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *ou
 	size_t line_start = out->len;
 
 	(void) sc_buf_printf(out, "%s, score=%.1f tag=%.1f quarantine=%.1f reject=%.1f tests=",
-			     v->action == SC_ACTION_ACCEPT ? "No" : "Yes", v->score,
+			     v->action == SC_ACTION_ACCEPT ? "No" : "Yes", sc_policy_shown_score(c, v),
 			     c->tag_threshold, c->quarantine_threshold, c->reject_threshold);
 	if (v->nhits == 0)
 		(void) sc_buf_puts(out, "none");

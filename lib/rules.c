@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,12 @@
 
 #define RULES_MAX_FILE_SIZE (64 * 1024 * 1024)	/* bytes of one rule file */
 
+/* clamp_u32 - PCRE2 takes 32-bit limits; a larger one means "as large as possible" */
+static uint32_t clamp_u32(unsigned long v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
+}
+
 /* ruleset_new - an empty ruleset with limits */
 static sc_ruleset *ruleset_new(const sc_rule_limits *lim)
 {
@@ -30,8 +37,8 @@ static sc_ruleset *ruleset_new(const sc_rule_limits *lim)
 	rs->mctx = pcre2_match_context_create(NULL);
 	if (rs->mctx == NULL)
 		sc_panic("out of memory creating a PCRE2 match context");
-	(void) pcre2_set_match_limit(rs->mctx, (uint32_t) rs->lim.match_limit);
-	(void) pcre2_set_depth_limit(rs->mctx, (uint32_t) rs->lim.depth_limit);
+	(void) pcre2_set_match_limit(rs->mctx, clamp_u32(rs->lim.match_limit));
+	(void) pcre2_set_depth_limit(rs->mctx, clamp_u32(rs->lim.depth_limit));
 	rs->refs = 1;
 	return rs;
 }
@@ -91,6 +98,15 @@ static void strip_comment(char *line)
 	*w = '\0';
 }
 
+/* trim_end - drop trailing white space, which SpamAssassin ignores too */
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
 /* parse_text - feed every line of one file's text to the line parser */
 static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len,
 		       sc_diags *d)
@@ -116,6 +132,7 @@ static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_
 			if (line.len > 0 && line.data[line.len - 1] == '\r')
 				line.data[--line.len] = '\0';
 			strip_comment(line.data);
+			trim_end(line.data);
 			rules_parse_line(rs, line.data, file, lineno, &cs, d);
 		}
 		p = e + 1;

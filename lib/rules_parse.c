@@ -238,8 +238,9 @@ static int parse_if_unset(char *rest, char **value)
 static void parse_header(sc_ruleset *rs, const char *name, char *rest, const char *file,
 			 unsigned line, sc_diags *d)
 {
-	const char *why, *pat;
+	const char *why, *pat, *literal;
 	char *field, *op, *colon, *tail, *if_unset = NULL;
+	size_t literal_len;
 	header_form form = HEADER_VALUE;
 	size_t patlen;
 	uint32_t opts;
@@ -290,11 +291,13 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 		rs->skipped_directives++;
 		return;
 	}
+	literal = rest;
 	why = split_regex(rest, &pat, &patlen, &opts, &tail);
 	if (why != NULL) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
 		return;
 	}
+	literal_len = (size_t) (tail - literal);
 	if (parse_if_unset(tail, &if_unset) < 0) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: unexpected text after the regex: \"%s\"", name, tail);
@@ -310,7 +313,7 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 	r->form = form;
 	r->negate = op[0] == '!';
 	r->if_unset = if_unset;
-	r->source = sc_strndup(pat - 1, patlen + 2);
+	r->source = sc_strndup(literal, literal_len);
 	r->re = re;
 }
 
@@ -322,7 +325,7 @@ static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char 
 	size_t patlen;
 	uint32_t opts;
 	pcre2_code *re;
-	char *tail;
+	char *tail, *source;
 	rule *r;
 
 	if (strncmp(rest, "eval:", 5) == 0) {
@@ -336,18 +339,22 @@ static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char 
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
 		return;
 	}
+	source = sc_strndup(rest, (size_t) (tail - rest));
 	while (isspace((unsigned char) *tail))
 		tail++;
 	if (*tail != '\0') {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: unexpected text after the regex: \"%s\"", name, tail);
+		free(source);
 		return;
 	}
 	re = compile_regex(pat, patlen, opts, file, line, name, d);
-	if (re == NULL)
+	if (re == NULL) {
+		free(source);
 		return;
+	}
 	r = add_rule(rs, name, RULE_BODY, file, line);
-	r->source = sc_strndup(pat - 1, patlen + 2);
+	r->source = source;
 	r->re = re;
 }
 
@@ -357,6 +364,7 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			unsigned line, sc_diags *d)
 {
 	char *word = next_word(&rest), *end;
+	int extra = 0;
 	double v;
 
 	if (word == NULL) {
@@ -370,13 +378,15 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     name, word);
 		return;
 	}
-	for (int extra = 0; (word = next_word(&rest)) != NULL; extra++) {
+	while ((word = next_word(&rest)) != NULL) {
 		(void) strtod(word, &end);
-		if (*end != '\0' || extra >= 3) {
-			sc_diags_add(d, SC_DIAG_ERROR, file, line,
-				     "score %s: expected one or four numbers", name);
-			return;
-		}
+		if (*end != '\0' || ++extra > 3)
+			break;
+	}
+	if (word != NULL || (extra != 0 && extra != 3)) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: expected one or four numbers",
+			     name);
+		return;
 	}
 	add_pending(rs, name, NULL, v, file, line);
 }

@@ -59,7 +59,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	sc_msg_free(msg);
 	/* Sums of decimal scores drift (4.9999999); compare at the precision
 	 * people write scores with. */
-	v->score = round(v->score * 1000.0) / 1000.0;
+	v->score = round(v->score * 1000.0) / 1000.0 + 0.0;	/* + 0.0: never -0.0 */
 	v->action = sc_policy_action(eng->config, v->score);
 	return v;
 }

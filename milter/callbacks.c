@@ -242,7 +242,7 @@ static int add_verdict_headers(SMFICTX *ctx, sc_session *s, const sc_config *c, 
 	if (sc_session_each_own_header(s, delete_one, ctx) != 0)
 		return -1;
 	sc_buf_init(&value, SC_BUF_UNLIMITED);
-	sc_policy_score_header(v, &value);
+	sc_policy_score_header(c, v, &value);
 	r = add_header(ctx, "X-Scam-Score", sc_buf_cstr(&value));
 	if (r == 0) {
 		sc_buf_reset(&value);

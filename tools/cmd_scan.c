@@ -64,7 +64,8 @@ static int read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
 /* print_human - the readable report of one verdict */
 static void print_human(const scan_ctx *c, const char *name, const sc_verdict *v)
 {
-	(void) printf("%s: score=%.1f action=%s\n", name, v->score, sc_action_name(v->action));
+	(void) printf("%s: score=%.1f action=%s\n", name,
+		      sc_policy_shown_score(c->eng->config, v), sc_action_name(v->action));
 	for (size_t i = 0; i < v->nhits; i++) {
 		const sc_hit *h = &v->hits[i];
 
