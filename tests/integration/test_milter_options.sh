@@ -68,7 +68,7 @@ write_conf() {
 }
 
 # --- the command line -----------------------------------------------------
-version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/config.h")
+version=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$top_builddir/autoconfig.h")
 run "$tmp/out" "$tmp/err" "$MILTER" -V
 expect "-V prints \"scam-milter $version\" and exits 0" 0 "$tmp/out" "scam-milter $version"
 
