@@ -45,7 +45,7 @@ const char *sc_buf_cstr(const sc_buf *b)
 /* sc_buf_reserve - make room for need more bytes plus the NUL (caller checked max) */
 static void sc_buf_reserve(sc_buf *b, size_t need)
 {
-	size_t want = b->len + need + 1;	/* cannot overflow: len + need <= max <= 2^40 */
+	size_t want = b->len + need + 1; /* cannot overflow: len + need <= max <= 2^40 */
 	size_t cap;
 
 	if (want <= b->cap)

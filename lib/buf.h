@@ -18,13 +18,13 @@
 #include <stddef.h>
 
 typedef struct sc_buf {
-	char *data;	/* owned; NUL-terminated; NULL until first growth */
-	size_t len;	/* bytes of content, not counting the NUL */
-	size_t cap;	/* bytes allocated at data */
-	size_t max;	/* hard limit on len */
+	char *data; /* owned; NUL-terminated; NULL until first growth */
+	size_t len; /* bytes of content, not counting the NUL */
+	size_t cap; /* bytes allocated at data */
+	size_t max; /* hard limit on len */
 } sc_buf;
 
-#define SC_BUF_UNLIMITED ((size_t) 1 << 40)	/* 1 TiB: "no limit" in practice */
+#define SC_BUF_UNLIMITED ((size_t) 1 << 40) /* 1 TiB: "no limit" in practice */
 
 /* sc_buf_init - an empty buffer whose content may not exceed max bytes. */
 void sc_buf_init(sc_buf *b, size_t max);

@@ -31,16 +31,16 @@
 #define SC_PKGDATADIR "/usr/local/share/scam-milter"
 #endif
 
-#define CONFIG_MAX_LINE 4096	/* bytes in one config line */
+#define CONFIG_MAX_LINE 4096 /* bytes in one config line */
 
 typedef enum key_type {
-	KEY_STRING,	/* any text; empty means "unset" (NULL) */
-	KEY_PATH,	/* a path, made absolute against the config's directory */
-	KEY_SOCKET,	/* a libmilter socket spec; a unix: path made absolute */
+	KEY_STRING, /* any text; empty means "unset" (NULL) */
+	KEY_PATH,   /* a path, made absolute against the config's directory */
+	KEY_SOCKET, /* a libmilter socket spec; a unix: path made absolute */
 	KEY_DOUBLE,
-	KEY_SIZE,	/* bytes, with optional K/M/G suffix */
+	KEY_SIZE, /* bytes, with optional K/M/G suffix */
 	KEY_ULONG,
-	KEY_MODE,	/* octal file mode */
+	KEY_MODE, /* octal file mode */
 	KEY_ON_ERROR,
 	KEY_LOG_LEVEL
 } key_type;
@@ -51,7 +51,10 @@ typedef struct key_spec {
 	size_t offset;
 } key_spec;
 
-#define KEY(name, type, field) { name, type, offsetof(sc_config, field) }
+#define KEY(name, type, field)                                                                     \
+	{                                                                                          \
+		name, type, offsetof(sc_config, field)                                             \
+	}
 
 static const key_spec keys[] = {
 	KEY("socket", KEY_SOCKET, socket),
@@ -99,7 +102,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 {
 	sc_config *c = sc_calloc(1, sizeof(*c));
 
-	(void) base_dir;	/* every default path is absolute today */
+	(void) base_dir; /* every default path is absolute today */
 	c->path = NULL;
 	c->socket = sc_strdup("inet:8895@127.0.0.1");
 	c->socket_mode = 0660;
@@ -225,7 +228,8 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		return 0;
 	case KEY_PATH:
 		if (value[0] == '\0' && k->offset == offsetof(sc_config, rules_dir)) {
-			sc_diags_add(d, SC_DIAG_ERROR, file, line, "rules_dir: a directory is required");
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "rules_dir: a directory is required");
 			return -1;
 		}
 		free(*(char **) field);
@@ -349,8 +353,8 @@ static char *parse_value(char *v)
 }
 
 /* parse_line - handle one line; seen[] catches repeated keys */
-static void parse_line(sc_config *c, char *line, const char *dir, const char *file,
-		       unsigned lineno, unsigned *seen, sc_diags *d)
+static void parse_line(sc_config *c, char *line, const char *dir, const char *file, unsigned lineno,
+		       unsigned *seen, sc_diags *d)
 {
 	char *s = trim(line), *eq, *key, *value;
 	size_t i;
@@ -417,7 +421,7 @@ static char *dir_of(const char *path)
 /* sc_config_load - read a config file over the defaults */
 sc_config *sc_config_load(const char *path, sc_diags *d)
 {
-	unsigned seen[NKEYS] = { 0 };
+	unsigned seen[NKEYS] = {0};
 	size_t errors_before = d->errors;
 	char line[CONFIG_MAX_LINE + 2];
 	unsigned lineno = 0;

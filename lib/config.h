@@ -21,26 +21,26 @@
 #include "diag.h"
 
 typedef enum sc_on_error {
-	SC_ON_ERROR_TEMPFAIL,	/* answer 4xx: the client keeps the message */
-	SC_ON_ERROR_ACCEPT	/* deliver it as it is */
+	SC_ON_ERROR_TEMPFAIL, /* answer 4xx: the client keeps the message */
+	SC_ON_ERROR_ACCEPT    /* deliver it as it is */
 } sc_on_error;
 
 typedef struct sc_config {
-	char *path;		/* the file read, absolute; NULL for built-in defaults */
-	char *socket;		/* libmilter socket spec: unix:PATH, inet:PORT@HOST, inet6:... */
-	mode_t socket_mode;	/* permissions of a unix socket */
-	char *socket_group;	/* group of a unix socket, or NULL to leave it */
-	char *user;		/* USER[:GROUP] to run as after opening the socket, or NULL */
-	char *pid_file;		/* written when daemonised, or NULL */
-	char *rules_dir;	/* directory of *.cf rule files, absolute */
+	char *path;         /* the file read, absolute; NULL for built-in defaults */
+	char *socket;       /* libmilter socket spec: unix:PATH, inet:PORT@HOST, inet6:... */
+	mode_t socket_mode; /* permissions of a unix socket */
+	char *socket_group; /* group of a unix socket, or NULL to leave it */
+	char *user;         /* USER[:GROUP] to run as after opening the socket, or NULL */
+	char *pid_file;     /* written when daemonised, or NULL */
+	char *rules_dir;    /* directory of *.cf rule files, absolute */
 	double tag_threshold;
 	double quarantine_threshold;
 	double reject_threshold;
-	size_t max_message_size;	/* bytes of a message kept and scanned */
+	size_t max_message_size; /* bytes of a message kept and scanned */
 	sc_on_error on_error;
-	int log_level;		/* an sc_log_level */
-	unsigned long regex_match_limit;	/* PCRE2 match limit per regex run */
-	unsigned long regex_depth_limit;	/* PCRE2 depth limit per regex run */
+	int log_level;                   /* an sc_log_level */
+	unsigned long regex_match_limit; /* PCRE2 match limit per regex run */
+	unsigned long regex_depth_limit; /* PCRE2 depth limit per regex run */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

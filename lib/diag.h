@@ -17,16 +17,16 @@ typedef enum sc_diag_level { SC_DIAG_WARNING, SC_DIAG_ERROR } sc_diag_level;
 
 typedef struct sc_diag {
 	sc_diag_level level;
-	char *file;	/* owned; the file named as the loader was given it */
-	unsigned line;	/* 1-based; 0 when the problem is the file as a whole */
-	char *message;	/* owned */
+	char *file;    /* owned; the file named as the loader was given it */
+	unsigned line; /* 1-based; 0 when the problem is the file as a whole */
+	char *message; /* owned */
 } sc_diag;
 
 typedef struct sc_diags {
-	sc_diag *v;	/* owned array of n entries */
+	sc_diag *v; /* owned array of n entries */
 	size_t n;
 	size_t cap;
-	size_t errors;	/* how many entries are SC_DIAG_ERROR */
+	size_t errors; /* how many entries are SC_DIAG_ERROR */
 } sc_diags;
 
 /* sc_diags_init - an empty list. */

@@ -14,8 +14,8 @@
 #include "rules.h"
 
 typedef struct sc_engine {
-	sc_config *config;	/* owned */
-	sc_ruleset *rules;	/* one reference owned */
+	sc_config *config; /* owned */
+	sc_ruleset *rules; /* one reference owned */
 	_Atomic unsigned long refs;
 } sc_engine;
 

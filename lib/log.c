@@ -16,11 +16,8 @@ static const char *log_ident = "scam-milter";
 static _Atomic int log_threshold = SC_LOG_INFO;
 
 static const char *const level_names[] = {
-	[SC_LOG_ERR] = "err",
-	[SC_LOG_WARNING] = "warning",
-	[SC_LOG_NOTICE] = "notice",
-	[SC_LOG_INFO] = "info",
-	[SC_LOG_DEBUG] = "debug",
+	[SC_LOG_ERR] = "err",   [SC_LOG_WARNING] = "warning", [SC_LOG_NOTICE] = "notice",
+	[SC_LOG_INFO] = "info", [SC_LOG_DEBUG] = "debug",
 };
 
 /* sc_log_open - choose the destination */
@@ -73,7 +70,7 @@ void sc_vlog(sc_log_level level, const char *fmt, va_list ap)
 		return;
 	/* A line longer than the buffer is cut: logs are for people, not archives. */
 	(void) vsnprintf(line + n, sizeof(line) - (size_t) n - 1, fmt, ap);
-	len = strlen(line);	/* at most sizeof(line) - 2: one byte kept for the newline */
+	len = strlen(line); /* at most sizeof(line) - 2: one byte kept for the newline */
 	line[len] = '\n';
 	line[len + 1] = '\0';
 	(void) fputs(line, stderr);

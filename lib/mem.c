@@ -19,7 +19,7 @@ void sc_panic_at(const char *file, int line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void) vsnprintf(text, sizeof(text), fmt, ap);	/* truncation is fine here */
+	(void) vsnprintf(text, sizeof(text), fmt, ap); /* truncation is fine here */
 	va_end(ap);
 	sc_log(SC_LOG_ERR, "panic: %s:%d: %s", file, line, text);
 	abort();

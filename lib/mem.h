@@ -24,7 +24,7 @@ char *sc_strndup(const char *s, size_t n);
 
 /* sc_panic_at - log "panic: file:line: message" and abort(). */
 _Noreturn void sc_panic_at(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 #define sc_panic(...) sc_panic_at(__FILE__, __LINE__, __VA_ARGS__)
 
 #endif

@@ -18,14 +18,14 @@
 
 typedef struct header {
 	char *name;
-	char *value;	/* unfolded, trimmed */
-	char *raw;	/* as received after the colon */
+	char *value; /* unfolded, trimmed */
+	char *raw;   /* as received after the colon */
 } header;
 
 struct sc_msg {
 	header *headers;
 	size_t nheaders;
-	char *body;	/* NUL-terminated copy */
+	char *body; /* NUL-terminated copy */
 	size_t body_len;
 	unsigned findings;
 };
@@ -62,8 +62,8 @@ static char *unfold(const char *raw, size_t n)
 			continue;
 		(void) sc_buf_putc(&b, raw[i] != '\0' ? raw[i] : ' ');
 	}
-	while (b.len > 0 && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t' ||
-			     b.data[b.len - 1] == '\r'))
+	while (b.len > 0 &&
+	       (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t' || b.data[b.len - 1] == '\r'))
 		b.data[--b.len] = '\0';
 	return sc_buf_steal(&b);
 }
@@ -105,7 +105,7 @@ static void add_header(sc_msg *m, const char *raw, size_t p, size_t e, size_t nl
 		m->findings |= SC_MSG_TOO_MANY_HEADERS;
 		return;
 	}
-	if ((m->nheaders & (m->nheaders - 1)) == 0)	/* grow at powers of two */
+	if ((m->nheaders & (m->nheaders - 1)) == 0) /* grow at powers of two */
 		m->headers = sc_reallocarray(m->headers, m->nheaders ? m->nheaders * 2 : 16,
 					     sizeof(*m->headers));
 	h = &m->headers[m->nheaders++];
@@ -163,7 +163,7 @@ sc_msg *sc_msg_parse(const char *crlf_raw, size_t crlf_len)
 		while (e < len && (raw[e] == ' ' || raw[e] == '\t')) {
 			size_t ne = line_end(raw, len, e);
 
-			if (is_blank_line(raw, e, ne))	/* never true: starts with SP/TAB */
+			if (is_blank_line(raw, e, ne)) /* never true: starts with SP/TAB */
 				break;
 			e = ne;
 		}

@@ -23,13 +23,13 @@ typedef struct sc_msg sc_msg;
 
 /* Findings: anomalies of the message itself, as bit flags. */
 enum {
-	SC_MSG_NO_HEADER_END = 1u << 0,	/* no empty line: everything is header */
-	SC_MSG_BAD_HEADER_LINE = 1u << 1,	/* a header line without "Name:" */
-	SC_MSG_TOO_MANY_HEADERS = 1u << 2,	/* past SC_MSG_MAX_HEADERS; rest ignored */
-	SC_MSG_NUL_BYTES = 1u << 3	/* NUL bytes in the message */
+	SC_MSG_NO_HEADER_END = 1u << 0,    /* no empty line: everything is header */
+	SC_MSG_BAD_HEADER_LINE = 1u << 1,  /* a header line without "Name:" */
+	SC_MSG_TOO_MANY_HEADERS = 1u << 2, /* past SC_MSG_MAX_HEADERS; rest ignored */
+	SC_MSG_NUL_BYTES = 1u << 3         /* NUL bytes in the message */
 };
 
-#define SC_MSG_MAX_HEADERS 1000	/* header fields kept per message */
+#define SC_MSG_MAX_HEADERS 1000 /* header fields kept per message */
 
 /* sc_msg_parse - split raw (len bytes, need not be NUL-terminated) into the
  * model. A leading mbox "From " line is skipped; CRLF and LF line ends are

@@ -9,7 +9,7 @@
 #include "policy.h"
 #include "scan.h"
 
-#define STATUS_FOLD_AT 76	/* fold X-Scam-Status lines near this width */
+#define STATUS_FOLD_AT 76 /* fold X-Scam-Status lines near this width */
 
 /* sc_policy_action - the strongest action whose threshold the score reaches */
 sc_action sc_policy_action(const sc_config *c, double score)
@@ -61,8 +61,9 @@ void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *ou
 	size_t line_start = out->len;
 
 	(void) sc_buf_printf(out, "%s, score=%.1f tag=%.1f quarantine=%.1f reject=%.1f tests=",
-			     v->action == SC_ACTION_ACCEPT ? "No" : "Yes", sc_policy_shown_score(c, v),
-			     c->tag_threshold, c->quarantine_threshold, c->reject_threshold);
+			     v->action == SC_ACTION_ACCEPT ? "No" : "Yes",
+			     sc_policy_shown_score(c, v), c->tag_threshold, c->quarantine_threshold,
+			     c->reject_threshold);
 	if (v->nhits == 0)
 		(void) sc_buf_puts(out, "none");
 	for (size_t i = 0; i < v->nhits; i++) {

@@ -19,7 +19,7 @@
 #include "mem.h"
 #include "rules_int.h"
 
-#define RULES_MAX_FILE_SIZE (64 * 1024 * 1024)	/* bytes of one rule file */
+#define RULES_MAX_FILE_SIZE (64 * 1024 * 1024) /* bytes of one rule file */
 
 /* clamp_u32 - PCRE2 takes 32-bit limits; a larger one means "as large as possible" */
 static uint32_t clamp_u32(unsigned long v)
@@ -108,10 +108,9 @@ static void trim_end(char *s)
 }
 
 /* parse_text - feed every line of one file's text to the line parser */
-static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len,
-		       sc_diags *d)
+static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len, sc_diags *d)
 {
-	cond_state cs = { 0, 0 };
+	cond_state cs = {0, 0};
 	unsigned lineno = 0;
 	size_t p = 0;
 	sc_buf line;
@@ -198,9 +197,8 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 		rule *r = find_rule(rs, idx, p->name);
 
 		if (r == NULL) {
-			sc_diags_add(d, SC_DIAG_WARNING, p->file, p->line,
-				     "%s %s: no such rule", p->text ? "describe" : "score",
-				     p->name);
+			sc_diags_add(d, SC_DIAG_WARNING, p->file, p->line, "%s %s: no such rule",
+				     p->text ? "describe" : "score", p->name);
 			continue;
 		}
 		if (p->text != NULL) {

@@ -32,13 +32,13 @@ typedef struct sc_ruleset sc_ruleset;
 
 /* Limits applied to each regex run, so no rule can stall the filter. */
 typedef struct sc_rule_limits {
-	unsigned long match_limit;	/* pcre2_set_match_limit */
-	unsigned long depth_limit;	/* pcre2_set_depth_limit */
+	unsigned long match_limit; /* pcre2_set_match_limit */
+	unsigned long depth_limit; /* pcre2_set_depth_limit */
 } sc_rule_limits;
 
 #define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
 #define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
-#define SC_RULES_MAX_LINE 65536	/* bytes of one rule-file line */
+#define SC_RULES_MAX_LINE            65536 /* bytes of one rule-file line */
 
 /* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
  * file's score overrides an earlier one. Returns NULL, with an error in d,
@@ -70,8 +70,8 @@ void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
  * borrowed from the ruleset and live as long as the caller's reference. */
 typedef struct sc_rule_hit {
 	const char *name;
-	const char *description;	/* "" when the rule has none */
-	const char *detail;	/* why: what matched where; valid during the callback only */
+	const char *description; /* "" when the rule has none */
+	const char *detail;      /* why: what matched where; valid during the callback only */
 	double score;
 } sc_rule_hit;
 
@@ -79,8 +79,8 @@ typedef void (*sc_rule_hit_fn)(void *arg, const sc_rule_hit *hit);
 
 /* Result counters of one run, for logs. */
 typedef struct sc_rule_run_stats {
-	size_t evaluated;	/* rules run */
-	size_t regex_errors;	/* runs that hit a match limit or failed, counted as no match */
+	size_t evaluated;    /* rules run */
+	size_t regex_errors; /* runs that hit a match limit or failed, counted as no match */
 } sc_rule_run_stats;
 
 /* sc_ruleset_run - run every rule once over msg and call hit_fn for each

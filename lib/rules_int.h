@@ -13,38 +13,38 @@
 #include "rules.h"
 
 typedef enum rule_kind {
-	RULE_HEADER,	/* Header =~ /re/ or !~ */
-	RULE_HEADER_EXISTS,	/* exists:Header */
-	RULE_BODY	/* /re/ over the body */
+	RULE_HEADER,        /* Header =~ /re/ or !~ */
+	RULE_HEADER_EXISTS, /* exists:Header */
+	RULE_BODY           /* /re/ over the body */
 } rule_kind;
 
 typedef enum header_form {
-	HEADER_VALUE,	/* unfolded, trimmed */
-	HEADER_RAW	/* :raw, as received */
+	HEADER_VALUE, /* unfolded, trimmed */
+	HEADER_RAW    /* :raw, as received */
 } header_form;
 
 typedef struct rule {
-	char *name;	/* owned */
+	char *name; /* owned */
 	rule_kind kind;
-	char *header;	/* owned; field name for header rules */
+	char *header; /* owned; field name for header rules */
 	header_form form;
-	int negate;	/* !~ */
-	char *if_unset;	/* owned; value used when the header is absent, or NULL */
-	char *source;	/* owned; the regex as written, for explanations */
-	pcre2_code *re;	/* owned; NULL for exists: */
+	int negate;     /* !~ */
+	char *if_unset; /* owned; value used when the header is absent, or NULL */
+	char *source;   /* owned; the regex as written, for explanations */
+	pcre2_code *re; /* owned; NULL for exists: */
 	double score;
-	int score_set;	/* a score line named this rule */
-	char *description;	/* owned; NULL until a describe line */
-	char *file;	/* owned; where it was defined */
+	int score_set;     /* a score line named this rule */
+	char *description; /* owned; NULL until a describe line */
+	char *file;        /* owned; where it was defined */
 	unsigned line;
-	int dead;	/* replaced by a later definition of the same name */
+	int dead; /* replaced by a later definition of the same name */
 } rule;
 
 /* A score or describe line, applied once every file is read (SpamAssassin
  * lets them come before the rule and in other files). */
 typedef struct pending {
 	char *name;
-	char *text;	/* describe text, or NULL for a score */
+	char *text; /* describe text, or NULL for a score */
 	double score;
 	char *file;
 	unsigned line;
@@ -52,8 +52,8 @@ typedef struct pending {
 
 /* Block skipping for ifplugin/if ... else ... endif. */
 typedef struct cond_state {
-	unsigned depth;	/* open blocks */
-	unsigned skip_from;	/* depth at which lines are being skipped, 0 = none */
+	unsigned depth;     /* open blocks */
+	unsigned skip_from; /* depth at which lines are being skipped, 0 = none */
 } cond_state;
 
 struct sc_ruleset {
@@ -63,13 +63,13 @@ struct sc_ruleset {
 	size_t npend, cappend;
 	size_t skipped_directives;
 	sc_rule_limits lim;
-	pcre2_match_context *mctx;	/* read-only once built: shared by all runs */
+	pcre2_match_context *mctx; /* read-only once built: shared by all runs */
 	_Atomic unsigned long refs;
 };
 
 /* rules_parse_line - parse one comment-stripped line of file:lineno into rs. */
-void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno,
-		      cond_state *cs, sc_diags *d);
+void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
+		      sc_diags *d);
 
 /* rules_is_subrule - names starting with "__" are evaluated, never scored. */
 int rules_is_subrule(const char *name);

@@ -19,6 +19,7 @@
 
 /* Directives of SpamAssassin's language that later work will run; until
  * then they are skipped with a warning so lint shows them. */
+/* clang-format off */
 static const char *const known_unsupported[] = {
 	"meta", "rawbody", "full", "uri", "tflags", "priority", "lang", "include",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
@@ -29,6 +30,7 @@ static const char *const known_unsupported[] = {
 	"bayes_auto_learn", "clear_headers", "remove_header", "ok_locales", "rewrite_header",
 	NULL,
 };
+/* clang-format on */
 
 /* rules_is_subrule - "__NAME" rules are helpers of metas */
 int rules_is_subrule(const char *name)
@@ -277,9 +279,10 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 		if (strcmp(colon, "raw") == 0) {
 			form = HEADER_RAW;
 		} else {
-			sc_diags_add(d, SC_DIAG_WARNING, file, line,
-				     "%s: header selector \":%s\" is not available yet; rule skipped",
-				     name, colon);
+			sc_diags_add(
+				d, SC_DIAG_WARNING, file, line,
+				"%s: header selector \":%s\" is not available yet; rule skipped",
+				name, colon);
 			rs->skipped_directives++;
 			return;
 		}
@@ -287,7 +290,8 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 	if (strcmp(field, "ALL") == 0 || strcmp(field, "ToCc") == 0 ||
 	    strcmp(field, "EnvelopeFrom") == 0 || strcmp(field, "MESSAGEID") == 0) {
 		sc_diags_add(d, SC_DIAG_WARNING, file, line,
-			     "%s: pseudo-header %s is not available yet; rule skipped", name, field);
+			     "%s: pseudo-header %s is not available yet; rule skipped", name,
+			     field);
 		rs->skipped_directives++;
 		return;
 	}
@@ -374,8 +378,8 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 	errno = 0;
 	v = strtod(word, &end);
 	if (errno != 0 || *end != '\0' || !isfinite(v)) {
-		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: \"%s\" is not a number",
-			     name, word);
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: \"%s\" is not a number", name,
+			     word);
 		return;
 	}
 	while ((word = next_word(&rest)) != NULL) {
@@ -402,8 +406,9 @@ static int handle_conditional(sc_ruleset *rs, const char *dir, const char *file,
 		if (cs->skip_from == 0) {
 			cs->skip_from = cs->depth;
 			if (strcmp(dir, "if") == 0) {
-				sc_diags_add(d, SC_DIAG_WARNING, file, line,
-					     "\"if\" expressions are not evaluated yet; block skipped");
+				sc_diags_add(
+					d, SC_DIAG_WARNING, file, line,
+					"\"if\" expressions are not evaluated yet; block skipped");
 				rs->skipped_directives++;
 			}
 		}
@@ -433,8 +438,8 @@ static int handle_conditional(sc_ruleset *rs, const char *dir, const char *file,
 }
 
 /* rules_parse_line - dispatch one line on its directive */
-void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno,
-		      cond_state *cs, sc_diags *d)
+void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
+		      sc_diags *d)
 {
 	char *rest = line, *dir, *name;
 

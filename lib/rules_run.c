@@ -16,8 +16,8 @@
 #include "mem.h"
 #include "rules_int.h"
 
-#define DETAIL_MAX_MATCH 60	/* bytes of matched text shown in an explanation */
-#define HEADER_JOIN_MAX (1024 * 1024)	/* bytes of one header's joined values */
+#define DETAIL_MAX_MATCH 60            /* bytes of matched text shown in an explanation */
+#define HEADER_JOIN_MAX  (1024 * 1024) /* bytes of one header's joined values */
 
 /* quote_excerpt - append text as a readable quoted excerpt, escaping controls */
 static void quote_excerpt(sc_buf *out, const char *s, size_t n)
@@ -83,8 +83,8 @@ static int match(const sc_ruleset *rs, const rule *r, const char *subject, size_
 }
 
 /* run_rule - evaluate one rule; 1 hit, 0 not, -1 regex error */
-static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg,
-		    pcre2_match_data *md, sc_buf *scratch, sc_buf *detail)
+static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre2_match_data *md,
+		    sc_buf *scratch, sc_buf *detail)
 {
 	const char *body;
 	size_t blen;
@@ -101,7 +101,8 @@ static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg,
 		header_text(r, msg, scratch, &present);
 		if (!present && r->if_unset != NULL)
 			(void) sc_buf_puts(scratch, r->if_unset);
-		(void) sc_buf_printf(detail, "%s%s ", r->header, r->form == HEADER_RAW ? ":raw" : "");
+		(void) sc_buf_printf(detail, "%s%s ", r->header,
+				     r->form == HEADER_RAW ? ":raw" : "");
 		if (!r->negate) {
 			(void) sc_buf_puts(detail, "matched ");
 			m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);

@@ -45,7 +45,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	sc_rule_run_stats st;
 	sc_msg *msg;
 
-	(void) env;	/* the envelope feeds sender authentication, a later slice */
+	(void) env; /* the envelope feeds sender authentication, a later slice */
 	msg = sc_msg_parse(raw, len);
 	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
@@ -59,7 +59,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	sc_msg_free(msg);
 	/* Sums of decimal scores drift (4.9999999); compare at the precision
 	 * people write scores with. */
-	v->score = round(v->score * 1000.0) / 1000.0 + 0.0;	/* + 0.0: never -0.0 */
+	v->score = round(v->score * 1000.0) / 1000.0 + 0.0; /* + 0.0: never -0.0 */
 	v->action = sc_policy_action(eng->config, v->score);
 	return v;
 }

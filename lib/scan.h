@@ -17,28 +17,28 @@
 /* What the MTA told us about the SMTP transaction; every field may be NULL
  * (or 0) when unknown. All borrowed for the duration of sc_scan(). */
 typedef struct sc_envelope {
-	const char *client_addr;	/* "192.0.2.1" or "2001:db8::1" */
-	const char *client_name;	/* reverse DNS name, or "unknown" */
+	const char *client_addr; /* "192.0.2.1" or "2001:db8::1" */
+	const char *client_name; /* reverse DNS name, or "unknown" */
 	const char *helo;
-	const char *mail_from;	/* envelope sender without <> */
-	const char *const *rcpts;	/* nrcpts envelope recipients without <> */
+	const char *mail_from;    /* envelope sender without <> */
+	const char *const *rcpts; /* nrcpts envelope recipients without <> */
 	size_t nrcpts;
-	const char *queue_id;	/* the MTA's id, for logs */
+	const char *queue_id; /* the MTA's id, for logs */
 } sc_envelope;
 
 typedef struct sc_hit {
-	char *name;		/* owned */
-	char *description;	/* owned; "" when none */
-	char *detail;		/* owned; why it hit, e.g. 'Subject matched "..."'; "" when none */
+	char *name;        /* owned */
+	char *description; /* owned; "" when none */
+	char *detail;      /* owned; why it hit, e.g. 'Subject matched "..."'; "" when none */
 	double score;
 } sc_hit;
 
 typedef struct sc_verdict {
-	double score;		/* sum of hit scores */
-	sc_hit *hits;		/* owned array of nhits, in rule order */
+	double score; /* sum of hit scores */
+	sc_hit *hits; /* owned array of nhits, in rule order */
 	size_t nhits;
-	sc_action action;	/* from the policy for this score */
-	size_t regex_errors;	/* regex runs cut short by a limit */
+	sc_action action;    /* from the policy for this score */
+	size_t regex_errors; /* regex runs cut short by a limit */
 } sc_verdict;
 
 /* Pseudo-rule added when the caller kept only part of the message. */

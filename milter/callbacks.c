@@ -59,7 +59,7 @@ static void safe_queue_id(const char *id, char *out, size_t size)
 	for (; *id != '\0' && n + 1 < size; id++) {
 		char c = *id;
 		int ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+			 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 
 		out[n++] = ok ? c : '_';
 	}
@@ -234,7 +234,7 @@ static int add_header(SMFICTX *ctx, const char *name, const char *value)
 
 /* add_verdict_headers - replace inbound X-Scam-* fields with ours, flag if tagged */
 static int add_verdict_headers(SMFICTX *ctx, sc_session *s, const sc_config *c, const sc_verdict *v,
-                               int flag)
+			       int flag)
 {
 	sc_buf value;
 	int r;
@@ -288,7 +288,7 @@ static sfsistat reject(SMFICTX *ctx, const char *qid)
 
 /* apply_verdict - headers, flag, quarantine or reject; on_error when libmilter fails */
 static sfsistat apply_verdict(SMFICTX *ctx, sc_session *s, const sc_config *c, const sc_verdict *v,
-                              const char *qid)
+			      const char *qid)
 {
 	int flag = 0, hold = 0;
 
@@ -324,13 +324,13 @@ static void log_message(const sc_session *s, const sc_verdict *v, const char *qi
 
 	sc_buf_init(&line, SC_BUF_UNLIMITED);
 	(void) sc_buf_printf(&line, "%s: from=<%s> rcpt=", qid,
-	                     s->mail_from != NULL ? s->mail_from : "");
+			     s->mail_from != NULL ? s->mail_from : "");
 	for (size_t i = 0; i < s->nrcpts && i < LOG_RCPTS_MAX; i++)
 		(void) sc_buf_printf(&line, "%s<%s>", i > 0 ? "," : "", s->rcpts[i]);
 	if (s->nrcpts > LOG_RCPTS_MAX)
 		(void) sc_buf_printf(&line, ",+%zu more", s->nrcpts - LOG_RCPTS_MAX);
 	(void) sc_buf_printf(&line, " score=%.1f action=%s hits=", v->score,
-	                     sc_action_name(v->action));
+			     sc_action_name(v->action));
 	for (size_t i = 0; i < v->nhits; i++)
 		(void) sc_buf_printf(&line, "%s%s", i > 0 ? "," : "", v->hits[i].name);
 	(void) sc_buf_printf(&line, " size=%zu%s", s->size, s->truncated ? " truncated" : "");

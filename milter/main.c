@@ -110,19 +110,19 @@ static int milter_result; /* read only after pthread_join() */
 static void usage(FILE *fp)
 {
 	(void) fprintf(
-	        fp,
-	        "usage: scam-milter [-c CONFIG] [-f] [-p SOCKET] [-t] [-u USER[:GROUP]] [-V] "
-	        "[-h]\n"
-	        "  -c CONFIG        configuration file (default %s)\n"
-	        "  -f               stay in the foreground and log to stderr\n"
-	        "  -p SOCKET        listen on SOCKET: unix:/path, local:/path,\n"
-	        "                   inet:PORT@HOST or inet6:PORT@HOST (overrides socket)\n"
-	        "  -t               check the configuration and rules, print every problem,\n"
-	        "                   exit 0 when there is no error and 1 otherwise\n"
-	        "  -u USER[:GROUP]  run as USER once the socket is open (overrides user)\n"
-	        "  -V               print the version and exit\n"
-	        "  -h               print this help and exit\n",
-	        DEFAULT_CONFIG);
+		fp,
+		"usage: scam-milter [-c CONFIG] [-f] [-p SOCKET] [-t] [-u USER[:GROUP]] [-V] "
+		"[-h]\n"
+		"  -c CONFIG        configuration file (default %s)\n"
+		"  -f               stay in the foreground and log to stderr\n"
+		"  -p SOCKET        listen on SOCKET: unix:/path, local:/path,\n"
+		"                   inet:PORT@HOST or inet6:PORT@HOST (overrides socket)\n"
+		"  -t               check the configuration and rules, print every problem,\n"
+		"                   exit 0 when there is no error and 1 otherwise\n"
+		"  -u USER[:GROUP]  run as USER once the socket is open (overrides user)\n"
+		"  -V               print the version and exit\n"
+		"  -h               print this help and exit\n",
+		DEFAULT_CONFIG);
 }
 
 /* parse_options - fill o from argv; exits for -V, -h and usage errors */
@@ -265,14 +265,14 @@ static int test_config(const options *o)
 	memset(&st, 0, sizeof(st));
 	if (eng == NULL || check_identities(o, eng->config, &st) != 0) {
 		(void) fprintf(stderr, "scam-milter: %s: configuration has errors\n",
-		               o->config_path);
+			       o->config_path);
 		status = EXIT_CONFIG;
 	} else {
 		sc_rule_stats rs;
 
 		sc_ruleset_stats(eng->rules, &rs);
 		(void) fprintf(stderr, "scam-milter: %s: configuration ok, %zu rules from %s\n",
-		               eng->config->path, rs.total, eng->config->rules_dir);
+			       eng->config->path, rs.total, eng->config->rules_dir);
 		status = EXIT_OK;
 	}
 	free(st.conn);

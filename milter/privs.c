@@ -15,7 +15,7 @@
 
 /* fail - format the reason into err and return -1 */
 __attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errsize, const char *fmt,
-                                                      ...)
+						      ...)
 {
 	va_list ap;
 	int n;
@@ -50,7 +50,7 @@ int sc_group_resolve(const char *name, gid_t *gid, char *err, size_t errsize)
 	gr = getgrnam(name);
 	if (gr == NULL)
 		return fail(err, errsize, "unknown group \"%s\"%s%s", name, errno ? ": " : "",
-		            errno ? strerror(errno) : "");
+			    errno ? strerror(errno) : "");
 	*gid = gr->gr_gid;
 	return 0;
 }
@@ -68,7 +68,7 @@ int sc_privs_resolve(const char *spec, sc_privs *out, char *err, size_t errsize)
 	pw = getpwnam(out->user);
 	if (pw == NULL)
 		return fail(err, errsize, "unknown user \"%s\"%s%s", out->user, errno ? ": " : "",
-		            errno ? strerror(errno) : "");
+			    errno ? strerror(errno) : "");
 	out->uid = pw->pw_uid;
 	out->gid = pw->pw_gid;
 	if (colon == NULL) {
@@ -77,7 +77,7 @@ int sc_privs_resolve(const char *spec, sc_privs *out, char *err, size_t errsize)
 		if (gr == NULL ||
 		    copy_name(out->group, sizeof(out->group), gr->gr_name, strlen(gr->gr_name)) < 0)
 			(void) snprintf(out->group, sizeof(out->group), "%lu",
-			                (unsigned long) pw->pw_gid);
+					(unsigned long) pw->pw_gid);
 		return 0;
 	}
 	if (colon[1] == '\0' ||
@@ -95,21 +95,21 @@ int sc_privs_drop(const sc_privs *p, char *err, size_t errsize)
 		    getegid() == p->gid)
 			return 0;
 		return fail(err, errsize, "cannot switch to %s:%s: not running as root", p->user,
-		            p->group);
+			    p->group);
 	}
 	if (setgroups(1, &p->gid) != 0)
 		return fail(err, errsize, "setgroups(%lu): %s", (unsigned long) p->gid,
-		            strerror(errno));
+			    strerror(errno));
 	if (setgid(p->gid) != 0)
 		return fail(err, errsize, "setgid(%lu): %s", (unsigned long) p->gid,
-		            strerror(errno));
+			    strerror(errno));
 	if (setuid(p->uid) != 0)
 		return fail(err, errsize, "setuid(%lu): %s", (unsigned long) p->uid,
-		            strerror(errno));
+			    strerror(errno));
 	if (getuid() != p->uid || geteuid() != p->uid || getgid() != p->gid || getegid() != p->gid)
 		return fail(err, errsize, "still running as uid %lu/%lu gid %lu/%lu after setuid",
-		            (unsigned long) getuid(), (unsigned long) geteuid(),
-		            (unsigned long) getgid(), (unsigned long) getegid());
+			    (unsigned long) getuid(), (unsigned long) geteuid(),
+			    (unsigned long) getgid(), (unsigned long) getegid());
 	if (p->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
 		return fail(err, errsize, "could regain root after switching to %s", p->user);
 	return 0;

@@ -261,7 +261,7 @@ int sc_session_each_own_header(sc_session *s, sc_own_header_fn fn, void *arg)
 		for (size_t i = end; i > start; i--) {
 			size_t index = i - start;
 			int r = fn(arg, s->own[i - 1].name,
-			           index > INT_MAX ? INT_MAX : (int) index);
+				   index > INT_MAX ? INT_MAX : (int) index);
 
 			if (r != 0)
 				return r;

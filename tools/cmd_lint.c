@@ -26,15 +26,15 @@ static void lint_usage(FILE *fp)
 int cmd_lint(scamctl_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"config", required_argument, NULL, 'c'},
+		{"rules", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *path;
 	sc_rule_limits lim;
 	sc_ruleset *rs = NULL;
-	sc_rule_stats st = { 0, 0, 0, 0 };
+	sc_rule_stats st = {0, 0, 0, 0};
 	sc_config *c;
 	sc_diags d;
 	size_t warnings = 0;

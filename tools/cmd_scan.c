@@ -22,8 +22,8 @@
 #include "scamctl.h"
 #include "scan.h"
 
-#define SCAN_MAX_RCPTS 1000	/* --rcpt options taken */
-#define SCAN_MAX_DEPTH 64	/* directory levels walked */
+#define SCAN_MAX_RCPTS 1000 /* --rcpt options taken */
+#define SCAN_MAX_DEPTH 64   /* directory levels walked */
 
 typedef struct scan_ctx {
 	sc_engine *eng;
@@ -37,14 +37,14 @@ typedef struct scan_ctx {
 /* scan_usage - help for scan */
 static void scan_usage(FILE *fp)
 {
-	(void) fprintf(fp,
-		       "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json] [-v]\n"
-		       "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
-		       "         FILE|DIR|-...\n"
-		       "Scan each message (a DIR recursively, - for standard input) and print its\n"
-		       "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
-		       "one JSON object per message per line. Exit 0 when every message was\n"
-		       "scanned, 1 when some could not be, 2 on bad usage or config.\n");
+	(void) fprintf(
+		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json] [-v]\n"
+		    "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
+		    "         FILE|DIR|-...\n"
+		    "Scan each message (a DIR recursively, - for standard input) and print its\n"
+		    "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
+		    "one JSON object per message per line. Exit 0 when every message was\n"
+		    "scanned, 1 when some could not be, 2 on bad usage or config.\n");
 }
 
 /* read_message - up to max bytes of fp into b; *truncated if more was there */
@@ -57,15 +57,15 @@ static int read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
 	sc_buf_init(b, max);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 		if (sc_buf_append_upto(b, chunk, n) < n)
-			*truncated = 1;	/* keep reading: stdin must be drained */
+			*truncated = 1; /* keep reading: stdin must be drained */
 	return ferror(fp) ? -1 : 0;
 }
 
 /* print_human - the readable report of one verdict */
 static void print_human(const scan_ctx *c, const char *name, const sc_verdict *v)
 {
-	(void) printf("%s: score=%.1f action=%s\n", name,
-		      sc_policy_shown_score(c->eng->config, v), sc_action_name(v->action));
+	(void) printf("%s: score=%.1f action=%s\n", name, sc_policy_shown_score(c->eng->config, v),
+		      sc_action_name(v->action));
 	for (size_t i = 0; i < v->nhits; i++) {
 		const sc_hit *h = &v->hits[i];
 
@@ -235,16 +235,16 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 {
 	enum { OPT_JSON = 256, OPT_CLIENT_IP, OPT_HELO, OPT_MAIL_FROM, OPT_RCPT, OPT_RULES };
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "rules", required_argument, NULL, OPT_RULES },
-		{ "client-ip", required_argument, NULL, OPT_CLIENT_IP },
-		{ "helo", required_argument, NULL, OPT_HELO },
-		{ "mail-from", required_argument, NULL, OPT_MAIL_FROM },
-		{ "rcpt", required_argument, NULL, OPT_RCPT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, OPT_JSON},
+		{"verbose", no_argument, NULL, 'v'},
+		{"config", required_argument, NULL, 'c'},
+		{"rules", required_argument, NULL, OPT_RULES},
+		{"client-ip", required_argument, NULL, OPT_CLIENT_IP},
+		{"helo", required_argument, NULL, OPT_HELO},
+		{"mail-from", required_argument, NULL, OPT_MAIL_FROM},
+		{"rcpt", required_argument, NULL, OPT_RCPT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *rcpts[SCAN_MAX_RCPTS];
 	scan_ctx c;

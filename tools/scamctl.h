@@ -8,14 +8,14 @@
 #include "engine.h"
 
 /* Exit statuses common to the subcommands (scamctl(1)). */
-#define SCAMCTL_OK 0
+#define SCAMCTL_OK          0
 #define SCAMCTL_SOME_FAILED 1
-#define SCAMCTL_USAGE 2
+#define SCAMCTL_USAGE       2
 
 /* Options every subcommand takes, before or after its name. */
 typedef struct scamctl_opts {
-	const char *config_path;	/* -c; NULL: the default path if it exists */
-	const char *rules_dir;	/* --rules; NULL: the config's rules_dir */
+	const char *config_path; /* -c; NULL: the default path if it exists */
+	const char *rules_dir;   /* --rules; NULL: the config's rules_dir */
 } scamctl_opts;
 
 /* scamctl_config_path - the config file to read, or NULL for built-in defaults. */
