@@ -236,25 +236,56 @@ static int parse_if_unset(char *rest, char **value)
 	return 0;
 }
 
+/* skip_eval - eval: tests come later: warn, count, and report 1 if rest is one */
+static int skip_eval(sc_ruleset *rs, const char *name, const char *rest, const char *file,
+		     unsigned line, sc_diags *d)
+{
+	if (strncmp(rest, "eval:", 5) != 0)
+		return 0;
+	sc_diags_add(d, SC_DIAG_WARNING, file, line,
+		     "%s: eval: tests are not available yet; rule skipped", name);
+	rs->skipped_directives++;
+	return 1;
+}
+
+/*
+ * compile_literal - compile the regex literal at rest. On success *tail
+ * points past it (white space skipped) and *source holds the literal as
+ * written (caller frees); on failure a diagnostic is added and NULL returned.
+ */
+static pcre2_code *compile_literal(char *rest, const char *name, const char *file, unsigned line,
+				   sc_diags *d, char **tail, char **source)
+{
+	const char *why, *pat;
+	size_t patlen;
+	uint32_t opts;
+	pcre2_code *re;
+
+	why = split_regex(rest, &pat, &patlen, &opts, tail);
+	if (why != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
+		return NULL;
+	}
+	re = compile_regex(pat, patlen, opts, file, line, name, d);
+	if (re == NULL)
+		return NULL;
+	*source = sc_strndup(rest, (size_t) (*tail - rest));
+	while (isspace((unsigned char) **tail))
+		(*tail)++;
+	return re;
+}
+
 /* parse_header - "header NAME Field =~ /re/flags [if-unset: X]" or "exists:Field" */
 static void parse_header(sc_ruleset *rs, const char *name, char *rest, const char *file,
 			 unsigned line, sc_diags *d)
 {
-	const char *why, *pat, *literal;
-	char *field, *op, *colon, *tail, *if_unset = NULL;
-	size_t literal_len;
+	char *field, *op, *colon, *tail, *source, *if_unset = NULL;
 	header_form form = HEADER_VALUE;
-	size_t patlen;
-	uint32_t opts;
 	pcre2_code *re;
 	rule *r;
 
-	if (strncmp(rest, "eval:", 5) == 0) {
-		sc_diags_add(d, SC_DIAG_WARNING, file, line,
-			     "%s: eval: tests are not available yet; rule skipped", name);
-		rs->skipped_directives++;
+	if (skip_eval(rs, name, rest, file, line, d))
 		return;
-	}
 	if (strncmp(rest, "exists:", 7) == 0) {
 		field = rest + 7;
 		if (*field == '\0' || strpbrk(field, " \t") != NULL) {
@@ -295,21 +326,14 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 		rs->skipped_directives++;
 		return;
 	}
-	literal = rest;
-	why = split_regex(rest, &pat, &patlen, &opts, &tail);
-	if (why != NULL) {
-		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
+	re = compile_literal(rest, name, file, line, d, &tail, &source);
+	if (re == NULL)
 		return;
-	}
-	literal_len = (size_t) (tail - literal);
 	if (parse_if_unset(tail, &if_unset) < 0) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: unexpected text after the regex: \"%s\"", name, tail);
-		return;
-	}
-	re = compile_regex(pat, patlen, opts, file, line, name, d);
-	if (re == NULL) {
-		free(if_unset);
+		pcre2_code_free(re);
+		free(source);
 		return;
 	}
 	r = add_rule(rs, name, RULE_HEADER, file, line);
@@ -317,7 +341,7 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 	r->form = form;
 	r->negate = op[0] == '!';
 	r->if_unset = if_unset;
-	r->source = sc_strndup(literal, literal_len);
+	r->source = source;
 	r->re = re;
 }
 
@@ -325,35 +349,19 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char *file,
 		       unsigned line, sc_diags *d)
 {
-	const char *why, *pat;
-	size_t patlen;
-	uint32_t opts;
-	pcre2_code *re;
 	char *tail, *source;
+	pcre2_code *re;
 	rule *r;
 
-	if (strncmp(rest, "eval:", 5) == 0) {
-		sc_diags_add(d, SC_DIAG_WARNING, file, line,
-			     "%s: eval: tests are not available yet; rule skipped", name);
-		rs->skipped_directives++;
+	if (skip_eval(rs, name, rest, file, line, d))
 		return;
-	}
-	why = split_regex(rest, &pat, &patlen, &opts, &tail);
-	if (why != NULL) {
-		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
+	re = compile_literal(rest, name, file, line, d, &tail, &source);
+	if (re == NULL)
 		return;
-	}
-	source = sc_strndup(rest, (size_t) (tail - rest));
-	while (isspace((unsigned char) *tail))
-		tail++;
 	if (*tail != '\0') {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: unexpected text after the regex: \"%s\"", name, tail);
-		free(source);
-		return;
-	}
-	re = compile_regex(pat, patlen, opts, file, line, name, d);
-	if (re == NULL) {
+		pcre2_code_free(re);
 		free(source);
 		return;
 	}
