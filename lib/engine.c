@@ -48,6 +48,8 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	}
 	e = sc_engine_new(c, rules);
 	e->policy = policy;
+	if (c->quarantine_dir != NULL)
+		e->quarantine = sc_quarantine_new(c->quarantine_dir);
 	return e;
 }
 
@@ -63,6 +65,7 @@ void sc_engine_unref(sc_engine *e)
 {
 	if (e == NULL || --e->refs > 0)
 		return;
+	sc_quarantine_free(e->quarantine);
 	sc_policy_free(e->policy);
 	sc_ruleset_unref(e->rules);
 	sc_config_free(e->config);

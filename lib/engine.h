@@ -12,12 +12,16 @@
 #include "config.h"
 #include "diag.h"
 #include "policy.h"
+#include "quarantine.h"
 #include "rules.h"
 
 typedef struct sc_engine {
 	sc_config *config; /* owned */
 	sc_ruleset *rules; /* one reference owned */
 	sc_policy *policy; /* owned; NULL without a policy_file */
+	/* owned; NULL without a quarantine_dir. Opens its index on first use
+	 * and is thread-safe (quarantine.h), the one part that is not immutable. */
+	sc_quarantine *quarantine;
 	_Atomic unsigned long refs;
 } sc_engine;
 

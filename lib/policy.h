@@ -68,8 +68,8 @@ void sc_policy_check(const sc_policy *p, const struct sc_envelope *env, struct s
  * blocked, accept when allowed, else the score under the thresholds of the
  * recipient's address entry, else of its domain entry, else of c. rcpt
  * may be NULL (the config's thresholds). */
-sc_action sc_policy_rcpt_action(const sc_config *c, const sc_policy *p,
-				const struct sc_verdict *v, const char *rcpt);
+sc_action sc_policy_rcpt_action(const sc_config *c, const sc_policy *p, const struct sc_verdict *v,
+				const char *rcpt);
 
 /* sc_policy_reject_text - the text after "550 5.7.1" into out: a short
  * reason and the reference id ref, plus the rule names when

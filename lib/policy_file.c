@@ -223,8 +223,7 @@ static void parse_directive(sc_policy *p, char **w, int n, const char *file, uns
 				     w[1]);
 			return;
 		}
-		p->block_client =
-			sc_reallocarray(p->block_client, p->nblock_client + 1, sizeof(c));
+		p->block_client = sc_reallocarray(p->block_client, p->nblock_client + 1, sizeof(c));
 		p->block_client[p->nblock_client++] = c;
 		return;
 	}
@@ -402,8 +401,8 @@ void sc_policy_check(const sc_policy *p, const sc_envelope *env, sc_verdict *v)
 	e = find_entry(&p->allow_sender, from);
 	if (!v->blocked && e != NULL && v->auth_domain != NULL &&
 	    strcasecmp(domain_of(from), v->auth_domain) == 0) {
-		add_policy_hit(v, SC_HIT_ALLOW_SENDER, "authenticated sender on an allow list", from,
-			       e);
+		add_policy_hit(v, SC_HIT_ALLOW_SENDER, "authenticated sender on an allow list",
+			       from, e);
 		v->allowed = 1;
 	}
 }

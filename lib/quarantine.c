@@ -36,7 +36,7 @@ static const char schema[] =
 	"CREATE INDEX IF NOT EXISTS messages_time ON messages(time);";
 
 #define COLUMNS                                                                                    \
-	"id, time, queue_id, client, sender, rcpts, hdr_from, subject, score, hits, action, "     \
+	"id, time, queue_id, client, sender, rcpts, hdr_from, subject, score, hits, action, "      \
 	"mode, state, actor, acted_at"
 
 /* sc_quarantine_new - remember the directory; open nothing yet */
@@ -160,8 +160,7 @@ static int insert_row(sc_quarantine *q, const sc_qentry *e, sc_qerr *err)
 }
 
 /* sc_quarantine_store - durable file first, then the row */
-int sc_quarantine_store(sc_quarantine *q, sc_qentry *e, const char *raw, size_t len,
-			sc_qerr *err)
+int sc_quarantine_store(sc_quarantine *q, sc_qentry *e, const char *raw, size_t len, sc_qerr *err)
 {
 	char *from = NULL, *subject = NULL;
 	sc_qentry row = *e;
@@ -236,8 +235,7 @@ static int each_row(sqlite3_stmt *st, sc_qentry_fn fn, void *arg, size_t *n)
 }
 
 /* sc_quarantine_get - one row by id */
-int sc_quarantine_get(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg,
-		      sc_qerr *err)
+int sc_quarantine_get(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg, sc_qerr *err)
 {
 	sqlite3_stmt *st;
 	size_t n = 0;
@@ -325,10 +323,10 @@ static int collect_id(void *arg, const sc_qentry *e)
 	return 0;
 }
 
-/* sc_quarantine_purge - files first, then rows, of everything older than before */
+/* sc_quarantine_purge - files first, then rows, of everything up to before */
 int sc_quarantine_purge(sc_quarantine *q, long long before, size_t *n, sc_qerr *err)
 {
-	sqlite3_stmt *st = prepare(q, "SELECT " COLUMNS " FROM messages WHERE time < ?1", err);
+	sqlite3_stmt *st = prepare(q, "SELECT " COLUMNS " FROM messages WHERE time <= ?1", err);
 	sc_buf ids;
 
 	*n = 0;
@@ -359,8 +357,7 @@ fail:
 }
 
 /* fsck_orphan - index one file of msg/ that has no row */
-static int fsck_orphan(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg,
-		       sc_qerr *err)
+static int fsck_orphan(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg, sc_qerr *err)
 {
 	sc_qentry e;
 	sc_buf raw;
@@ -400,8 +397,10 @@ int sc_quarantine_fsck(sc_quarantine *q, sc_qentry_fn orphan, sc_qentry_fn missi
 	int r = 0;
 
 	*norphans = *nmissing = 0;
-	st = prepare(q, "SELECT " COLUMNS " FROM messages WHERE state = 'quarantined'"
-			" AND mode = 'store' ORDER BY time", err);
+	st = prepare(q,
+		     "SELECT " COLUMNS " FROM messages WHERE state = 'quarantined'"
+		     " AND mode = 'store' ORDER BY time",
+		     err);
 	if (st == NULL)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {

@@ -55,12 +55,12 @@ typedef struct sc_qentry {
 	const char *from;     /* From header (found in the message if NULL) */
 	const char *subject;  /* Subject header (found in the message if NULL) */
 	double score;
-	const char *hits;     /* rule names, comma-separated */
-	const char *action;   /* "quarantine" */
-	const char *mode;     /* "store" (a file in msg/) or "hold" (the MTA holds it) */
-	const char *state;    /* "quarantined", "released" or "deleted" */
-	const char *actor;    /* who released or deleted it */
-	long long acted_at;   /* when; 0 if never */
+	const char *hits;   /* rule names, comma-separated */
+	const char *action; /* "quarantine" */
+	const char *mode;   /* "store" (a file in msg/) or "hold" (the MTA holds it) */
+	const char *state;  /* "quarantined", "released" or "deleted" */
+	const char *actor;  /* who released or deleted it */
+	long long acted_at; /* when; 0 if never */
 } sc_qentry;
 
 /* What sc_quarantine_list() selects; NULL / 0 / negative: no condition. */
@@ -86,12 +86,10 @@ int sc_quarantine_valid_id(const char *id);
 
 /* sc_quarantine_store - keep len bytes of raw (raw NULL: index only, for
  * hold mode) and index e; fills e->id and e->time. 0 once durable. */
-int sc_quarantine_store(sc_quarantine *q, sc_qentry *e, const char *raw, size_t len,
-			sc_qerr *err);
+int sc_quarantine_store(sc_quarantine *q, sc_qentry *e, const char *raw, size_t len, sc_qerr *err);
 
 /* sc_quarantine_get - call fn with id's row. 1 found, 0 not, -1 error. */
-int sc_quarantine_get(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg,
-		      sc_qerr *err);
+int sc_quarantine_get(sc_quarantine *q, const char *id, sc_qentry_fn fn, void *arg, sc_qerr *err);
 /* sc_quarantine_list - call fn for each row f selects, oldest first. */
 int sc_quarantine_list(sc_quarantine *q, const sc_qfilter *f, sc_qentry_fn fn, void *arg,
 		       sc_qerr *err);
@@ -101,7 +99,7 @@ int sc_quarantine_read(sc_quarantine *q, const char *id, sc_buf *out, sc_qerr *e
  * the time now; "deleted" also removes the file. 1 done, 0 no such id. */
 int sc_quarantine_mark(sc_quarantine *q, const char *id, const char *state, const char *actor,
 		       sc_qerr *err);
-/* sc_quarantine_purge - remove rows and files older than before; *n = rows removed. */
+/* sc_quarantine_purge - remove rows and files with time <= before; *n = rows removed. */
 int sc_quarantine_purge(sc_quarantine *q, long long before, size_t *n, sc_qerr *err);
 /* sc_quarantine_fsck - index files of msg/ that have no row (fn is called
  * for each, state "quarantined"), and call missing for each "quarantined"

@@ -42,8 +42,8 @@ int sc_quarantine_valid_id(const char *id)
 	if (id == NULL)
 		return 0;
 	for (i = 0; id[i] != '\0'; i++)
-		if (i >= SC_QID_LEN || !((id[i] >= '0' && id[i] <= '9') ||
-					 (id[i] >= 'a' && id[i] <= 'f')))
+		if (i >= SC_QID_LEN ||
+		    !((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
 			return 0;
 	return i == SC_QID_LEN;
 }
@@ -226,7 +226,8 @@ char *sc_header_value(const char *raw, size_t len, const char *name)
 			sc_buf_init(&v, HEADER_VALUE_MAX);
 			for (size_t j = i + nl + 1; j < len; j++) {
 				if (raw[j] == '\n') {
-					if (j + 1 >= len || (raw[j + 1] != ' ' && raw[j + 1] != '\t'))
+					if (j + 1 >= len ||
+					    (raw[j + 1] != ' ' && raw[j + 1] != '\t'))
 						break;
 					continue;
 				}

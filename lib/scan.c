@@ -16,7 +16,7 @@
 
 /* sc_verdict_add_hit - append a hit to the verdict, copying its strings */
 void sc_verdict_add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,
-		    double score)
+			double score)
 {
 	sc_hit *h;
 
@@ -53,7 +53,8 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 
 		(void) snprintf(why, sizeof(why), "only the first %zu bytes were kept and scanned",
 				len);
-		sc_verdict_add_hit(v, SC_HIT_TRUNCATED, "message larger than max_message_size", why, 0.0);
+		sc_verdict_add_hit(v, SC_HIT_TRUNCATED, "message larger than max_message_size", why,
+				   0.0);
 	}
 	sc_msg_free(msg);
 	/* Sums of decimal scores drift (4.9999999); compare at the precision

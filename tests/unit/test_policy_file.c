@@ -298,9 +298,9 @@ static void test_subject_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decide_table),   cmocka_unit_test(test_no_policy),
-		cmocka_unit_test(test_bad_lines),      cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_reject_text),    cmocka_unit_test(test_subject_table),
+		cmocka_unit_test(test_decide_table), cmocka_unit_test(test_no_policy),
+		cmocka_unit_test(test_bad_lines),    cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_reject_text),  cmocka_unit_test(test_subject_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
