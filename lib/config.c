@@ -78,6 +78,7 @@ static const key_spec keys[] = {
 	KEY("reject_show_rules", KEY_BOOL, reject_show_rules),
 	KEY("quarantine_dir", KEY_PATH, quarantine_dir),
 	KEY("quarantine_mode", KEY_QUARANTINE_MODE, quarantine_mode),
+	KEY("release_smtp", KEY_STRING, release_smtp),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -130,6 +131,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->reject_show_rules = 0;
 	c->quarantine_dir = NULL;
 	c->quarantine_mode = SC_QUARANTINE_HOLD;
+	c->release_smtp = NULL;
 	return c;
 }
 
@@ -147,6 +149,7 @@ void sc_config_free(sc_config *c)
 	free(c->policy_file);
 	free(c->subject_prefix);
 	free(c->quarantine_dir);
+	free(c->release_smtp);
 	free(c);
 }
 
@@ -427,6 +430,20 @@ static void parse_line(sc_config *c, char *line, const char *dir, const char *fi
 	(void) apply_key(c, &keys[i], value, dir, file, lineno, d);
 }
 
+/* valid_hostport - "HOST:PORT" or "[V6]:PORT", PORT 1-65535, no blanks */
+static int valid_hostport(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+
+	if (colon == NULL || colon == s || strpbrk(s, " \t") != NULL ||
+	    parse_ulong(colon + 1, 10, &port) != 0 || port == 0 || port > 65535)
+		return 0;
+	if (s[0] == '[')
+		return colon[-1] == ']' && colon - s > 2;
+	return memchr(s, ':', (size_t) (colon - s)) == NULL;
+}
+
 /* validate - cross-key checks once the whole file is read */
 static void validate(const sc_config *c, const char *file, sc_diags *d)
 {
@@ -439,6 +456,10 @@ static void validate(const sc_config *c, const char *file, sc_diags *d)
 	if (c->max_message_size < 1024)
 		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
 			     "max_message_size (%zu) must be at least 1K", c->max_message_size);
+	if (c->release_smtp != NULL && !valid_hostport(c->release_smtp))
+		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
+			     "release_smtp: \"%s\" is not HOST:PORT (or [IPV6]:PORT)",
+			     c->release_smtp);
 	if (c->quarantine_mode == SC_QUARANTINE_STORE && c->quarantine_dir == NULL)
 		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
 			     "quarantine_mode = store needs a quarantine_dir");

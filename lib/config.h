@@ -51,6 +51,7 @@ typedef struct sc_config {
 	int reject_show_rules;           /* 1: name the rules that hit in a reject reply */
 	char *quarantine_dir;            /* the quarantine store and index, or NULL */
 	sc_quarantine_mode quarantine_mode;
+	char *release_smtp; /* HOST:PORT scamctl releases to over SMTP, or NULL: sendmail */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

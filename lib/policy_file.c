@@ -1,7 +1,7 @@
 /*
- * policy_file.c - the policy file: per-recipient thresholds, allow and block
- * lists, and the decisions made with them (see policy.h; the syntax is in
- * scam-milter.conf(5)).
+ * policy_file.c - reading the policy file: per-recipient thresholds, allow
+ * and block lists (see policy.h; the syntax is in scam-milter.conf(5); the
+ * decisions made with them are in policy_match.c).
  *
  * One directive per line, '#' starts a comment:
  *   recipient ADDR|DOMAIN [tag=N] [quarantine=N] [reject=N]   (N or "off")
@@ -26,35 +26,10 @@
 
 #include "mem.h"
 #include "policy.h"
-#include "scan.h"
+#include "policy_int.h"
 
 #define POLICY_MAX_LINE 1024 /* bytes in one policy file line */
 #define POLICY_MAX_ARGS 8    /* words in one directive */
-
-typedef struct rcpt_override {
-	char *key; /* lower-case address or domain; owned */
-	double tag, quarantine, reject;
-	unsigned set; /* which of the three are set: bits 1, 2, 4 */
-} rcpt_override;
-
-typedef struct cidr {
-	int family; /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned prefix; /* bits that must match */
-} cidr;
-
-typedef struct str_list {
-	char **v; /* owned array of owned strings */
-	size_t n;
-} str_list;
-
-struct sc_policy {
-	rcpt_override *ov; /* owned array of nov */
-	size_t nov;
-	str_list allow_sender, block_sender, block_url;
-	cidr *block_client; /* owned array of nblock_client */
-	size_t nblock_client;
-};
 
 /* lower_dup - a lower-case copy of s */
 static char *lower_dup(const char *s)
@@ -117,10 +92,11 @@ static int parse_cidr(const char *s, cidr *out)
 
 	if (n < 0 || (size_t) n >= sizeof(addr))
 		return -1;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->text, addr, (size_t) n + 1); /* fits: both are 64 bytes */
 	slash = strchr(addr, '/');
 	if (slash != NULL)
 		*slash = '\0';
-	memset(out, 0, sizeof(*out));
 	if (inet_pton(AF_INET, addr, out->addr) == 1) {
 		out->family = AF_INET;
 		out->prefix = 32;
@@ -140,21 +116,6 @@ static int parse_cidr(const char *s, cidr *out)
 		return -1;
 	out->prefix = (unsigned) prefix;
 	return 0;
-}
-
-/* cidr_match - does the textual address ip fall in c? */
-static int cidr_match(const cidr *c, const char *ip)
-{
-	unsigned char a[16];
-	unsigned full = c->prefix / 8, rest = c->prefix % 8;
-
-	if (inet_pton(c->family, ip, a) != 1)
-		return 0;
-	if (memcmp(a, c->addr, full) != 0)
-		return 0;
-	if (rest == 0)
-		return 1;
-	return ((a[full] ^ c->addr[full]) & (0xFF << (8 - rest)) & 0xFF) == 0;
 }
 
 /* parse_threshold - "N" or "off" (never) into *out; -1 if bad */
@@ -227,6 +188,11 @@ static void parse_directive(sc_policy *p, char **w, int n, const char *file, uns
 		p->block_client[p->nblock_client++] = c;
 		return;
 	}
+	if (strcmp(w[0], "recipient") != 0 && strcmp(w[0], "allow_sender") != 0 &&
+	    strcmp(w[0], "block_sender") != 0 && strcmp(w[0], "block_url_domain") != 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "unknown directive \"%s\"", w[0]);
+		return;
+	}
 	if (!valid_entry(w[1])) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: \"%s\" is neither an address nor a domain", w[0], w[1]);
@@ -244,10 +210,11 @@ static void parse_directive(sc_policy *p, char **w, int n, const char *file, uns
 		list_add(&p->allow_sender, w[1]);
 	else if (strcmp(w[0], "block_sender") == 0)
 		list_add(&p->block_sender, w[1]);
-	else if (strcmp(w[0], "block_url_domain") == 0 && strchr(w[1], '@') == NULL)
+	else if (strchr(w[1], '@') == NULL)
 		list_add(&p->block_url, w[1]);
 	else
-		sc_diags_add(d, SC_DIAG_ERROR, file, line, "unknown directive \"%s\"", w[0]);
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "block_url_domain: \"%s\" is a domain, not an address", w[1]);
 }
 
 /* split_words - cut line into at most max blank-separated words; -1 if more */
@@ -305,144 +272,4 @@ sc_policy *sc_policy_load(const char *path, sc_diags *d)
 		return NULL;
 	}
 	return p;
-}
-
-/* domain_of - the part after the last '@', or s itself */
-static const char *domain_of(const char *s)
-{
-	const char *at = strrchr(s, '@');
-
-	return at != NULL ? at + 1 : s;
-}
-
-/* domain_within - is host the domain dom or a subdomain of it (any case)? */
-static int domain_within(const char *host, const char *dom)
-{
-	size_t hl = strlen(host), dl = strlen(dom);
-
-	if (hl < dl || strcasecmp(host + hl - dl, dom) != 0)
-		return 0;
-	return hl == dl || host[hl - dl - 1] == '.';
-}
-
-/* entry_matches - an address entry matches addr whole, a domain entry its domain */
-static int entry_matches(const char *entry, const char *addr)
-{
-	if (strchr(entry, '@') != NULL)
-		return strcasecmp(entry, addr) == 0;
-	return strchr(addr, '@') != NULL && domain_within(domain_of(addr), entry);
-}
-
-/* find_entry - the first entry of l matching addr, or NULL */
-static const char *find_entry(const str_list *l, const char *addr)
-{
-	for (size_t i = 0; addr != NULL && i < l->n; i++)
-		if (entry_matches(l->v[i], addr))
-			return l->v[i];
-	return NULL;
-}
-
-/* blocked_url_host - the first URL host within a block_url_domain entry */
-static int blocked_url_host(const sc_policy *p, const sc_verdict *v, const char **host,
-			    const char **entry)
-{
-	for (size_t i = 0; i < v->nurl_hosts; i++) {
-		for (size_t j = 0; j < p->block_url.n; j++) {
-			if (domain_within(v->url_hosts[i], p->block_url.v[j])) {
-				*host = v->url_hosts[i];
-				*entry = p->block_url.v[j];
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* add_policy_hit - a POLICY_* hit with the entry that matched */
-static void add_policy_hit(sc_verdict *v, const char *name, const char *desc, const char *what,
-			   const char *entry)
-{
-	char detail[512];
-	int n = snprintf(detail, sizeof(detail), "%s matched policy entry %s", what, entry);
-
-	if (n < 0 || (size_t) n >= sizeof(detail))
-		(void) snprintf(detail, sizeof(detail), "matched policy entry %.64s", entry);
-	sc_verdict_add_hit(v, name, desc, detail, 0.0);
-}
-
-/* sc_policy_check - block lists first; an allow entry only with sender authentication */
-void sc_policy_check(const sc_policy *p, const sc_envelope *env, sc_verdict *v)
-{
-	const char *from = env != NULL ? env->mail_from : NULL;
-	const char *ip = env != NULL ? env->client_addr : NULL;
-	const char *e, *host;
-
-	if (p == NULL)
-		return;
-	if ((e = find_entry(&p->block_sender, from)) != NULL) {
-		add_policy_hit(v, SC_HIT_BLOCK_SENDER, "envelope sender is on a block list", from,
-			       e);
-		v->blocked = 1;
-	}
-	for (size_t i = 0; ip != NULL && i < p->nblock_client; i++) {
-		if (cidr_match(&p->block_client[i], ip)) {
-			add_policy_hit(v, SC_HIT_BLOCK_CLIENT, "client address is on a block list",
-				       ip, "block_client");
-			v->blocked = 1;
-			break;
-		}
-	}
-	if (blocked_url_host(p, v, &host, &e)) {
-		add_policy_hit(v, SC_HIT_BLOCK_URL_DOMAIN, "a link points at a blocked domain",
-			       host, e);
-		v->blocked = 1;
-	}
-	/* Only a sender authenticated for the entry's domain rides an allow entry. */
-	e = find_entry(&p->allow_sender, from);
-	if (!v->blocked && e != NULL && v->auth_domain != NULL &&
-	    strcasecmp(domain_of(from), v->auth_domain) == 0) {
-		add_policy_hit(v, SC_HIT_ALLOW_SENDER, "authenticated sender on an allow list",
-			       from, e);
-		v->allowed = 1;
-	}
-}
-
-/* find_override - the recipient's address entry, else its domain's, else NULL */
-static const rcpt_override *find_override(const sc_policy *p, const char *rcpt)
-{
-	const rcpt_override *dom = NULL;
-
-	for (size_t i = 0; p != NULL && rcpt != NULL && i < p->nov; i++) {
-		if (strcasecmp(p->ov[i].key, rcpt) == 0)
-			return &p->ov[i];
-		if (dom == NULL && strchr(p->ov[i].key, '@') == NULL &&
-		    strcasecmp(p->ov[i].key, domain_of(rcpt)) == 0)
-			dom = &p->ov[i];
-	}
-	return dom;
-}
-
-/* sc_policy_rcpt_action - blocked, allowed, else the recipient's thresholds */
-sc_action sc_policy_rcpt_action(const sc_config *c, const sc_policy *p, const sc_verdict *v,
-				const char *rcpt)
-{
-	const rcpt_override *ov = find_override(p, rcpt);
-	double tag = c->tag_threshold, quar = c->quarantine_threshold, rej = c->reject_threshold;
-
-	if (v->blocked)
-		return SC_ACTION_REJECT;
-	if (v->allowed)
-		return SC_ACTION_ACCEPT;
-	if (ov != NULL) {
-		tag = ov->set & 1 ? ov->tag : tag;
-		quar = ov->set & 2 ? ov->quarantine : quar;
-		rej = ov->set & 4 ? ov->reject : rej;
-	}
-	if (v->score >= rej)
-		return SC_ACTION_REJECT;
-	if (v->score >= quar)
-		return SC_ACTION_QUARANTINE;
-	if (v->score >= tag)
-		return SC_ACTION_TAG;
-	return SC_ACTION_ACCEPT;
 }

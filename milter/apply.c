@@ -171,6 +171,7 @@ static int store_copy(const sc_session *s, const sc_engine *eng, const sc_verdic
 		      const split *sp, int hold_whole, const char *qid)
 {
 	sc_buf rcpts, hits;
+	char *from = NULL;
 	sc_qentry e;
 	sc_qerr err;
 	int r;
@@ -188,6 +189,8 @@ static int store_copy(const sc_session *s, const sc_engine *eng, const sc_verdic
 	e.sender = s->mail_from != NULL ? s->mail_from : "";
 	e.rcpts = sc_buf_cstr(&rcpts);
 	e.subject = s->subject;
+	if (hold_whole) /* the store finds From itself in what it keeps */
+		e.from = from = sc_header_value(sc_buf_cstr(&s->raw), s->raw.len, "From");
 	e.score = v->score;
 	e.hits = sc_buf_cstr(&hits);
 	e.action = "quarantine";
@@ -201,6 +204,7 @@ static int store_copy(const sc_session *s, const sc_engine *eng, const sc_verdic
 		       sc_buf_cstr(&rcpts), e.mode);
 	sc_buf_free(&rcpts);
 	sc_buf_free(&hits);
+	free(from);
 	return r;
 }
 
@@ -270,6 +274,11 @@ static sfsistat apply_split(SMFICTX *ctx, sc_session *s, const sc_engine *eng, c
 		failed = drop_rcpts(ctx, s, sp, SC_ACTION_REJECT, qid) != 0;
 	if (!failed)
 		failed = add_verdict_headers(ctx, s, c, v, sp->tag || hold_whole) != 0;
+	if (failed && sp->nquarantine > 0) {
+		/* accepting now could deliver to a quarantined recipient */
+		sc_log(SC_LOG_ERR, "%s: could not apply the verdict; tempfail", qid);
+		return tempfail(ctx, qid);
+	}
 	if (failed) {
 		sc_log(SC_LOG_ERR, "%s: could not apply the verdict; on_error=%s", qid,
 		       sc_on_error_name(c->on_error));

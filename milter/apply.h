@@ -18,7 +18,8 @@
  *   - the rest get the verdict headers, X-Spam-Flag and the subject prefix
  *     when any of them tags.
  * When libmilter fails, on_error decides: tempfail, or accept with
- * X-Scam-Status: error.
+ * X-Scam-Status: error -- except for a message with quarantined
+ * recipients, which is always temp-failed so it never reaches them.
  * Called from the end-of-message callback of one connection thread.
  */
 #ifndef SC_APPLY_H

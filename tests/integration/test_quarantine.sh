@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test_quarantine.sh - per-recipient policy and the quarantine store behind a
 # private Postfix: tag with subject prefix, store-mode quarantine (not
-# delivered, listed, released with a byte-identical body), 550 reject,
-# a mixed-recipient split, and a read-only quarantine directory (4xx,
-# nothing lost).
+# delivered, listed, released with a byte-identical body by sendmail and
+# over SMTP), 550 reject,
+# a mixed-recipient split, a read-only quarantine directory (4xx,
+# nothing lost), hold mode and policy reload on SIGHUP.
 # Rules (ours, in a temp dir):  TEST_TAG 6, TEST_QUAR 12, TEST_REJECT 20.
 # Policy: recipient lenient@example.com reject=off quarantine=off.
 # Exit: 0 all passed, 1 a check failed, 77 skipped, 99 harness broke.
@@ -32,6 +33,12 @@ not_ok() {
 }
 
 pf_setup tagged held rejected lenient strict
+# A second listener without the milter, for release_smtp.
+REINJECT_PORT=$PF_PORT
+while [ "$REINJECT_PORT" = "$PF_PORT" ] || [ "$REINJECT_PORT" = "$MILTER_PORT" ]; do
+	REINJECT_PORT=$(sc_free_ports 1) || sc_die "no free port"
+done
+printf '127.0.0.1:%s inet n - n - - smtpd -o smtpd_milters=\n' "$REINJECT_PORT" >>"$PF_CONF/master.cf"
 msgs=$SC_TMP/msgs
 qdir=$SC_TMP/quarantine
 mkdir "$msgs"
@@ -152,10 +159,29 @@ if pf_send "$msgs/mixed.eml" lenient@example.com sender@example.org --to lenient
 else
 	not_ok "mixed: not delivered to lenient ($SC_SMTP_REPLY)"
 fi
+# ... and strict's copy released over SMTP (release_smtp: a listener without
+# the milter) reaches strict with the stored body unchanged
+sid=$(q list --rcpt strict@example.com --json | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p' | head -n 1)
+{ cat "$MILTER_CONF"; printf 'release_smtp = 127.0.0.1:%s\n' "$REINJECT_PORT"; } >"$SC_TMP/smtp.conf"
+if [ -n "$sid" ] && "$scamctl" -c "$SC_TMP/smtp.conf" quarantine release "$sid" >/dev/null &&
+	pf_wait_delivered strict 1 20; then
+	q show "$sid" --raw >"$SC_TMP/stored.eml"
+	f=$(pf_last_delivered strict)
+	if [ "$(body_of "$f")" = "$(body_of "$SC_TMP/stored.eml")" ] &&
+		pf_header "$f" X-Scam-Released | grep -q '^by root at '; then
+		ok "release over SMTP: delivered to strict with the stored body"
+	else
+		not_ok "release over SMTP: body or header differs"
+	fi
+else
+	not_ok "release over SMTP of '$sid' failed or not delivered"
+fi
 # mixed reject + accept: the rejecting recipient is removed, the other gets it
 before=$(pf_mailbox_count lenient)
+before_strict=$(pf_mailbox_count strict)
 if pf_send "$msgs/mixedrej.eml" lenient@example.com sender@example.org --to lenient@example.com,strict@example.com &&
-	pf_wait_delivered lenient $((before + 1)) 20 && sleep 1 && [ "$(pf_mailbox_count strict)" = 0 ]; then
+	pf_wait_delivered lenient $((before + 1)) 20 && sleep 1 &&
+	[ "$(pf_mailbox_count strict)" = "$before_strict" ]; then
 	ok "mixed reject: delivered to lenient only"
 else
 	not_ok "mixed reject: $SC_SMTP_REPLY strict=$(pf_mailbox_count strict)"
@@ -199,6 +225,29 @@ if q purge --older-than 0 | grep -q '^purged ' && [ "$(q list | wc -l)" = 0 ]; t
 	ok "purge --older-than 0 empties the store"
 else
 	not_ok "purge"
+fi
+
+# 7. SIGHUP reloads the config and the policy file: hold mode, a block list
+milter_write_conf "$SC_TMP/rules" "quarantine_mode = hold" "quarantine_dir = $qdir" \
+	"policy_file = $SC_TMP/policy" "subject_prefix = [SCAM?]"
+printf 'block_client 127.0.0.0/8\n' >"$SC_TMP/policy2"
+kill -HUP "$MILTER_PID"
+sleep 2
+make_msg held2 "Hold mode hold-this-one" "Held body."
+if pf_send "$msgs/held2.eml" held@example.com && sleep 2 && [ "$(pf_hold_count)" = 1 ] &&
+	q list --json | grep -q '"subject":"Hold mode hold-this-one".*"mode":"hold"'; then
+	ok "after SIGHUP, hold mode: in the Postfix hold queue and indexed"
+else
+	not_ok "hold mode: hold=$(pf_hold_count) list=$(q list --json)"
+fi
+mv "$SC_TMP/policy2" "$SC_TMP/policy"
+kill -HUP "$MILTER_PID"
+sleep 2
+if ! pf_send "$msgs/tagged.eml" tagged@example.com &&
+	case $SC_SMTP_REPLY in "550 5.7.1 "*) true ;; *) false ;; esac; then
+	ok "after SIGHUP, the new policy file's block_client rejects"
+else
+	not_ok "policy reload: got '$SC_SMTP_REPLY'"
 fi
 
 if ! milter_stop; then
