@@ -94,7 +94,7 @@ static int cmd_list(sc_quarantine *q, int argc, char **argv)
 	return SCAMCTL_OK;
 }
 
-/* report_fsck - fsck callbacks: one line per orphan indexed / row missing its file */
+/* report_orphan - fsck callback for a file that had no row and now has one */
 static int report_orphan(void *arg, const sc_qentry *e)
 {
 	(void) arg;
@@ -108,6 +108,18 @@ static int report_missing(void *arg, const sc_qentry *e)
 	(void) arg;
 	(void) printf("missing %s: indexed as quarantined, but its file is gone\n", e->id);
 	return 0;
+}
+
+/* found - a get/mark result as an exit status, saying why on stderr */
+static int found(int r, const char *id, const sc_qerr *err)
+{
+	if (r == 1)
+		return SCAMCTL_OK;
+	if (r == 0)
+		(void) fprintf(stderr, "scamctl: %s: no such quarantined message\n", id);
+	else
+		(void) fprintf(stderr, "scamctl: %s: %s\n", id, err->msg);
+	return SCAMCTL_SOME_FAILED;
 }
 
 /* dispatch - run one verb on an open store */
@@ -156,11 +168,10 @@ static int dispatch(sc_quarantine *q, const sc_config *c, const char *verb, int 
 		return n ? SCAMCTL_OK : SCAMCTL_SOME_FAILED;
 	}
 	if (strcmp(verb, "show") == 0 && argc == 2)
-		return sc_quarantine_get(q, argv[1], qprint_full, NULL, &err) == 1
-			       ? SCAMCTL_OK
-			       : SCAMCTL_SOME_FAILED;
+		return found(sc_quarantine_get(q, argv[1], qprint_full, NULL, &err), argv[1], &err);
 	if (strcmp(verb, "delete") == 0 && argc == 2) {
-		if (sc_quarantine_mark(q, argv[1], "deleted", quarantine_who(), &err) != 1)
+		if (found(sc_quarantine_mark(q, argv[1], "deleted", quarantine_who(), &err),
+			  argv[1], &err) != SCAMCTL_OK)
 			return SCAMCTL_SOME_FAILED;
 		(void) printf("%s deleted\n", argv[1]);
 		return SCAMCTL_OK;

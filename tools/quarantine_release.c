@@ -32,7 +32,7 @@
 #endif
 #define MAX_RCPTS 1000 /* recipients of one release */
 
-/* sender_of - get callback: copy the row's sender and recipients */
+/* sender_of - get callback: copy the row's sender, recipients and mode */
 static int sender_of(void *arg, const sc_qentry *e)
 {
 	char **out = arg;
@@ -97,7 +97,7 @@ const char *quarantine_who(void)
 	return n > 0 && (size_t) n < sizeof(name) ? name : user;
 }
 
-/* quarantine_release - re-inject through sendmail, then record who and when */
+/* quarantine_release - re-inject through sendmail or SMTP, then record who and when */
 int quarantine_release(sc_quarantine *q, const char *id, char **to, size_t nto,
 		       const char *release_smtp)
 {
