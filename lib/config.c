@@ -42,7 +42,9 @@ typedef enum key_type {
 	KEY_ULONG,
 	KEY_MODE, /* octal file mode */
 	KEY_ON_ERROR,
-	KEY_LOG_LEVEL
+	KEY_LOG_LEVEL,
+	KEY_BOOL,           /* yes or no */
+	KEY_QUARANTINE_MODE /* store or hold */
 } key_type;
 
 typedef struct key_spec {
@@ -71,6 +73,12 @@ static const key_spec keys[] = {
 	KEY("log_level", KEY_LOG_LEVEL, log_level),
 	KEY("regex_match_limit", KEY_ULONG, regex_match_limit),
 	KEY("regex_depth_limit", KEY_ULONG, regex_depth_limit),
+	KEY("policy_file", KEY_PATH, policy_file),
+	KEY("subject_prefix", KEY_STRING, subject_prefix),
+	KEY("reject_show_rules", KEY_BOOL, reject_show_rules),
+	KEY("quarantine_dir", KEY_PATH, quarantine_dir),
+	KEY("quarantine_mode", KEY_QUARANTINE_MODE, quarantine_mode),
+	KEY("release_smtp", KEY_STRING, release_smtp),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -118,6 +126,12 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->log_level = SC_LOG_INFO;
 	c->regex_match_limit = SC_RULES_DEFAULT_MATCH_LIMIT;
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
+	c->policy_file = NULL;
+	c->subject_prefix = NULL;
+	c->reject_show_rules = 0;
+	c->quarantine_dir = NULL;
+	c->quarantine_mode = SC_QUARANTINE_HOLD;
+	c->release_smtp = NULL;
 	return c;
 }
 
@@ -132,6 +146,10 @@ void sc_config_free(sc_config *c)
 	free(c->user);
 	free(c->pid_file);
 	free(c->rules_dir);
+	free(c->policy_file);
+	free(c->subject_prefix);
+	free(c->quarantine_dir);
+	free(c->release_smtp);
 	free(c);
 }
 
@@ -139,6 +157,12 @@ void sc_config_free(sc_config *c)
 const char *sc_on_error_name(sc_on_error e)
 {
 	return e == SC_ON_ERROR_ACCEPT ? "accept" : "tempfail";
+}
+
+/* sc_quarantine_mode_name - the config word for a quarantine_mode value */
+const char *sc_quarantine_mode_name(sc_quarantine_mode m)
+{
+	return m == SC_QUARANTINE_STORE ? "store" : "hold";
 }
 
 /* parse_size - "4M" and friends into bytes; -1 when malformed */
@@ -311,6 +335,23 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "log_level: \"%s\" is not err, warning, notice, info or debug", value);
 		return -1;
+	case KEY_BOOL:
+		if (strcmp(value, "yes") == 0 || strcmp(value, "no") == 0) {
+			*(int *) field = value[0] == 'y';
+			return 0;
+		}
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: \"%s\" is neither yes nor no",
+			     k->name, value);
+		return -1;
+	case KEY_QUARANTINE_MODE:
+		if (strcmp(value, "store") == 0 || strcmp(value, "hold") == 0) {
+			*(sc_quarantine_mode *) field =
+				value[0] == 's' ? SC_QUARANTINE_STORE : SC_QUARANTINE_HOLD;
+			return 0;
+		}
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "quarantine_mode: \"%s\" is neither store nor hold", value);
+		return -1;
 	default:
 		sc_panic("config key %s has unknown type %d", k->name, (int) k->type);
 	}
@@ -389,6 +430,20 @@ static void parse_line(sc_config *c, char *line, const char *dir, const char *fi
 	(void) apply_key(c, &keys[i], value, dir, file, lineno, d);
 }
 
+/* valid_hostport - "HOST:PORT" or "[V6]:PORT", PORT 1-65535, no blanks */
+static int valid_hostport(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+
+	if (colon == NULL || colon == s || strpbrk(s, " \t") != NULL ||
+	    parse_ulong(colon + 1, 10, &port) != 0 || port == 0 || port > 65535)
+		return 0;
+	if (s[0] == '[')
+		return colon[-1] == ']' && colon - s > 2;
+	return memchr(s, ':', (size_t) (colon - s)) == NULL;
+}
+
 /* validate - cross-key checks once the whole file is read */
 static void validate(const sc_config *c, const char *file, sc_diags *d)
 {
@@ -401,6 +456,13 @@ static void validate(const sc_config *c, const char *file, sc_diags *d)
 	if (c->max_message_size < 1024)
 		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
 			     "max_message_size (%zu) must be at least 1K", c->max_message_size);
+	if (c->release_smtp != NULL && !valid_hostport(c->release_smtp))
+		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
+			     "release_smtp: \"%s\" is not HOST:PORT (or [IPV6]:PORT)",
+			     c->release_smtp);
+	if (c->quarantine_mode == SC_QUARANTINE_STORE && c->quarantine_dir == NULL)
+		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
+			     "quarantine_mode = store needs a quarantine_dir");
 }
 
 /* dir_of - the absolute directory that holds path */

@@ -22,8 +22,13 @@
 
 typedef enum sc_on_error {
 	SC_ON_ERROR_TEMPFAIL, /* answer 4xx: the client keeps the message */
-	SC_ON_ERROR_ACCEPT    /* deliver it as it is */
+	SC_ON_ERROR_ACCEPT    /* deliver it with X-Scam-Status: error */
 } sc_on_error;
+
+typedef enum sc_quarantine_mode {
+	SC_QUARANTINE_HOLD, /* smfi_quarantine: the MTA's hold queue (indexed if quarantine_dir) */
+	SC_QUARANTINE_STORE /* our own store in quarantine_dir, then discard */
+} sc_quarantine_mode;
 
 typedef struct sc_config {
 	char *path;         /* the file read, absolute; NULL for built-in defaults */
@@ -41,6 +46,12 @@ typedef struct sc_config {
 	int log_level;                   /* an sc_log_level */
 	unsigned long regex_match_limit; /* PCRE2 match limit per regex run */
 	unsigned long regex_depth_limit; /* PCRE2 depth limit per regex run */
+	char *policy_file;               /* per-recipient overrides and lists, or NULL */
+	char *subject_prefix;            /* put before the Subject of tagged mail, or NULL */
+	int reject_show_rules;           /* 1: name the rules that hit in a reject reply */
+	char *quarantine_dir;            /* the quarantine store and index, or NULL */
+	sc_quarantine_mode quarantine_mode;
+	char *release_smtp; /* HOST:PORT scamctl releases to over SMTP, or NULL: sendmail */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved
@@ -57,5 +68,7 @@ void sc_config_free(sc_config *c);
 
 /* sc_on_error_name - "tempfail" or "accept". */
 const char *sc_on_error_name(sc_on_error e);
+/* sc_quarantine_mode_name - "hold" or "store". */
+const char *sc_quarantine_mode_name(sc_quarantine_mode m);
 
 #endif

@@ -24,6 +24,8 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 {
 	sc_rule_limits lim;
 	sc_ruleset *rules;
+	sc_policy *policy = NULL;
+	sc_engine *e;
 	sc_config *c;
 
 	c = config_path != NULL ? sc_config_load(config_path, d) : sc_config_defaults(NULL);
@@ -36,12 +38,19 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	lim.match_limit = c->regex_match_limit;
 	lim.depth_limit = c->regex_depth_limit;
 	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
+	if (rules != NULL && d->errors == 0 && c->policy_file != NULL)
+		policy = sc_policy_load(c->policy_file, d);
 	if (rules == NULL || d->errors > 0) {
+		sc_policy_free(policy);
 		sc_ruleset_unref(rules);
 		sc_config_free(c);
 		return NULL;
 	}
-	return sc_engine_new(c, rules);
+	e = sc_engine_new(c, rules);
+	e->policy = policy;
+	if (c->quarantine_dir != NULL)
+		e->quarantine = sc_quarantine_new(c->quarantine_dir);
+	return e;
 }
 
 /* sc_engine_ref - one more reference */
@@ -56,6 +65,8 @@ void sc_engine_unref(sc_engine *e)
 {
 	if (e == NULL || --e->refs > 0)
 		return;
+	sc_quarantine_free(e->quarantine);
+	sc_policy_free(e->policy);
 	sc_ruleset_unref(e->rules);
 	sc_config_free(e->config);
 	free(e);

@@ -11,16 +11,22 @@
 
 #include "config.h"
 #include "diag.h"
+#include "policy.h"
+#include "quarantine.h"
 #include "rules.h"
 
 typedef struct sc_engine {
 	sc_config *config; /* owned */
 	sc_ruleset *rules; /* one reference owned */
+	sc_policy *policy; /* owned; NULL without a policy_file */
+	/* owned; NULL without a quarantine_dir. Opens its index on first use
+	 * and is thread-safe (quarantine.h), the one part that is not immutable. */
+	sc_quarantine *quarantine;
 	_Atomic unsigned long refs;
 } sc_engine;
 
-/* sc_engine_load - read config_path (NULL: built-in defaults) and the rules
- * it names. rules_dir_override, when not NULL, replaces the configured rules
+/* sc_engine_load - read config_path (NULL: built-in defaults), the rules
+ * and the policy file it names. rules_dir_override, when not NULL, replaces the configured rules
  * directory. Returns NULL when anything is in error (every reason is in d);
  * warnings alone do not fail the load. The caller owns one reference. */
 sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_override, sc_diags *d);

@@ -79,3 +79,33 @@ void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *ou
 		(void) sc_buf_printf(out, "%s=%.1f", v->hits[i].name, v->hits[i].score);
 	}
 }
+
+/* sc_policy_reject_text - reason and reference; rule names only when configured */
+void sc_policy_reject_text(const sc_config *c, const sc_verdict *v, const char *ref, sc_buf *out)
+{
+	(void) sc_buf_printf(out, "Message rejected as likely scam (ref %s)", ref);
+	if (!c->reject_show_rules || v->nhits == 0)
+		return;
+	(void) sc_buf_puts(out, "; rules:");
+	for (size_t i = 0; i < v->nhits; i++)
+		(void) sc_buf_printf(out, "%s%s", i > 0 ? "," : " ", v->hits[i].name);
+}
+
+/* sc_policy_subject - subject_prefix before the old Subject, once */
+int sc_policy_subject(const sc_config *c, const char *old, sc_buf *out)
+{
+	const char *p = c->subject_prefix;
+
+	if (p == NULL)
+		return 0;
+	if (old != NULL) {
+		while (*old == ' ' || *old == '\t')
+			old++;
+		if (strncmp(old, p, strlen(p)) == 0)
+			return 0;
+	}
+	(void) sc_buf_puts(out, p);
+	if (old != NULL && *old != '\0')
+		(void) sc_buf_printf(out, " %s", old);
+	return 1;
+}

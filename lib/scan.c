@@ -14,9 +14,9 @@
 #include "rules.h"
 #include "scan.h"
 
-/* add_hit - append a hit to the verdict, copying its strings */
-static void add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,
-		    double score)
+/* sc_verdict_add_hit - append a hit to the verdict, copying its strings */
+void sc_verdict_add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,
+			double score)
 {
 	sc_hit *h;
 
@@ -34,7 +34,7 @@ static void add_hit(sc_verdict *v, const char *name, const char *desc, const cha
 /* on_rule_hit - sc_ruleset_run's callback */
 static void on_rule_hit(void *arg, const sc_rule_hit *hit)
 {
-	add_hit(arg, hit->name, hit->description, hit->detail, hit->score);
+	sc_verdict_add_hit(arg, hit->name, hit->description, hit->detail, hit->score);
 }
 
 /* sc_scan - the whole scan of one message */
@@ -45,7 +45,6 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	sc_rule_run_stats st;
 	sc_msg *msg;
 
-	(void) env; /* the envelope feeds sender authentication, a later slice */
 	msg = sc_msg_parse(raw, len);
 	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
@@ -54,13 +53,15 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 
 		(void) snprintf(why, sizeof(why), "only the first %zu bytes were kept and scanned",
 				len);
-		add_hit(v, SC_HIT_TRUNCATED, "message larger than max_message_size", why, 0.0);
+		sc_verdict_add_hit(v, SC_HIT_TRUNCATED, "message larger than max_message_size", why,
+				   0.0);
 	}
 	sc_msg_free(msg);
 	/* Sums of decimal scores drift (4.9999999); compare at the precision
 	 * people write scores with. */
 	v->score = round(v->score * 1000.0) / 1000.0 + 0.0; /* + 0.0: never -0.0 */
-	v->action = sc_policy_action(eng->config, v->score);
+	sc_policy_check(eng->policy, env, v);
+	v->action = sc_policy_rcpt_action(eng->config, eng->policy, v, NULL);
 	return v;
 }
 
@@ -75,5 +76,9 @@ void sc_verdict_free(sc_verdict *v)
 		free(v->hits[i].detail);
 	}
 	free(v->hits);
+	for (size_t i = 0; i < v->nurl_hosts; i++)
+		free(v->url_hosts[i]);
+	free(v->url_hosts);
+	free(v->auth_domain);
 	free(v);
 }

@@ -37,8 +37,19 @@ typedef struct sc_verdict {
 	double score; /* sum of hit scores */
 	sc_hit *hits; /* owned array of nhits, in rule order */
 	size_t nhits;
-	sc_action action;    /* from the policy for this score */
+	sc_action action;    /* from the policy, under the config's thresholds */
 	size_t regex_errors; /* regex runs cut short by a limit */
+	/* Hosts of the URLs in the message, for the policy's block_url_domain:
+	 * an owned array of nurl_hosts owned strings. The hook for URL
+	 * extraction (the MIME model); empty until that lands. */
+	char **url_hosts;
+	size_t nurl_hosts;
+	/* The domain the sender is authenticated for (aligned SPF or DKIM, or
+	 * DMARC pass), owned; NULL when not authenticated -- always, until
+	 * sender authentication lands. Only this lets allow_sender match. */
+	char *auth_domain;
+	int blocked; /* 1: a policy block list matched; every recipient rejects */
+	int allowed; /* 1: an allow_sender entry matched (and not blocked) */
 } sc_verdict;
 
 /* Pseudo-rule added when the caller kept only part of the message. */
@@ -49,6 +60,10 @@ typedef struct sc_verdict {
  * SC_HIT_TRUNCATED hit saying so. Caller owns the verdict. Never NULL. */
 sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
 		    int truncated);
+
+/* sc_verdict_add_hit - append a hit (strings copied) and add its score. */
+void sc_verdict_add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,
+			double score);
 
 /* sc_verdict_free - release a verdict; NULL is a no-op. */
 void sc_verdict_free(sc_verdict *v);

@@ -1,6 +1,6 @@
 /*
  * callbacks.c - libmilter callbacks: collect the message, scan it at end of
- * message, apply the verdict (see callbacks.h).
+ * message, and hand the verdict to apply.c (see callbacks.h).
  *
  * Every callback finds its connection's sc_session through smfi_getpriv().
  * The only shared state is the current engine, reached through current.h.
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "apply.h"
 #include "buf.h"
 #include "callbacks.h"
 #include "current.h"
@@ -206,117 +207,6 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *bodyp, size_t bodylen)
 	return SMFIS_CONTINUE;
 }
 
-/* delete_one - smfi_chgheader(name, index, NULL) for one inbound X-Scam-* field */
-static int delete_one(void *arg, const char *name, int index)
-{
-	SMFICTX *ctx = arg;
-	char *mutable_name = (char *) name; /* libmilter's prototypes predate const */
-
-	if (smfi_chgheader(ctx, mutable_name, index, NULL) != MI_SUCCESS) {
-		sc_log(SC_LOG_ERR, "smfi_chgheader(%s, %d) failed", name, index);
-		return -1;
-	}
-	return 0;
-}
-
-/* add_header - smfi_addheader, logging a failure */
-static int add_header(SMFICTX *ctx, const char *name, const char *value)
-{
-	char *n = (char *) name; /* libmilter's prototypes predate const */
-	char *v = (char *) value;
-
-	if (smfi_addheader(ctx, n, v) != MI_SUCCESS) {
-		sc_log(SC_LOG_ERR, "smfi_addheader(%s) failed", name);
-		return -1;
-	}
-	return 0;
-}
-
-/* add_verdict_headers - replace inbound X-Scam-* fields with ours, flag if tagged */
-static int add_verdict_headers(SMFICTX *ctx, sc_session *s, const sc_config *c, const sc_verdict *v,
-			       int flag)
-{
-	sc_buf value;
-	int r;
-
-	if (sc_session_each_own_header(s, delete_one, ctx) != 0)
-		return -1;
-	sc_buf_init(&value, SC_BUF_UNLIMITED);
-	sc_policy_score_header(c, v, &value);
-	r = add_header(ctx, "X-Scam-Score", sc_buf_cstr(&value));
-	if (r == 0) {
-		sc_buf_reset(&value);
-		sc_policy_status_header(c, v, &value);
-		r = add_header(ctx, "X-Scam-Status", sc_buf_cstr(&value));
-	}
-	sc_buf_free(&value);
-	if (r == 0 && flag)
-		r = add_header(ctx, "X-Spam-Flag", "YES");
-	return r;
-}
-
-/* quarantine - ask the MTA to hold the message */
-static int quarantine(SMFICTX *ctx, const sc_verdict *v)
-{
-	char reason[128];
-	int n = snprintf(reason, sizeof(reason), "scam-milter: score %.1f", v->score);
-
-	if (n < 0 || (size_t) n >= sizeof(reason))
-		sc_panic("quarantine reason does not fit");
-	if (smfi_quarantine(ctx, reason) != MI_SUCCESS) {
-		sc_log(SC_LOG_ERR, "smfi_quarantine failed");
-		return -1;
-	}
-	return 0;
-}
-
-/* reject - 550 5.7.1 with the queue id for reference */
-static sfsistat reject(SMFICTX *ctx, const char *qid)
-{
-	char rcode[] = "550";
-	char xcode[] = "5.7.1";
-	char text[128 + QUEUE_ID_MAX];
-	int n = snprintf(text, sizeof(text), "Message rejected as likely scam (ref %s)", qid);
-
-	if (n < 0 || (size_t) n >= sizeof(text))
-		sc_panic("reject text does not fit");
-	/* Without our text the MTA still rejects, with its generic 5xx reply. */
-	if (smfi_setreply(ctx, rcode, xcode, text) != MI_SUCCESS)
-		sc_log(SC_LOG_WARNING, "%s: smfi_setreply failed; rejecting without our text", qid);
-	return SMFIS_REJECT;
-}
-
-/* apply_verdict - headers, flag, quarantine or reject; on_error when libmilter fails */
-static sfsistat apply_verdict(SMFICTX *ctx, sc_session *s, const sc_config *c, const sc_verdict *v,
-			      const char *qid)
-{
-	int flag = 0, hold = 0;
-
-	switch (v->action) {
-	case SC_ACTION_REJECT:
-		return reject(ctx, qid);
-	case SC_ACTION_QUARANTINE:
-		hold = 1;
-		flag = 1;
-		break;
-	case SC_ACTION_TAG:
-		flag = 1;
-		break;
-	case SC_ACTION_ACCEPT:
-		break;
-	default:
-		sc_panic("bad action %d", (int) v->action);
-	}
-	if (add_verdict_headers(ctx, s, c, v, flag) != 0 || (hold && quarantine(ctx, v) != 0)) {
-		sfsistat st = on_error_status(c);
-
-		sc_log(SC_LOG_ERR, "%s: could not apply action %s; on_error=%s", qid,
-		       sc_action_name(v->action), sc_on_error_name(c->on_error));
-		return st;
-	}
-	return SMFIS_CONTINUE;
-}
-
 /* log_message - the one info line per message (SPEC: per-message log) */
 static void log_message(const sc_session *s, const sc_verdict *v, const char *qid)
 {
@@ -349,7 +239,7 @@ static sfsistat scan_and_apply(SMFICTX *ctx, sc_session *s, const sc_engine *eng
 	safe_queue_id(s->queue_id, qid, sizeof(qid));
 	sc_session_envelope(s, &env);
 	v = sc_scan(eng, &env, sc_buf_cstr(&s->raw), s->raw.len, s->truncated);
-	st = apply_verdict(ctx, s, eng->config, v, qid);
+	st = sc_apply_verdict(ctx, s, eng, v, qid);
 	log_message(s, v, qid);
 	if (v->regex_errors > 0)
 		sc_log(SC_LOG_WARNING, "%s: %zu regex runs hit a match limit", qid,
@@ -422,7 +312,7 @@ struct smfiDesc sc_callbacks_desc(void)
 	memset(&d, 0, sizeof(d));
 	d.xxfi_name = name;
 	d.xxfi_version = SMFI_VERSION;
-	d.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE;
+	d.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_DELRCPT;
 	d.xxfi_connect = cb_connect;
 	d.xxfi_helo = cb_helo;
 	d.xxfi_envfrom = cb_envfrom;

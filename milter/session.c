@@ -44,6 +44,8 @@ static void free_message(sc_session *s)
 	s->rcpts_cap = 0;
 	free(s->queue_id);
 	s->queue_id = NULL;
+	free(s->subject);
+	s->subject = NULL;
 	sc_buf_free(&s->raw);
 	s->size = 0;
 	s->truncated = 0;
@@ -204,6 +206,8 @@ void sc_session_add_header(sc_session *s, const char *name, const char *value)
 	keep(s, "\r\n", 2);
 	if (strncasecmp(name, SC_OWN_HEADER_PREFIX, strlen(SC_OWN_HEADER_PREFIX)) == 0)
 		note_own_header(s, name);
+	if (s->subject == NULL && strcasecmp(name, "Subject") == 0)
+		s->subject = sc_strdup(value);
 	s->state = SC_SESSION_HEADERS;
 }
 

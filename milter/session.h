@@ -54,6 +54,7 @@ typedef struct sc_session {
 	size_t nrcpts;
 	size_t rcpts_cap;
 	char *queue_id;     /* owned; NULL until the MTA tells us */
+	char *subject;      /* owned; the first Subject field's value, NULL if none */
 	sc_buf raw;         /* the message as kept, at most max_message_size bytes */
 	size_t size;        /* bytes of message seen, kept or not */
 	int truncated;      /* 1 when bytes were dropped because of the limit */
@@ -96,7 +97,8 @@ void sc_session_add_rcpt(sc_session *s, const char *addr);
 void sc_session_set_queue_id(sc_session *s, const char *id);
 
 /* sc_session_add_header - append "name: value\r\n" to the raw message and,
- * when name begins with SC_OWN_HEADER_PREFIX, note the field for deletion.
+ * when name begins with SC_OWN_HEADER_PREFIX, note the field for deletion;
+ * the first Subject's value is kept in s->subject.
  * state becomes HEADERS. */
 void sc_session_add_header(sc_session *s, const char *name, const char *value);
 /* sc_session_end_headers - append the empty line that ends the header

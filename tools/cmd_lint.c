@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "config.h"
+#include "policy.h"
 #include "diag.h"
 #include "mem.h"
 #include "rules.h"
@@ -72,10 +73,14 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 		if (rs != NULL)
 			sc_ruleset_stats(rs, &st);
 	}
+	if (c != NULL && c->policy_file != NULL)
+		sc_policy_free(sc_policy_load(c->policy_file, &d));
 	sc_diags_print(&d, stdout);
 	for (size_t i = 0; i < d.n; i++)
 		warnings += d.v[i].level == SC_DIAG_WARNING;
 	(void) printf("config: %s\n", path != NULL ? path : "(built-in defaults)");
+	if (c != NULL && c->policy_file != NULL)
+		(void) printf("policy: %s\n", c->policy_file);
 	(void) printf("rules: %zu loaded (%zu header, %zu body), %zu directives skipped; "
 		      "%zu errors, %zu warnings\n",
 		      st.total, st.header, st.body, st.skipped_directives, d.errors, warnings);

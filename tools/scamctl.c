@@ -26,6 +26,8 @@ static void usage(FILE *fp)
 		       "  scan [--json] [-v] [--client-ip IP] [--helo NAME] [--mail-from ADDR]\n"
 		       "       [--rcpt ADDR]... FILE|DIR|-...   score messages and explain why\n"
 		       "  lint                                  check the config and the rules\n"
+		       "  quarantine list|show|release|delete|purge|fsck ...\n"
+		       "                                        review the quarantine\n"
 		       "\n"
 		       "options:\n"
 		       "  -c, --config FILE  config file (default %s if it exists,\n"
@@ -107,6 +109,8 @@ int main(int argc, char **argv)
 		return cmd_scan(&o, argc, argv);
 	if (strcmp(cmd, "lint") == 0)
 		return cmd_lint(&o, argc, argv);
+	if (strcmp(cmd, "quarantine") == 0)
+		return cmd_quarantine(&o, argc, argv);
 	(void) fprintf(stderr, "scamctl: unknown command \"%s\"\n", cmd);
 	usage(stderr);
 	return SCAMCTL_USAGE;

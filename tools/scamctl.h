@@ -27,5 +27,6 @@ sc_engine *scamctl_load_engine(const scamctl_opts *o);
 
 int cmd_scan(scamctl_opts *o, int argc, char **argv);
 int cmd_lint(scamctl_opts *o, int argc, char **argv);
+int cmd_quarantine(scamctl_opts *o, int argc, char **argv);
 
 #endif

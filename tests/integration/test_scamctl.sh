@@ -128,6 +128,23 @@ check "lint warns about unsupported directives with file and line" \
 check "the shipped config and rules lint without errors" \
 	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > /dev/null
 
+# The policy file: a block list hit is explained, and lint finds its errors.
+printf 'block_sender bad.example\nblock_client 192.0.2.0/24\n' > "$tmp/policy"
+printf 'rules_dir = rules\npolicy_file = policy\n' > "$tmp/policy.conf"
+"$SCAMCTL" -c "$tmp/policy.conf" scan -v --mail-from x@mx.bad.example \
+	--client-ip 198.51.100.1 "$tmp/ham.eml" > "$tmp/out_policy" 2>&1
+check "a blocked sender rejects a clean message" grep -q "ham.eml: score=0.0 action=reject" "$tmp/out_policy"
+check "-v names the policy hit and the entry" \
+	grep -q "why: x@mx.bad.example matched policy entry bad.example" "$tmp/out_policy"
+"$SCAMCTL" -c "$tmp/policy.conf" scan --json --client-ip 192.0.2.9 "$tmp/ham.eml" > "$tmp/out_policy" 2>&1
+check "--json lists POLICY_BLOCK_CLIENT" grep -q '"action":"reject","hits":\[{"name":"POLICY_BLOCK_CLIENT"' "$tmp/out_policy"
+printf 'block_client 192.0.2.0/33\n' > "$tmp/policy"
+if "$SCAMCTL" -c "$tmp/policy.conf" lint > "$tmp/lint_policy" 2>&1; then
+	not_ok "lint fails on a bad policy file"
+else
+	check "lint fails on a bad policy file, naming file and line" grep -q "policy:1: error: block_client" "$tmp/lint_policy"
+fi
+
 # Every file of the shared corpus gets exactly one line, with no crash.
 corpus="$top_srcdir/../shared/corpus"
 if [ -d "$corpus" ]; then

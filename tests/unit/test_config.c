@@ -189,7 +189,13 @@ typedef enum field {
 	F_ON_ERROR,
 	F_LOG_LEVEL,
 	F_MATCH_LIMIT,
-	F_DEPTH_LIMIT
+	F_DEPTH_LIMIT,
+	F_POLICY_FILE,
+	F_SUBJECT_PREFIX,
+	F_REJECT_SHOW_RULES,
+	F_QUARANTINE_DIR,
+	F_QUARANTINE_MODE,
+	F_RELEASE_SMTP
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -266,6 +272,21 @@ static const value_case value_cases[] = {
 	{ "regex_match_limit = 5000\n", F_MATCH_LIMIT, NULL, 5000 },
 	{ "regex_match_limit = 1\n", F_MATCH_LIMIT, NULL, 1 },
 	{ "regex_depth_limit = 123\n", F_DEPTH_LIMIT, NULL, 123 },
+	{ "policy_file = policy\n", F_POLICY_FILE, "@DIR@/policy", 0 },
+	{ "policy_file =\n", F_POLICY_FILE, NULL, 0 },
+	{ "subject_prefix = \"[SCAM?] \"\n", F_SUBJECT_PREFIX, "[SCAM?] ", 0 },
+	{ "subject_prefix = [SCAM?]\n", F_SUBJECT_PREFIX, "[SCAM?]", 0 },
+	{ "reject_show_rules = yes\n", F_REJECT_SHOW_RULES, NULL, 1 },
+	{ "reject_show_rules = no\n", F_REJECT_SHOW_RULES, NULL, 0 },
+	{ "quarantine_dir = /var/lib/scam/q\n", F_QUARANTINE_DIR, "/var/lib/scam/q", 0 },
+	{ "quarantine_dir = q\n", F_QUARANTINE_DIR, "@DIR@/q", 0 },
+	{ "quarantine_mode = hold\n", F_QUARANTINE_MODE, NULL, SC_QUARANTINE_HOLD },
+	{ "quarantine_dir = q\nquarantine_mode = store\n", F_QUARANTINE_MODE, NULL,
+	  SC_QUARANTINE_STORE },
+	{ "release_smtp = 127.0.0.1:10026\n", F_RELEASE_SMTP, "127.0.0.1:10026", 0 },
+	{ "release_smtp = [::1]:10026\n", F_RELEASE_SMTP, "[::1]:10026", 0 },
+	{ "release_smtp = mx.example.com:25\n", F_RELEASE_SMTP, "mx.example.com:25", 0 },
+	{ "release_smtp =\n", F_RELEASE_SMTP, NULL, 0 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -332,6 +353,24 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_DEPTH_LIMIT:
 		assert_int_equal(c->regex_depth_limit, (unsigned long) vc->num);
 		break;
+	case F_POLICY_FILE:
+		check_string(f, c->policy_file, vc->str);
+		break;
+	case F_SUBJECT_PREFIX:
+		check_string(f, c->subject_prefix, vc->str);
+		break;
+	case F_REJECT_SHOW_RULES:
+		assert_int_equal(c->reject_show_rules, (int) vc->num);
+		break;
+	case F_QUARANTINE_DIR:
+		check_string(f, c->quarantine_dir, vc->str);
+		break;
+	case F_QUARANTINE_MODE:
+		assert_int_equal(c->quarantine_mode, (int) vc->num);
+		break;
+	case F_RELEASE_SMTP:
+		check_string(f, c->release_smtp, vc->str);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -373,6 +412,14 @@ typedef struct error_case {
 
 static const error_case error_cases[] = {
 	{ "bogus = 1\n", 1, "unknown key \"bogus\"" },
+	{ "reject_show_rules = true\n", 1, "reject_show_rules: \"true\" is neither yes nor no" },
+	{ "quarantine_mode = drop\n", 1, "quarantine_mode: \"drop\" is neither store nor hold" },
+	{ "quarantine_mode = store\n", 0, "quarantine_mode = store needs a quarantine_dir" },
+	{ "release_smtp = localhost\n", 0, "release_smtp: \"localhost\" is not HOST:PORT" },
+	{ "release_smtp = localhost:0\n", 0, "is not HOST:PORT" },
+	{ "release_smtp = localhost:70000\n", 0, "is not HOST:PORT" },
+	{ "release_smtp = ::1:25\n", 0, "is not HOST:PORT" },
+	{ "release_smtp = []:25\n", 0, "is not HOST:PORT" },
 	{ "\n# comment\nuser = a\n  foo_bar = 2 # x\n", 4, "unknown key \"foo_bar\"" },
 	{ "Socket = inet:1@127.0.0.1\n", 1, "unknown key \"Socket\"" },
 	{ "= value\n", 1, "unknown key \"\"" },

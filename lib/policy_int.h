@@ -1,0 +1,39 @@
+/*
+ * policy_int.h - the inside of an sc_policy, shared by policy_file.c (which
+ * builds it) and policy_match.c (which reads it). Not a public header.
+ * Immutable once sc_policy_load() returns; strings are lower case.
+ */
+#ifndef SC_POLICY_INT_H
+#define SC_POLICY_INT_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+typedef struct rcpt_override {
+	char *key; /* lower-case address or domain; owned */
+	double tag, quarantine, reject;
+	unsigned set; /* which of the three are set: bits 1, 2, 4 */
+} rcpt_override;
+
+typedef struct cidr {
+	char text[64]; /* as written in the file */
+	int family;    /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+	unsigned prefix; /* bits that must match */
+} cidr;
+
+typedef struct str_list {
+	char **v; /* owned array of owned strings */
+	size_t n;
+} str_list;
+
+struct sc_policy {
+	rcpt_override *ov; /* owned array of nov */
+	size_t nov;
+	str_list allow_sender, block_sender, block_url;
+	cidr *block_client; /* owned array of nblock_client */
+	size_t nblock_client;
+};
+
+#endif
