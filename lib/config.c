@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
+#include "msg.h"
 #include "rules.h"
 
 #ifndef SC_SYSCONFDIR
@@ -71,6 +72,9 @@ static const key_spec keys[] = {
 	KEY("log_level", KEY_LOG_LEVEL, log_level),
 	KEY("regex_match_limit", KEY_ULONG, regex_match_limit),
 	KEY("regex_depth_limit", KEY_ULONG, regex_depth_limit),
+	KEY("mime_max_depth", KEY_ULONG, mime_max_depth),
+	KEY("mime_max_parts", KEY_ULONG, mime_max_parts),
+	KEY("mime_max_decoded_size", KEY_SIZE, mime_max_decoded_size),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -118,6 +122,9 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->log_level = SC_LOG_INFO;
 	c->regex_match_limit = SC_RULES_DEFAULT_MATCH_LIMIT;
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
+	c->mime_max_depth = SC_MSG_DEFAULT_MAX_DEPTH;
+	c->mime_max_parts = SC_MSG_DEFAULT_MAX_PARTS;
+	c->mime_max_decoded_size = SC_MSG_DEFAULT_MAX_DECODED;
 	return c;
 }
 

@@ -41,6 +41,9 @@ typedef struct sc_config {
 	int log_level;                   /* an sc_log_level */
 	unsigned long regex_match_limit; /* PCRE2 match limit per regex run */
 	unsigned long regex_depth_limit; /* PCRE2 depth limit per regex run */
+	unsigned long mime_max_depth;    /* MIME nesting levels parsed (sc_msg_limits) */
+	unsigned long mime_max_parts;    /* MIME parts kept */
+	size_t mime_max_decoded_size;    /* decoded bytes over all parts; 0: the default */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

@@ -43,10 +43,15 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 {
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
+	sc_msg_limits lim;
 	sc_msg *msg;
 
 	(void) env; /* the envelope feeds sender authentication, a later slice */
-	msg = sc_msg_parse(raw, len);
+	memset(&lim, 0, sizeof(lim));
+	lim.max_depth = eng->config->mime_max_depth;
+	lim.max_parts = eng->config->mime_max_parts;
+	lim.max_decoded = eng->config->mime_max_decoded_size;
+	msg = sc_msg_parse_limits(raw, len, &lim);
 	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
 	if (truncated) {

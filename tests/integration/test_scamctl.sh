@@ -77,6 +77,24 @@ assert [h["name"] for h in b["hits"]] == ["T_SUBJ_PRIZE", "T_BODY_WIRE"]
 assert b["hits"][0]["score"] == 3.0 and b["hits"][0]["description"] == "Subject claims a prize"
 PY
 
+# Body rules match the decoded, rendered text: a base64 body, an RFC 2047 Subject.
+body_b64=$(printf 'Kindly wire the\nfee to the agent.\n' | base64)
+cat > "$tmp/b64.eml" <<MSG
+From: Agent <agent@example.org>
+To: someone@example.com
+Subject: =?utf-8?b?WW91IGhhdmUgd29uIGEgcHJpemU=?=
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+$body_b64
+MSG
+"$SCAMCTL" --rules "$tmp/rules" scan -v "$tmp/b64.eml" > "$tmp/b64_out" 2>&1
+check "a body rule matches decoded base64 text, lines of a paragraph joined" \
+	grep -q 'why: body matched "wire the fee"' "$tmp/b64_out"
+check "a header rule matches the RFC 2047-decoded Subject" \
+	grep -q 'why: Subject matched "You have won"' "$tmp/b64_out"
+
 # Standard input, and the --rules option after the subcommand.
 "$SCAMCTL" scan --rules "$tmp/rules" --json - < "$tmp/scam.eml" > "$tmp/stdin"
 check "- reads a message from standard input" grep -q '"file":"-","score":5.5' "$tmp/stdin"
