@@ -95,6 +95,19 @@ check "a body rule matches decoded base64 text, lines of a paragraph joined" \
 check "a header rule matches the RFC 2047-decoded Subject" \
 	grep -q 'why: Subject matched "You have won"' "$tmp/b64_out"
 
+# --dump prints the model: decoded header, addresses, part tree, rendered body.
+"$SCAMCTL" --rules "$tmp/rules" scan --dump "$tmp/b64.eml" > "$tmp/dump"
+check "--dump shows the decoded Subject" grep -q 'decoded: "You have won a prize"' "$tmp/dump"
+check "--dump shows the From address split" \
+	grep -q 'From: name="Agent" addr="agent@example.org" local="agent" domain="example.org"' "$tmp/dump"
+check "--dump shows the part with charset, encoding and size" \
+	grep -Eq '\[0\] text/plain charset=utf-8 encoding=base64 size=34 displayed' "$tmp/dump"
+check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent."' "$tmp/dump"
+set +e
+"$SCAMCTL" --rules "$tmp/rules" scan --dump --json "$tmp/b64.eml" > /dev/null 2>&1; rc=$?
+set -e
+check "--dump with --json is a usage error" test "$rc" -eq 2
+
 # Standard input, and the --rules option after the subcommand.
 "$SCAMCTL" scan --rules "$tmp/rules" --json - < "$tmp/scam.eml" > "$tmp/stdin"
 check "- reads a message from standard input" grep -q '"file":"-","score":5.5' "$tmp/stdin"
