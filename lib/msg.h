@@ -174,7 +174,8 @@ typedef struct sc_msg_part {
 	const char *disposition; /* "attachment", "inline" (lower-case) or NULL */
 	const char *filename;    /* decoded file name (RFC 2231/2047), or NULL */
 	size_t decoded_size;     /* bytes after transfer decoding (leaves only) */
-	const char *text;        /* UTF-8 text of text/ leaves, or NULL */
+	const char *text;        /* UTF-8 text of text/ leaves (of a multipart without
+				  * parts: its prologue), or NULL */
 	size_t text_len;
 	int displayed;       /* its text is part of sc_msg_body_text */
 	long attachment;     /* index into the attachments, or -1 */

@@ -199,6 +199,34 @@ static int shown_alternative(GMimeMultipart *mp)
 	return shown;
 }
 
+/* render_prologue - a multipart whose boundary never occurs (missing or
+ * lying) has all its content in the prologue: mail clients show that text,
+ * so it becomes the multipart's own text */
+static void render_prologue(sc_msg *m, GMimeMultipart *mp, size_t pi, int displayed)
+{
+	const char *pro = g_mime_multipart_get_prologue(mp);
+	sc_msg_part *p = &m->parts[pi];
+	int bad = 0;
+	size_t n, tlen;
+	char *t;
+
+	if (pro == NULL || (n = strlen(pro)) == 0)
+		return;
+	if (n > m->lim.max_decoded - m->decoded_total) {
+		m->findings |= SC_MSG_DECODED_SIZE;
+		n = m->lim.max_decoded - m->decoded_total;
+	}
+	m->decoded_total += n;
+	t = msg_to_utf8(pro, n, NULL, &tlen, &bad);
+	if (bad)
+		m->findings |= SC_MSG_BAD_CHARSET;
+	p->text = msg_pool_dup(m, t, tlen);
+	p->text_len = tlen;
+	p->displayed = displayed;
+	free(t);
+	msg_render_part(m, pi, displayed);
+}
+
 /* walk - part obj below parent at depth, within the limits */
 static void walk(sc_msg *m, GMimeObject *obj, size_t parent, unsigned depth, int displayed)
 {
@@ -225,6 +253,8 @@ static void walk(sc_msg *m, GMimeObject *obj, size_t parent, unsigned depth, int
 			     displayed && (!alt || i == shown));
 		if (n > 0 && m->nparts >= m->lim.max_parts)
 			m->findings |= SC_MSG_MIME_PARTS;
+		if (n == 0)
+			render_prologue(m, mp, pi, displayed);
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		GMimeObject *body = inner != NULL ? g_mime_message_get_mime_part(inner) : NULL;
