@@ -154,7 +154,7 @@ static int is_attachment(const sc_msg_part *p)
 static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 {
 	GByteArray *arr = decode_content(m, part);
-	const char *data = arr != NULL ? (const char *) arr->data : "";
+	const char *data = arr != NULL && arr->len > 0 ? (const char *) arr->data : "";
 	size_t n = arr != NULL ? arr->len : 0;
 	sc_msg_part *p = &m->parts[pi];
 	int att = is_attachment(p);

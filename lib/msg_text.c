@@ -138,6 +138,10 @@ char *msg_to_utf8(const char *in, size_t n, const char *charset, size_t *out_len
 	char *s;
 
 	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	if (n == 0) {
+		*out_len = 0;
+		return sc_strdup("");
+	}
 	if (charset == NULL || charset[0] == '\0' || is_ascii_name(charset)) {
 		fallback(&out, in, n, bad_charset);
 	} else if (is_utf8_name(charset)) {
