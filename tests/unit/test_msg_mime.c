@@ -294,6 +294,62 @@ static void test_attachment_table(void **state)
 	}
 }
 
+/* One URL html-links.eml must yield. */
+typedef struct url_case {
+	const char *normalised;
+	unsigned sources; /* exactly these (1u << sc_url_source) */
+	unsigned count;
+	unsigned flags_set; /* at least these */
+} url_case;
+
+#define SRC(x) (1u << SC_URL_SRC_##x)
+
+static const url_case url_cases[] = {
+	{"http://obfuscated.example/x", SRC(TEXT), 1, SC_URL_OBFUSCATED},
+	/* the same URL in the text part and as an href: one entry, counted twice */
+	{"http://login.evil.example/pay?id=1", SRC(TEXT) | SRC(HREF), 2, 0},
+	{"http://www.parcel-track.example.com/", SRC(TEXT), 1, SC_URL_NO_SCHEME},
+	/* the anchor text of the link is visible text */
+	{"https://www.bank.example/login", SRC(TEXT), 1, 0},
+	{"https://collect.evil.example/post", SRC(FORM), 1, 0},
+	{"http://img.tracker.example/pixel.gif", SRC(IMG), 1, 0},
+};
+
+/* test_url_table - URLs from text parts, rendered HTML, hrefs, forms, images */
+static void test_url_table(void **state)
+{
+	sc_msg *m = parse_file("html-links.eml");
+	const sc_url_set *s = sc_msg_urls(m);
+	size_t n = sizeof(url_cases) / sizeof(url_cases[0]), blen;
+	const char *body = sc_msg_body_text(m, &blen);
+
+	(void) state;
+	assert_int_equal(sc_url_set_count(s), n);
+	for (size_t i = 0; i < n; i++) {
+		const url_case *c = &url_cases[i];
+		const sc_url *u = NULL;
+
+		print_message("url: %s\n", c->normalised);
+		for (size_t k = 0; k < sc_url_set_count(s); k++)
+			if (strcmp(sc_url_set_at(s, k)->normalised, c->normalised) == 0)
+				u = sc_url_set_at(s, k);
+		assert_non_null(u);
+		assert_int_equal(u->sources, c->sources);
+		assert_int_equal(u->count, c->count);
+		assert_int_equal(u->flags & c->flags_set, c->flags_set);
+	}
+	/* the QP-encoded HTML is decoded, rendered, and its hidden text is not shown */
+	assert_int_equal(sc_msg_html_findings(m), SC_HTML_HIDDEN_DISPLAY_NONE);
+	assert_true(contains(body, blen, "Your parcel is waiting."));
+	assert_false(contains(body, blen, "hidden padding"));
+	assert_false(contains(body, blen, "=3D"));
+	assert_non_null(sc_msg_part_at(m, 2)->html);
+	assert_int_equal(sc_html_link_count(sc_msg_part_at(m, 2)->html), 1);
+	assert_string_equal(sc_html_link_at(sc_msg_part_at(m, 2)->html, 0)->text_domain,
+			    "www.bank.example");
+	sc_msg_free(m);
+}
+
 /* test_nul_bytes_survive - a NUL in a text part reaches the renderings */
 static void test_nul_bytes_survive(void **state)
 {
@@ -437,7 +493,8 @@ int main(void)
 		cmocka_unit_test(test_file_table),        cmocka_unit_test(test_header_table),
 		cmocka_unit_test(test_addr_table),        cmocka_unit_test(test_attachment_table),
 		cmocka_unit_test(test_nul_bytes_survive), cmocka_unit_test(test_hostile_table),
-		cmocka_unit_test(test_huge_header_line),  cmocka_unit_test(test_finding_names),
+		cmocka_unit_test(test_huge_header_line),  cmocka_unit_test(test_url_table),
+		cmocka_unit_test(test_finding_names),
 	};
 
 	sc_msg_global_init();
