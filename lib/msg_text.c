@@ -2,7 +2,7 @@
  * msg_text.c - decoded text to UTF-8.
  *
  * The declared charset is used when iconv knows it (through GMime's alias
- * table, g_mime_charset_iconv_name). When it is missing, us-ascii with
+ * table). When it is missing, us-ascii with
  * 8-bit bytes, or unknown, the text is taken as UTF-8 if it is valid UTF-8
  * and as windows-1252 (a superset of latin1 that mail clients assume)
  * otherwise; that fallback is a finding (SC_MSG_BAD_CHARSET) when 8-bit
@@ -10,8 +10,10 @@
  * byte, and the conversion goes on: text never fails to convert. NUL bytes
  * are kept.
  *
- * Each call opens its own iconv descriptor, so conversions in separate
- * threads never share state.
+ * Descriptors come from GMime's iconv cache (g_mime_iconv_open, which maps
+ * charset aliases and is thread-safe: a descriptor in use is never handed
+ * to another thread), so gconv modules are not loaded and unloaded for
+ * every part.
  */
 #include "autoconfig.h"
 
@@ -77,13 +79,14 @@ static void utf8_repaired(sc_buf *out, const char *in, size_t n)
  * convert; -1 when iconv does not know the charset */
 static int convert(sc_buf *out, const char *in, size_t n, const char *charset)
 {
-	iconv_t cd = iconv_open("UTF-8", g_mime_charset_iconv_name(charset));
+	iconv_t cd = g_mime_iconv_open("UTF-8", charset);
 	char chunk[4096];
 	char *ip = (char *) in;
 	size_t il = n;
 
 	if (cd == (iconv_t) -1)
 		return -1;
+	(void) iconv(cd, NULL, NULL, NULL, NULL); /* a cached descriptor starts clean */
 	while (il > 0) {
 		char *op = chunk;
 		size_t ol = sizeof(chunk);
@@ -102,7 +105,7 @@ static int convert(sc_buf *out, const char *in, size_t n, const char *charset)
 		il--;
 		(void) iconv(cd, NULL, NULL, NULL, NULL);
 	}
-	iconv_close(cd);
+	g_mime_iconv_close(cd);
 	return 0;
 }
 

@@ -1,0 +1,42 @@
+#!/bin/sh
+# parse-throughput.sh - message-model parse throughput, one thread: messages
+# per second, MB per second and peak memory of parsing a folder of messages
+# (default: the shared corpus) with `scamctl scan --json` and an empty rule
+# set, so the time is GMime parsing, decoding, charset conversion, HTML
+# rendering, URL and attachment extraction (plus reading the files and one
+# short JSON line per message).
+#
+#   bench/parse-throughput.sh [BUILD_DIR] [MESSAGE_DIR] [RUNS]
+#
+# Use an optimised build without sanitizers, e.g.
+#   mkdir build-opt && cd build-opt && ../configure CFLAGS="-O2 -g" && make
+#   ../bench/parse-throughput.sh "$PWD"
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+msgs=${2:-$here/../shared/corpus}
+runs=${3:-3}
+scamctl="$build/scamctl"
+
+[ -x "$scamctl" ] || { echo "bench: no $scamctl (build first)" >&2; exit 2; }
+[ -d "$msgs" ] || { echo "bench: no message folder $msgs" >&2; exit 2; }
+rules=$(mktemp -d)
+trap 'rm -rf "$rules"' EXIT INT TERM
+
+count=$(find "$msgs" -type f ! -name '.*' | wc -l)
+bytes=$(find "$msgs" -type f ! -name '.*' -exec cat {} + | wc -c)
+echo "messages: $count ($bytes bytes) in $msgs"
+echo "rules:    none (parse only)"
+
+i=1
+while [ "$i" -le "$runs" ]; do
+	out=$( { /usr/bin/time -f '%e %M' "$scamctl" --rules "$rules" scan --json "$msgs" \
+		> /dev/null; } 2>&1 | tail -n 1)
+	secs=${out% *}
+	kib=${out#* }
+	rate=$(awk -v n="$count" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
+	mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? b / s / 1e6 : 0) }')
+	echo "run $i: ${secs}s, $rate msg/s, $mbs MB/s, peak RSS ${kib} KiB"
+	i=$((i + 1))
+done
