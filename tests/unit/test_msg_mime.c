@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,6 +475,46 @@ static void test_huge_header_line(void **state)
 	sc_buf_free(&b);
 }
 
+#define THREADS 4
+#define ROUNDS  10
+
+/* parse_all_files - a thread's work: every data file, ROUNDS times */
+static void *parse_all_files(void *arg)
+{
+	static const char *const files[] = {
+		"alt-html.eml",        "attach-zip.eml",     "attach-ext-chain.eml",
+		"charset-unknown.eml", "html-links.eml",     "nested-rfc822.eml",
+		"addr-odd.eml",        "mime-qp-latin1.eml",
+	};
+	size_t *fails = arg;
+
+	for (int r = 0; r < ROUNDS; r++)
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			sc_msg *m = parse_file(files[i]);
+
+			if (sc_msg_part_count(m) == 0)
+				(*fails)++;
+			sc_msg_free(m);
+		}
+	return NULL;
+}
+
+/* test_threads - separate messages parse in separate threads at once
+ * (GMime, libmagic under its mutex, iconv cache, gumbo, libpsl) */
+static void test_threads(void **state)
+{
+	pthread_t tid[THREADS];
+	size_t fails[THREADS] = {0};
+
+	(void) state;
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&tid[i], NULL, parse_all_files, &fails[i]), 0);
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		assert_int_equal(fails[i], 0);
+	}
+}
+
 /* test_finding_names - every flag has a name, nothing else does */
 static void test_finding_names(void **state)
 {
@@ -494,7 +535,7 @@ int main(void)
 		cmocka_unit_test(test_addr_table),        cmocka_unit_test(test_attachment_table),
 		cmocka_unit_test(test_nul_bytes_survive), cmocka_unit_test(test_hostile_table),
 		cmocka_unit_test(test_huge_header_line),  cmocka_unit_test(test_url_table),
-		cmocka_unit_test(test_finding_names),
+		cmocka_unit_test(test_finding_names),     cmocka_unit_test(test_threads),
 	};
 
 	sc_msg_global_init();
