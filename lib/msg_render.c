@@ -41,16 +41,19 @@ static void append_collapsed(sc_buf *out, const char *s, const char *end, int *p
 {
 	while (s < end) {
 		size_t w = space_len(s, end);
+		const char *word;
 
 		if (w > 0) {
 			*pending = 1;
 			s += w;
 			continue;
 		}
+		for (word = s; s < end && space_len(s, end) == 0; s++)
+			;
 		if (*pending && out->len > 0 && out->data[out->len - 1] != '\n')
 			(void) sc_buf_putc(out, ' ');
 		*pending = 0;
-		(void) sc_buf_putc(out, *s++);
+		(void) sc_buf_append(out, word, (size_t) (s - word));
 	}
 }
 

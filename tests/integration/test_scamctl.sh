@@ -166,6 +166,11 @@ if [ -d "$corpus" ]; then
 	files=$(find "$corpus" -type f ! -name '.*' | wc -l)
 	check "the corpus scan gives one line per file ($files)" test "$(wc -l < "$tmp/corpus")" -eq "$files"
 	check "the corpus scan writes nothing to stderr" test ! -s "$tmp/corpus_err"
+	# Every accessor of the message model, over every corpus message (under
+	# ASan/UBSan in a sanitizer build).
+	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" scan --dump "$corpus" > "$tmp/corpus_dump" 2> "$tmp/corpus_dump_err"
+	check "the corpus --dump gives one model per file" test "$(grep -c '^== ' "$tmp/corpus_dump")" -eq "$files"
+	check "the corpus --dump writes nothing to stderr" test ! -s "$tmp/corpus_dump_err"
 else
 	echo "# skipped corpus pass: $corpus not present"
 fi

@@ -153,6 +153,41 @@ static void test_file_table(void **state)
 	}
 }
 
+/* A small message and its exact `body` rendering. */
+typedef struct render_case {
+	const char *raw;
+	const char *body;
+} render_case;
+
+static const render_case render_cases[] = {
+	/* paragraphs end at blank lines; runs of white space (and U+00A0) collapse */
+	{"Subject: s\n\n  a \t b\n c\n\n\n d\xc2\xa0\xc2\xa0" "e \n", "s\na b c\nd e\n"},
+	{"Subject: s\r\n\r\none\r\n \r\ntwo\r\n", "s\none\ntwo\n"},
+	{"\nno subject, no header\n", "no subject, no header\n"},
+	{"Subject: =?utf-8?q?x_y?=\n\n", "x y\n"},
+	{"Subject:   \n\nbody\n", "body\n"},
+	/* HTML: each block is a line; script and style dropped */
+	{"Content-Type: text/html\n\n<div>a</div><div>b <i>c</i></div><script>x</script>",
+	 "a\nb c\n"},
+};
+
+/* test_render_table - the exact body text of small messages */
+static void test_render_table(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(render_cases) / sizeof(render_cases[0]); i++) {
+		const render_case *c = &render_cases[i];
+		sc_msg *m = parse_exact(c->raw, strlen(c->raw), NULL);
+		size_t blen;
+		const char *body = sc_msg_body_text(m, &blen);
+
+		print_message("render %zu\n", i);
+		assert_string_equal(body, c->body);
+		assert_int_equal(blen, strlen(c->body));
+		sc_msg_free(m);
+	}
+}
+
 /* One header field's decoded value. */
 typedef struct header_case {
 	const char *file;
@@ -531,11 +566,12 @@ static void test_finding_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_table),        cmocka_unit_test(test_header_table),
-		cmocka_unit_test(test_addr_table),        cmocka_unit_test(test_attachment_table),
-		cmocka_unit_test(test_nul_bytes_survive), cmocka_unit_test(test_hostile_table),
-		cmocka_unit_test(test_huge_header_line),  cmocka_unit_test(test_url_table),
-		cmocka_unit_test(test_finding_names),     cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_file_table),       cmocka_unit_test(test_render_table),
+		cmocka_unit_test(test_header_table),     cmocka_unit_test(test_addr_table),
+		cmocka_unit_test(test_attachment_table), cmocka_unit_test(test_nul_bytes_survive),
+		cmocka_unit_test(test_hostile_table),    cmocka_unit_test(test_huge_header_line),
+		cmocka_unit_test(test_url_table),        cmocka_unit_test(test_finding_names),
+		cmocka_unit_test(test_threads),
 	};
 
 	sc_msg_global_init();
