@@ -31,12 +31,14 @@ echo "rules:    none (parse only)"
 
 i=1
 while [ "$i" -le "$runs" ]; do
-	out=$( { /usr/bin/time -f '%e %M' "$scamctl" --rules "$rules" scan --json "$msgs" \
+	# wall seconds, CPU seconds (user + system), peak RSS; the rates are per
+	# wall second, and per CPU second (steadier on a busy machine).
+	out=$( { /usr/bin/time -f '%e %U %S %M' "$scamctl" --rules "$rules" scan --json "$msgs" \
 		> /dev/null; } 2>&1 | tail -n 1)
-	secs=${out% *}
-	kib=${out#* }
-	rate=$(awk -v n="$count" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-	mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.1f", (s > 0 ? b / s / 1e6 : 0) }')
-	echo "run $i: ${secs}s, $rate msg/s, $mbs MB/s, peak RSS ${kib} KiB"
+	echo "$out" | awk -v n="$count" -v b="$bytes" -v i="$i" '{
+		cpu = $2 + $3
+		printf "run %d: %.2fs wall, %.0f msg/s, %.1f MB/s; %.2fs CPU, %.0f msg/s, %.1f MB/s; peak RSS %d KiB\n",
+			i, $1, ($1 > 0 ? n / $1 : 0), ($1 > 0 ? b / $1 / 1e6 : 0),
+			cpu, (cpu > 0 ? n / cpu : 0), (cpu > 0 ? b / cpu / 1e6 : 0), $4 }'
 	i=$((i + 1))
 done
