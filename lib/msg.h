@@ -122,7 +122,8 @@ const char *sc_msg_body(const sc_msg *m, size_t *len);
  * collapsed to single spaces. UTF-8, NUL-terminated. */
 const char *sc_msg_body_text(const sc_msg *m, size_t *len);
 /* sc_msg_rawbody - SpamAssassin's `rawbody`: the decoded UTF-8 text of every
- * text part (alternatives included), markup kept, in tree order. */
+ * text part (alternatives included, attached files not), markup kept, in
+ * tree order. */
 const char *sc_msg_rawbody(const sc_msg *m, size_t *len);
 
 /* sc_msg_findings - the SC_MSG_* flags found while parsing. */
@@ -174,8 +175,8 @@ typedef struct sc_msg_part {
 	const char *disposition; /* "attachment", "inline" (lower-case) or NULL */
 	const char *filename;    /* decoded file name (RFC 2231/2047), or NULL */
 	size_t decoded_size;     /* bytes after transfer decoding (leaves only) */
-	const char *text;        /* UTF-8 text of text/ leaves (of a multipart without
-				  * parts: its prologue), or NULL */
+	const char *text;        /* UTF-8 text of text/ leaves, attached files too (of a
+				  * multipart without parts: its prologue), or NULL */
 	size_t text_len;
 	int displayed;       /* its text is part of sc_msg_body_text */
 	long attachment;     /* index into the attachments, or -1 */
@@ -215,8 +216,8 @@ const sc_msg_attachment *sc_msg_attachment_at(const sc_msg *m, size_t i);
 
 /* --- URLs and HTML ------------------------------------------------------------ */
 
-/* sc_msg_urls - every URL of the displayed and alternative text parts, of
- * rendered HTML text, hrefs, form actions and img src. */
+/* sc_msg_urls - every URL of the text parts (displayed, alternative and
+ * attached), of rendered HTML text, hrefs, form actions and img src. */
 const sc_url_set *sc_msg_urls(const sc_msg *m);
 /* sc_msg_html_findings - the SC_HTML_* flags of all HTML parts together. */
 unsigned sc_msg_html_findings(const sc_msg *m);

@@ -140,10 +140,16 @@ static GByteArray *decode_content(sc_msg *m, GMimePart *part)
 	return arr;
 }
 
+/* is_attached_file - Content-Disposition: attachment */
+static int is_attached_file(const sc_msg_part *p)
+{
+	return p->disposition != NULL && strcmp(p->disposition, "attachment") == 0;
+}
+
 /* is_attachment - a leaf the reader sees as a file rather than as text */
 static int is_attachment(const sc_msg_part *p)
 {
-	if (p->disposition != NULL && strcmp(p->disposition, "attachment") == 0)
+	if (is_attached_file(p))
 		return 1;
 	if (p->filename != NULL && p->filename[0] != '\0')
 		return 1;
@@ -160,8 +166,9 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 	int att = is_attachment(p);
 
 	p->decoded_size = n;
-	if (strncmp(p->type, "text/", 5) == 0 &&
-	    (p->disposition == NULL || strcmp(p->disposition, "attachment") != 0)) {
+	/* Text attachments (invoice.html) are decoded too: their links and
+	 * URLs count, though the reader does not see them in the body. */
+	if (strncmp(p->type, "text/", 5) == 0) {
 		int bad = 0;
 		size_t tlen;
 		char *t = msg_to_utf8(data, n, p->charset, &tlen, &bad);
@@ -171,8 +178,9 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 		p->text = msg_pool_dup(m, t, tlen);
 		p->text_len = tlen;
 		free(t);
-		p->displayed = displayed && (strcmp(p->type, "text/plain") == 0 ||
-					     strcmp(p->type, "text/html") == 0);
+		p->displayed =
+			displayed && !is_attached_file(p) &&
+			(strcmp(p->type, "text/plain") == 0 || strcmp(p->type, "text/html") == 0);
 		msg_render_part(m, pi, p->displayed);
 	}
 	if (att)

@@ -8,8 +8,10 @@
  * line (block element) is a paragraph. Each paragraph becomes one line with
  * every run of white space (ASCII, and U+00A0) collapsed to one space.
  *
- * `rawbody`: the decoded UTF-8 text of every text part, markup kept, each
- * ending in a newline.
+ * `rawbody`: the decoded UTF-8 text of every text part that is not an
+ * attached file (Content-Disposition: attachment), markup kept, each ending
+ * in a newline. URLs (and the links of HTML) are collected from every text
+ * part, attached files included.
  */
 #include "autoconfig.h"
 
@@ -143,10 +145,13 @@ static void add_html_urls(sc_msg *m, const sc_html *h)
 void msg_render_part(sc_msg *m, size_t pi, int displayed)
 {
 	sc_msg_part *p = &m->parts[pi];
+	int attached = p->disposition != NULL && strcmp(p->disposition, "attachment") == 0;
 
-	(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
-	if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
-		(void) sc_buf_putc(&m->rawbody, '\n');
+	if (!attached) {
+		(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
+		if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
+			(void) sc_buf_putc(&m->rawbody, '\n');
+	}
 	if (strcmp(p->type, "text/html") == 0) {
 		sc_html *h = sc_html_parse(p->text, p->text_len, NULL);
 		const char *vis;

@@ -161,7 +161,9 @@ typedef struct render_case {
 
 static const render_case render_cases[] = {
 	/* paragraphs end at blank lines; runs of white space (and U+00A0) collapse */
-	{"Subject: s\n\n  a \t b\n c\n\n\n d\xc2\xa0\xc2\xa0" "e \n", "s\na b c\nd e\n"},
+	{"Subject: s\n\n  a \t b\n c\n\n\n d\xc2\xa0\xc2\xa0"
+	 "e \n",
+	 "s\na b c\nd e\n"},
 	{"Subject: s\r\n\r\none\r\n \r\ntwo\r\n", "s\none\ntwo\n"},
 	{"\nno subject, no header\n", "no subject, no header\n"},
 	{"Subject: =?utf-8?q?x_y?=\n\n", "x y\n"},
@@ -386,6 +388,31 @@ static void test_url_table(void **state)
 	sc_msg_free(m);
 }
 
+/* test_attached_html_urls - links and forms of an attached HTML file count */
+static void test_attached_html_urls(void **state)
+{
+	sc_msg *m = parse_file("attach-html.eml");
+	const sc_url_set *s = sc_msg_urls(m);
+	int form = 0, href = 0;
+	size_t rlen;
+
+	(void) state;
+	for (size_t i = 0; i < sc_url_set_count(s); i++) {
+		const sc_url *u = sc_url_set_at(s, i);
+
+		form |= strcmp(u->normalised, "https://harvest.evil.example/login") == 0 &&
+			(u->sources & SRC(FORM));
+		href |= strcmp(u->normalised, "https://evil.example/x") == 0 &&
+			(u->sources & SRC(HREF));
+	}
+	assert_true(form);
+	assert_true(href);
+	assert_non_null(sc_msg_part_at(m, 2)->html);
+	assert_false(sc_msg_part_at(m, 2)->displayed);
+	assert_false(contains(sc_msg_rawbody(m, &rlen), rlen, "<form"));
+	sc_msg_free(m);
+}
+
 /* test_nul_bytes_survive - a NUL in a text part reaches the renderings */
 static void test_nul_bytes_survive(void **state)
 {
@@ -571,7 +598,7 @@ int main(void)
 		cmocka_unit_test(test_attachment_table), cmocka_unit_test(test_nul_bytes_survive),
 		cmocka_unit_test(test_hostile_table),    cmocka_unit_test(test_huge_header_line),
 		cmocka_unit_test(test_url_table),        cmocka_unit_test(test_finding_names),
-		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_threads),          cmocka_unit_test(test_attached_html_urls),
 	};
 
 	sc_msg_global_init();
