@@ -47,8 +47,8 @@ static void scan_usage(FILE *fp)
 		    "one JSON object per message per line. --dump prints what the filter\n"
 		    "sees instead of scoring: header fields raw and decoded, addresses, the\n"
 		    "MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
-		    "the rendered body. Exit 0 when every message was\n"
-		    "scanned, 1 when some could not be, 2 on bad usage or config.\n");
+		    "the rendered body. Exit 0 when every message was scanned, 1 when some\n"
+		    "could not be, 2 on bad usage or config.\n");
 }
 
 /* read_message - up to max bytes of fp into b; *truncated if more was there */
