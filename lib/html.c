@@ -38,6 +38,8 @@
 #define HTML_DEFAULT_BG 0xffffffu /* what a mail client paints behind text */
 #define HTML_DEFAULT_FG 0x000000u
 
+#define HTML_GUMBO_RETRIES 6 /* each on a quarter of the previous input */
+
 /* What an element passes on to its children. */
 typedef struct frame {
 	const GumboNode *node;
@@ -359,6 +361,46 @@ static void leave_element(sc_html *h, const frame *f)
 		sc_html_out_space(&h->anchor[f->link]);
 }
 
+/* element_children - the children of an element node, NULL for other nodes */
+static const GumboVector *element_children(const GumboNode *n)
+{
+	if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
+		return &n->v.element.children;
+	return NULL;
+}
+
+/* flatten - past max_depth: the text of subtree n, rendered with the state of
+ * frame f (deeper styles and links are not read). Walks through parent
+ * links, so it needs no stack. */
+static void flatten(sc_html *h, const frame *f, const GumboNode *n)
+{
+	const GumboNode *root = n;
+
+	while (n != NULL) {
+		const GumboVector *kids = element_children(n);
+
+		if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+		    n->type == GUMBO_NODE_CDATA)
+			on_text(h, f, n);
+		if (kids != NULL && kids->length > 0 && !skipped_tag(n->v.element.tag) &&
+		    n->type != GUMBO_NODE_TEMPLATE) {
+			n = kids->data[0];
+			continue;
+		}
+		while (n != root) { /* next sibling, or an ancestor's, within the subtree */
+			const GumboVector *sib = element_children(n->parent);
+
+			if (sib != NULL && n->index_within_parent + 1 < sib->length) {
+				n = sib->data[n->index_within_parent + 1];
+				break;
+			}
+			n = n->parent;
+		}
+		if (n == root)
+			return;
+	}
+}
+
 /* push - visit child n of the top frame; elements get a frame, text is emitted */
 static void push(sc_html *h, const GumboNode *n)
 {
@@ -378,6 +420,7 @@ static void push(sc_html *h, const GumboNode *n)
 	}
 	if (h->depth >= h->lim.max_depth) {
 		h->findings |= SC_HTML_TRUNCATED;
+		flatten(h, top, n);
 		return;
 	}
 	h->stack[h->depth] = *top;
@@ -444,12 +487,42 @@ static void finish_links(sc_html *h)
 	h->anchor = NULL;
 }
 
+/* parse_guarded - gumbo over the input under the nesting guard and the memory
+ * budget; a parse that runs out of memory is retried on the first quarter
+ * of the input, and so on: the cost stays within twice the first attempt */
+static void parse_guarded(sc_html *h, const char *utf8, size_t len)
+{
+	sc_html_budget budget;
+	GumboOptions opt;
+	GumboOutput *out;
+	sc_buf in;
+
+	sc_buf_init(&in, len);
+	if (sc_html_guard_nesting(utf8, len, h->lim.max_depth, &in))
+		h->findings |= SC_HTML_TRUNCATED;
+	sc_html_gumbo_options(&budget, SC_HTML_PARSER_MEMORY(in.len), &opt);
+	out = sc_html_gumbo_parse(&budget, &opt, sc_buf_cstr(&in), in.len);
+	for (int retry = 0; out == NULL && retry < HTML_GUMBO_RETRIES; retry++) {
+		h->findings |= SC_HTML_TRUNCATED;
+		in.len /= 4;
+		sc_html_gumbo_options(&budget, SC_HTML_PARSER_MEMORY(in.len), &opt);
+		out = sc_html_gumbo_parse(&budget, &opt, sc_buf_cstr(&in), in.len);
+	}
+	if (out != NULL) {
+		h->in = sc_buf_cstr(&in);
+		h->in_len = in.len;
+		h->end_of_html = find_end_of_html(out, h->in, h->in_len);
+		walk(h, out->document);
+		gumbo_destroy_output(&opt, out);
+		h->in = NULL;
+	}
+	sc_buf_free(&in);
+}
+
 /* sc_html_parse - parse, walk, collect */
 sc_html *sc_html_parse(const char *utf8, size_t len, const sc_html_limits *lim)
 {
 	sc_html *h = sc_calloc(1, sizeof(*h));
-	GumboOptions opt = kGumboDefaultOptions;
-	GumboOutput *out;
 
 	h->lim = lim != NULL
 			 ? *lim
@@ -457,19 +530,16 @@ sc_html *sc_html_parse(const char *utf8, size_t len, const sc_html_limits *lim)
 					    SC_HTML_DEFAULT_MAX_DEPTH};
 	if (h->lim.max_depth < 2)
 		h->lim.max_depth = 2;
+	if (utf8 == NULL)
+		len = 0;
 	if (len > h->lim.max_input) {
 		len = h->lim.max_input;
 		h->findings |= SC_HTML_TRUNCATED;
 	}
 	sc_html_out_init(&h->text, 2 * len + 64);
 	sc_html_out_init(&h->hidden, 2 * len + 64);
-	opt.max_errors = 0; /* we never read gumbo's error list: do not build it */
-	out = gumbo_parse_with_options(&opt, utf8 != NULL ? utf8 : "", utf8 != NULL ? len : 0);
-	h->in = utf8;
-	h->in_len = len;
-	h->end_of_html = utf8 != NULL ? find_end_of_html(out, utf8, len) : SIZE_MAX;
-	walk(h, out->document);
-	gumbo_destroy_output(&opt, out);
+	h->end_of_html = SIZE_MAX;
+	parse_guarded(h, utf8 != NULL ? utf8 : "", len);
 	finish_links(h);
 	return h;
 }

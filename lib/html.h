@@ -42,12 +42,18 @@ typedef struct sc_html sc_html;
 typedef struct sc_html_limits {
 	size_t max_input; /* bytes of HTML parsed; the rest is dropped (finding) */
 	size_t max_links; /* links kept */
-	size_t max_depth; /* element nesting walked */
+	size_t max_depth; /* element nesting walked; start tags that would nest
+			   * deeper are dropped before parsing (their text is
+			   * kept), because the parser is quadratic in depth */
 } sc_html_limits;
 
 #define SC_HTML_DEFAULT_MAX_INPUT (2 * 1024 * 1024)
 #define SC_HTML_DEFAULT_MAX_LINKS 1000
 #define SC_HTML_DEFAULT_MAX_DEPTH 400
+/* Memory the HTML5 parser may hold for n bytes of input. Mail needs 5n to
+ * 20n; markup made only of tiny elements about 70n. Past it the parse is
+ * retried on the first quarter of the input (SC_HTML_TRUNCATED). */
+#define SC_HTML_PARSER_MEMORY(n) ((size_t) 32 * 1024 * 1024 + (size_t) 96 * (n))
 
 /* Findings, as bit flags. */
 enum {

@@ -1,11 +1,13 @@
 /*
- * html_int.h - text rendering shared inside the HTML module (html_text.c).
- * Not for other modules.
+ * html_int.h - what the files of the HTML module share: text rendering
+ * (html_text.c) and keeping gumbo bounded (html_guard.c). Not for other
+ * modules.
  */
 #ifndef SC_HTML_INT_H
 #define SC_HTML_INT_H
 
 #include <gumbo.h>
+#include <setjmp.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -37,5 +39,25 @@ const char *sc_html_out_result(const sc_html_out *o, size_t *len);
 
 /* sc_html_is_block - elements a browser lays out as blocks (line breaks around) */
 int sc_html_is_block(GumboTag t);
+
+/* sc_html_guard_nesting - copy len bytes of HTML into out, dropping the start
+ * tags that would leave more than max_open elements open (capped at 4096);
+ * returns 1 when any was dropped. Linear in len. */
+int sc_html_guard_nesting(const char *in, size_t len, size_t max_open, sc_buf *out);
+
+/* Memory gumbo may hold during one parse; state for one parse, one thread. */
+typedef struct sc_html_budget {
+	jmp_buf abort; /* where the allocator jumps when the budget runs out */
+	size_t max;    /* bytes gumbo may hold at once */
+	size_t live;   /* bytes gumbo holds now */
+	void *blocks;  /* every block gumbo holds, so an abort can free them */
+} sc_html_budget;
+
+/* sc_html_gumbo_options - gumbo options whose allocator keeps within max bytes */
+void sc_html_gumbo_options(sc_html_budget *b, size_t max, GumboOptions *opt);
+/* sc_html_gumbo_parse - parse under the budget; NULL (all memory released)
+ * when it ran out. Free a result with gumbo_destroy_output(opt, out). */
+GumboOutput *sc_html_gumbo_parse(sc_html_budget *b, const GumboOptions *opt, const char *in,
+				 size_t len);
 
 #endif

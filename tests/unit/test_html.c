@@ -371,6 +371,75 @@ static void test_hostile(void **state)
 	sc_html_free(h);
 }
 
+/* concat3 - a malloc'd a + n copies of unit + b */
+static char *concat3(const char *a, const char *unit, size_t n, const char *b, size_t *len)
+{
+	size_t la = strlen(a), lu = strlen(unit), lb = strlen(b);
+	char *s = malloc(la + lu * n + lb + 1);
+
+	assert_non_null(s);
+	memcpy(s, a, la);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + la + i * lu, unit, lu);
+	memcpy(s + la + lu * n, b, lb + 1);
+	*len = la + lu * n + lb;
+	return s;
+}
+
+/* Documents built as prefix + unit x count + suffix, against the nesting
+ * guard and the memory budget that keep gumbo linear and bounded. */
+typedef struct guard_case {
+	const char *what;
+	const char *prefix, *unit;
+	size_t count;
+	const char *suffix;
+	const char *text_starts; /* the visible text starts with this */
+	const char *text_ends;   /* ... and ends with this */
+	int truncated;
+} guard_case;
+
+static const guard_case guard_cases[] = {
+	{"2 MB of <div>: text after it kept", "", "<div>", 400000, "end", "end", "end", 1},
+	{"<b>x nesting: text kept", "", "<b>x", 100000, "end", "xxx", "xend", 1},
+	{"deep spans with hidden style past the depth", "", "<span>", 1000,
+	 "<i style='display:none'>h</i>v", "hv", "hv", 1},
+	{"nesting inside a script is text", "<script>", "<div>", 100000, "</script>ok", "ok", "ok",
+	 0},
+	{"nesting inside a comment", "<!--", "<div>", 100000, "-->ok", "ok", "ok", 0},
+	{"nesting inside an attribute", "<a title='", "<div>", 100000, "'>ok</a>", "ok", "ok", 0},
+	{"closed elements do not count", "", "<div><span>x</span></div>", 50000, "", "x\nx", "x\nx",
+	 0},
+	{"void and optional-end elements do not count", "<ul>", "<li><p>x<br><hr><td>y", 20000,
+	 "</ul>", "x", "y", 0},
+	{"reconstructed formatting elements: memory bounded",
+	 "<p><b id=1><b id=2><b id=3>"
+	 "<i id=4><u id=5></p>",
+	 "<p>x</p>", 250000, "", "x\nx", "x", 1},
+};
+
+/* test_guard_table - hostile nesting stays fast and keeps its text */
+static void test_guard_table(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(guard_cases) / sizeof(guard_cases[0]); i++) {
+		const guard_case *c = &guard_cases[i];
+		size_t len, tlen, ls = strlen(c->text_starts), le = strlen(c->text_ends);
+		char *s = concat3(c->prefix, c->unit, c->count, c->suffix, &len);
+		sc_html *h;
+		const char *t;
+
+		print_message("guard: %s\n", c->what);
+		h = sc_html_parse(s, len, NULL);
+		t = sc_html_text(h, &tlen);
+		assert_true(tlen >= ls && tlen >= le);
+		assert_memory_equal(t, c->text_starts, ls);
+		assert_memory_equal(t + tlen - le, c->text_ends, le);
+		assert_int_equal((sc_html_findings(h) & SC_HTML_TRUNCATED) != 0, c->truncated);
+		sc_html_free(h);
+		free(s);
+	}
+}
+
 /* main - run every html test */
 int main(void)
 {
@@ -380,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_links_forms_images),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_guard_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
