@@ -163,6 +163,8 @@ static void dump_html(const sc_msg *m)
 {
 	for (size_t i = 0; i < sc_msg_part_count(m); i++) {
 		const sc_html *h = sc_msg_part_at(m, i)->html;
+		const char *hidden;
+		size_t hlen;
 		sc_buf b;
 
 		if (h == NULL)
@@ -192,6 +194,11 @@ static void dump_html(const sc_msg *m)
 		}
 		for (size_t k = 0; k < sc_html_image_count(h); k++)
 			put_qs("  img src=", sc_html_image_at(h, k)->src);
+		hidden = sc_html_hidden_text(h, &hlen);
+		if (hlen > 0) {
+			(void) printf("  hidden text:\n");
+			put_lines("    ", hidden, hlen);
+		}
 		sc_buf_free(&b);
 	}
 }
