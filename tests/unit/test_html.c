@@ -110,6 +110,13 @@ static const text_case text_cases[] = {
 	 "<table><tr><td class='button'><a href='#' style='color:#ffffff'>Buy</a></td></tr>"
 	 "</table>",
 	 "Buy", "", 0},
+	{"a class over a known background is not judged",
+	 "<body bgcolor=white><table><tr><td class=btn bgcolor=white><a href=x "
+	 "style='color:#fff'>Buy</a></td></tr></table></body>",
+	 "Buy", "", 0},
+	{"an inline background under a class is judged",
+	 "<div class=c style='background-color:#fff'><span style='color:#fff'>x</span></div>", "",
+	 "x", HIDDEN_COLOUR},
 	{"black on default white is visible", "<span style='color:#000'>x</span>", "x", "", 0},
 	{"zero width characters",
 	 "Pa\xE2\x80\x8By\xE2\x80\x8C"
