@@ -1,7 +1,8 @@
 /*
- * html_int.h - what the files of the HTML module share: text rendering
- * (html_text.c) and keeping gumbo bounded (html_guard.c). Not for other
- * modules.
+ * html_int.h - what the files of the HTML module share: the document
+ * being built and what collects into it (html.c), the tree walk
+ * (html_walk.c), text rendering (html_text.c) and keeping gumbo bounded
+ * (html_guard.c). Not for other modules.
  */
 #ifndef SC_HTML_INT_H
 #define SC_HTML_INT_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "html.h"
 
 /* Rendered text being built: white space collapsed, line breaks pending
  * until the next visible character, nothing trailing. */
@@ -36,6 +38,37 @@ void sc_html_out_space(sc_html_out *o);
 char *sc_html_out_steal(sc_html_out *o);
 /* sc_html_out_result - the text so far, NUL-terminated; *len its length */
 const char *sc_html_out_result(const sc_html_out *o, size_t *len);
+
+/* The document being built; immutable once sc_html_parse() returns. */
+struct sc_html {
+	sc_html_out text, hidden;
+	sc_html_link *links;
+	sc_html_out *anchor; /* anchor text being collected, per link */
+	size_t nlinks, cap_links;
+	sc_html_form *forms;
+	size_t nforms, cap_forms;
+	sc_html_image *images;
+	size_t nimages, cap_images;
+	unsigned findings;
+	sc_html_limits lim;
+	const char *in; /* the input parsed, for source positions */
+	size_t in_len;
+	size_t end_of_html;          /* offset just after </html>, or SIZE_MAX */
+	struct sc_html_frame *stack; /* the walk's frames (html_walk.c) */
+	size_t depth;
+};
+
+/* sc_html_attr - an element's attribute value, or NULL */
+const char *sc_html_attr(const GumboNode *n, const char *name);
+/* sc_html_add_link - record a link (href, and alt text for <area>); its index,
+ * or -1 past max_links (SC_HTML_TRUNCATED) */
+long sc_html_add_link(sc_html *h, const char *href, const char *alt);
+/* sc_html_add_form - record <form action method> (within max_links) */
+void sc_html_add_form(sc_html *h, const GumboNode *n);
+/* sc_html_add_image - record <img src alt> (within max_links) */
+void sc_html_add_image(sc_html *h, const GumboNode *n);
+/* sc_html_walk - render the tree under root into h (html_walk.c) */
+void sc_html_walk(sc_html *h, const GumboNode *root);
 
 /* sc_html_is_block - elements a browser lays out as blocks (line breaks around) */
 int sc_html_is_block(GumboTag t);

@@ -10,7 +10,8 @@
  * IDNA maps to '.'. A URL ends at white space, a control byte, invalid
  * UTF-8, or one of < > " `; then trailing . , ; : ! ? ' " are trimmed, and
  * ) ] } when unbalanced inside the URL, as mail clients do. The scan is
- * linear: a failed attempt skips to the next word start.
+ * linear: attempts start only at word starts, a failed attempt on a dotted
+ * chain resumes at its last label, and one URL is at most 64 KiB.
  */
 #include "autoconfig.h"
 
@@ -31,6 +32,7 @@ typedef struct candidate {
 	size_t start, end; /* the raw span */
 	sc_buf clean;      /* text handed to the URL parser */
 	unsigned flags;
+	size_t resume; /* after a failed attempt: where the next word start may be */
 } candidate;
 
 /* is_alnum - ASCII letter or digit */
@@ -43,17 +45,6 @@ static int is_alnum(unsigned char c)
 static int in_set(char c, const char *set)
 {
 	return c != '\0' && strchr(set, c) != NULL;
-}
-
-/* is_word_start - whether a URL may start at i (not inside a word or a path) */
-static int is_word_start(const char *s, size_t i)
-{
-	unsigned char p;
-
-	if (i == 0)
-		return 1;
-	p = (unsigned char) s[i - 1];
-	return !is_alnum(p) && !in_set((char) p, "-_.@%+/\\");
 }
 
 /* is_separator_cp - non-ASCII code points that end a label in running text: spaces,
@@ -109,6 +100,28 @@ static size_t label_char(const char *s, size_t n, size_t i)
 		return 0;
 	k = sc_utf8_decode(s + i, n - i, &cp);
 	return (k == 0 || is_separator_cp(cp)) ? 0 : k;
+}
+
+/* is_word_start - whether a URL may start at i: not inside a word, a host or a
+ * path (the character before is not a letter, digit, one of -_.@%+/\ or a
+ * non-ASCII letter or full stop) */
+static int is_word_start(const char *s, size_t n, size_t i)
+{
+	size_t back = i;
+	uint32_t cp;
+
+	if (i == 0)
+		return 1;
+	if ((unsigned char) s[i - 1] < 0x80)
+		return !is_alnum((unsigned char) s[i - 1]) && !in_set(s[i - 1], "-_.@%+/\\");
+	while (back > 0 && i - back < 4 && ((unsigned char) s[back - 1] & 0xC0) == 0x80)
+		back--;
+	if (back == 0 || i - back >= 4)
+		return 1;
+	back--; /* the lead byte */
+	if (sc_utf8_decode(s + back, n - back, &cp) != i - back)
+		return 1;
+	return is_separator_cp(cp) && cp != 0x3002 && cp != 0xFF0E && cp != 0xFF61;
 }
 
 /* Where scan_host found the labels of a host. */
@@ -174,30 +187,26 @@ static size_t url_end(const char *s, size_t n, size_t i)
 	return i;
 }
 
-/* count_byte - occurrences of c in s[a..b) */
-static size_t count_byte(const char *s, size_t a, size_t b, char c)
-{
-	size_t k = 0;
-
-	for (size_t i = a; i < b; i++)
-		k += s[i] == c;
-	return k;
-}
-
-/* trim_end - drop trailing punctuation, and closing brackets that do not pair */
+/* trim_end - drop trailing punctuation, and closing brackets that do not pair;
+ * the bracket counts are taken once, so a long run of ')' stays linear */
 static size_t trim_end(const char *s, size_t start, size_t end)
 {
-	static const char pairs[][2] = {{'(', ')'}, {'[', ']'}, {'{', '}'}};
+	static const char opens[] = "([{", closes[] = ")]}";
+	size_t open[3] = {0, 0, 0}, close[3] = {0, 0, 0};
 
+	for (size_t i = start; i < end; i++) {
+		for (size_t k = 0; k < 3; k++) {
+			open[k] += s[i] == opens[k];
+			close[k] += s[i] == closes[k];
+		}
+	}
 	while (end > start) {
 		char c = s[end - 1];
-		int drop = in_set(c, ".,;:!?'\"");
+		const char *b = in_set(c, closes) ? strchr(closes, c) : NULL;
 
-		for (size_t k = 0; k < 3 && !drop; k++)
-			if (c == pairs[k][1] && count_byte(s, start, end, pairs[k][0]) <
-							count_byte(s, start, end, pairs[k][1]))
-				drop = 1;
-		if (!drop)
+		if (b != NULL && open[b - closes] < close[b - closes])
+			close[b - closes]--;
+		else if (!in_set(c, ".,;:!?'\""))
 			return end;
 		end--;
 	}
@@ -317,6 +326,11 @@ static int try_host(candidate *c, const char *s, size_t n, size_t i)
 		host_then_path(c, s, n, i, &h);
 		return 1;
 	}
+	/* A start inside these labels would scan the same chain to the same last
+	 * label: resume at that label (where a scheme may begin), so the scan stays
+	 * linear on long chains of obfuscated or ideographic dots. */
+	if (h.labels >= 2)
+		c->resume = h.last;
 	sc_buf_reset(&c->clean);
 	return 0;
 }
@@ -326,6 +340,7 @@ static int find_at(candidate *c, const char *s, size_t n, size_t i)
 {
 	sc_buf_reset(&c->clean);
 	c->flags = 0;
+	c->resume = i + 1;
 	if (is_alnum((unsigned char) s[i]) && try_scheme(c, s, n, i))
 		return 1;
 	sc_buf_reset(&c->clean);
@@ -341,14 +356,16 @@ void sc_url_set_add_text(sc_url_set *s, const char *text, size_t len, sc_url_sou
 
 	sc_buf_init(&c.clean, 2 * EXTRACT_MAX_URL);
 	while (i < len) {
-		if (is_word_start(text, i) && find_at(&c, text, len, i)) {
+		if (!is_word_start(text, len, i)) {
+			i++;
+		} else if (find_at(&c, text, len, i)) {
 			(void) sc_url_set_add_clean(s, text + c.start, c.end - c.start,
 						    sc_buf_cstr(&c.clean), c.clean.len, c.flags,
 						    src);
 			i = c.end > i ? c.end : i + 1;
-			continue;
+		} else {
+			i = c.resume > i ? c.resume : i + 1;
 		}
-		i++;
 	}
 	sc_buf_free(&c.clean);
 }

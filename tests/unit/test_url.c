@@ -448,6 +448,154 @@ static void test_hostile(void **state)
 	free(buf);
 }
 
+/* Generated hostile text: prefix + unit x count; how many URLs come out. */
+typedef struct hostile_case {
+	const char *what;
+	const char *prefix, *unit;
+	size_t count;
+	long urls; /* -1: any number */
+} hostile_case;
+
+static const hostile_case hostile_cases[] = {
+	{"a URL closed by 200k parentheses", "http://example.com/", ")", 200000, 1},
+	{"200k open parentheses", "http://example.com/", "(", 200000, 1},
+	{"schemes back to back", "", "http://", 150000, -1},
+	{"hxxp back to back", "", "hxxps[:]//", 100000, -1},
+	{"e-mail-like chain", "", "a@", 500000, 0},
+	{"dots and obfuscated dots", "x", "(dot)x[.]com", 100000, 1},
+	{"long label chain with a suffix", "", "ab.", 300000, -1},
+	{"www. repeated", "", "www.", 250000, 1},
+	{"many distinct domains", "", "a1.com b2.net ", 80000, 2},
+	{"ideographic full stops", "a",
+	 "\xE3\x80\x82"
+	 "b",
+	 100000, 0},
+	{"failing obfuscated chain", "x", "[.]zz", 200000, 0},
+	{"failing mixed chain", "x", "(dot)y[.]", 200000, 0},
+	{"e-mail with a failing obfuscated domain", "a@", "b[.]", 200000, 0},
+	{"invalid UTF-8 between domains", "",
+	 "\xff"
+	 "ex.com\xc3",
+	 100000, 1},
+};
+
+/* test_hostile_table - linear time, bounded output, no crash */
+static void test_hostile_table(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(hostile_cases) / sizeof(hostile_cases[0]); i++) {
+		const hostile_case *c = &hostile_cases[i];
+		size_t lp = strlen(c->prefix), lu = strlen(c->unit), len = lp + lu * c->count;
+		char *buf = malloc(len + 1);
+		sc_url_set *s = sc_url_set_new(0);
+
+		print_message("hostile: %s\n", c->what);
+		assert_non_null(buf);
+		memcpy(buf, c->prefix, lp);
+		for (size_t k = 0; k < c->count; k++)
+			memcpy(buf + lp + k * lu, c->unit, lu);
+		buf[len] = '\0';
+		sc_url_set_add_text(s, buf, len, SC_URL_SRC_TEXT);
+		if (c->urls >= 0)
+			assert_int_equal(sc_url_set_count(s), (size_t) c->urls);
+		assert_true(sc_url_set_count(s) <= SC_URL_DEFAULT_MAX);
+		(void) sc_url_set_add(s, buf, len, SC_URL_SRC_HREF);
+		sc_url_set_free(s);
+		free(buf);
+	}
+}
+
+/* test_token_soup - random strings of URL-ish tokens: no crash, no leak, and
+ * every entry keeps its invariants (a fixed seed, so failures reproduce) */
+static void test_token_soup(void **state)
+{
+	static const char *const tokens[] = {
+		"http",
+		"hxxps",
+		"://",
+		":",
+		"//",
+		"/",
+		"\\",
+		"[.]",
+		"(dot)",
+		".",
+		"\xE3\x80\x82",
+		"@",
+		"www",
+		"com",
+		"co.uk",
+		"xn--",
+		"b\xC3\xBC",
+		"0x",
+		"0300",
+		"255",
+		"4294967296",
+		"[",
+		"]",
+		"::1",
+		"%2e",
+		"%",
+		"?",
+		"#",
+		"(",
+		")",
+		" ",
+		"\n",
+		"\xff",
+		"\xc3",
+		"mailto:",
+		"data:",
+		"javascript:",
+		"a",
+		"-",
+		"'",
+		"\"",
+		"<",
+		">",
+		",",
+		"\x00",
+	};
+	uint32_t seed = 12345;
+	char buf[512];
+
+	(void) state;
+	for (int round = 0; round < 3000; round++) {
+		sc_url_set *s = sc_url_set_new(50);
+		size_t len = 0;
+
+		seed = seed * 1103515245u + 12345u;
+		for (int k = (int) (seed >> 16) % 40; k >= 0; k--) {
+			const char *t;
+			size_t tl;
+
+			seed = seed * 1103515245u + 12345u;
+			t = tokens[(seed >> 16) % (sizeof(tokens) / sizeof(tokens[0]))];
+			tl = t[0] == '\0' ? 1 : strlen(t);
+			if (len + tl >= sizeof(buf))
+				break;
+			memcpy(buf + len, t, tl);
+			len += tl;
+		}
+		sc_url_set_add_text(s, buf, len, SC_URL_SRC_TEXT);
+		(void) sc_url_set_add(s, buf, len, SC_URL_SRC_HREF);
+		for (size_t i = 0; i < sc_url_set_count(s); i++) {
+			const sc_url *u = sc_url_set_at(s, i);
+
+			assert_non_null(u->raw);
+			assert_non_null(u->host);
+			assert_non_null(u->host_ascii);
+			assert_non_null(u->normalised);
+			assert_true(u->count >= 1);
+			assert_true(u->sources != 0);
+			if (u->domain != NULL)
+				assert_true(u->flags == (u->flags & ~(unsigned) (SC_URL_IP_HOST |
+										 SC_URL_BAD_HOST)));
+		}
+		sc_url_set_free(s);
+	}
+}
+
 /* main - run every url test */
 int main(void)
 {
@@ -456,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_dedup_counts),       cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_many_urls),          cmocka_unit_test(test_text_host),
 		cmocka_unit_test(test_registrable_domain), cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hostile_table),      cmocka_unit_test(test_token_soup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
