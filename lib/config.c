@@ -22,6 +22,7 @@
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
+#include "msg.h"
 #include "rules.h"
 
 #ifndef SC_SYSCONFDIR
@@ -79,6 +80,9 @@ static const key_spec keys[] = {
 	KEY("quarantine_dir", KEY_PATH, quarantine_dir),
 	KEY("quarantine_mode", KEY_QUARANTINE_MODE, quarantine_mode),
 	KEY("release_smtp", KEY_STRING, release_smtp),
+	KEY("mime_max_depth", KEY_ULONG, mime_max_depth),
+	KEY("mime_max_parts", KEY_ULONG, mime_max_parts),
+	KEY("mime_max_decoded_size", KEY_SIZE, mime_max_decoded_size),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -132,6 +136,9 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->quarantine_dir = NULL;
 	c->quarantine_mode = SC_QUARANTINE_HOLD;
 	c->release_smtp = NULL;
+	c->mime_max_depth = SC_MSG_DEFAULT_MAX_DEPTH;
+	c->mime_max_parts = SC_MSG_DEFAULT_MAX_PARTS;
+	c->mime_max_decoded_size = SC_MSG_DEFAULT_MAX_DECODED;
 	return c;
 }
 

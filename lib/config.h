@@ -52,6 +52,9 @@ typedef struct sc_config {
 	char *quarantine_dir;            /* the quarantine store and index, or NULL */
 	sc_quarantine_mode quarantine_mode;
 	char *release_smtp; /* HOST:PORT scamctl releases to over SMTP, or NULL: sendmail */
+	unsigned long mime_max_depth;    /* MIME nesting levels parsed (sc_msg_limits) */
+	unsigned long mime_max_parts;    /* MIME parts kept */
+	size_t mime_max_decoded_size;    /* decoded bytes over all parts; 0: the default */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

@@ -14,9 +14,8 @@
  *   block_sender      ADDR|DOMAIN  envelope sender: hit POLICY_BLOCK_SENDER
  *   block_client      CIDR         client address, IPv4 or IPv6:
  *                                  hit POLICY_BLOCK_CLIENT
- *   block_url_domain  DOMAIN       a host in v->url_hosts (filled by URL
- *                                  extraction, empty until it lands):
- *                                  hit POLICY_BLOCK_URL_DOMAIN
+ *   block_url_domain  DOMAIN       a host of a URL in the message
+ *                                  (v->url_hosts): hit POLICY_BLOCK_URL_DOMAIN
  * A block makes every recipient's action reject, whatever the score.
  *
  * An sc_policy is immutable once loaded and owned by its engine, so it is

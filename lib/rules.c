@@ -349,7 +349,7 @@ void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st)
 		if (r->dead)
 			continue;
 		st->total++;
-		if (r->kind == RULE_BODY)
+		if (r->kind == RULE_BODY || r->kind == RULE_RAWBODY)
 			st->body++;
 		else
 			st->header++;

@@ -2,10 +2,15 @@
  * rules.h - rule files: parse, compile (PCRE2 with JIT) and run.
  *
  * This slice understands the SpamAssassin directives
- *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header or
+ *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header:
+ *                                         the RFC 2047-decoded value, or
  *                                         Header:raw; repeats joined by \n)
  *   header NAME exists:Header
- *   body   NAME /re/flags                (over the body as received)
+ *   body   NAME /re/flags                (over sc_msg_body_text: decoded,
+ *                                         HTML rendered, Subject first, one
+ *                                         paragraph per line)
+ *   rawbody NAME /re/flags               (over sc_msg_rawbody: decoded text
+ *                                         parts, markup and line breaks kept)
  *   score  NAME N [N N N]                (the first value is used; 0 = off)
  *   describe NAME text
  *   ifplugin / if / else / endif         (no plugin exists yet: the block is

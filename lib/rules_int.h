@@ -15,7 +15,8 @@
 typedef enum rule_kind {
 	RULE_HEADER,        /* Header =~ /re/ or !~ */
 	RULE_HEADER_EXISTS, /* exists:Header */
-	RULE_BODY           /* /re/ over the body */
+	RULE_BODY,          /* /re/ over the rendered body text (sc_msg_body_text) */
+	RULE_RAWBODY        /* /re/ over the decoded body, markup kept (sc_msg_rawbody) */
 } rule_kind;
 
 typedef enum header_form {

@@ -21,7 +21,7 @@
  * then they are skipped with a warning so lint shows them. */
 /* clang-format off */
 static const char *const known_unsupported[] = {
-	"meta", "rawbody", "full", "uri", "tflags", "priority", "lang", "include",
+	"meta", "full", "uri", "tflags", "priority", "lang", "include",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
 	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
 	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
@@ -345,9 +345,9 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 	r->re = re;
 }
 
-/* parse_body - "body NAME /re/flags" */
-static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char *file,
-		       unsigned line, sc_diags *d)
+/* parse_body - "body NAME /re/flags" or "rawbody NAME /re/flags" (kind) */
+static void parse_body(sc_ruleset *rs, rule_kind kind, const char *name, char *rest,
+		       const char *file, unsigned line, sc_diags *d)
 {
 	char *tail, *source;
 	pcre2_code *re;
@@ -365,7 +365,7 @@ static void parse_body(sc_ruleset *rs, const char *name, char *rest, const char 
 		free(source);
 		return;
 	}
-	r = add_rule(rs, name, RULE_BODY, file, line);
+	r = add_rule(rs, name, kind, file, line);
 	r->source = source;
 	r->re = re;
 }
@@ -456,8 +456,8 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		return;
 	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
 		return;
-	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "score") != 0 &&
-	    strcmp(dir, "describe") != 0) {
+	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
+	    strcmp(dir, "score") != 0 && strcmp(dir, "describe") != 0) {
 		for (size_t i = 0; known_unsupported[i] != NULL; i++)
 			if (strcmp(dir, known_unsupported[i]) == 0) {
 				sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
@@ -479,7 +479,9 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 	if (strcmp(dir, "header") == 0)
 		parse_header(rs, name, rest, file, lineno, d);
 	else if (strcmp(dir, "body") == 0)
-		parse_body(rs, name, rest, file, lineno, d);
+		parse_body(rs, RULE_BODY, name, rest, file, lineno, d);
+	else if (strcmp(dir, "rawbody") == 0)
+		parse_body(rs, RULE_RAWBODY, name, rest, file, lineno, d);
 	else if (strcmp(dir, "score") == 0)
 		parse_score(rs, name, rest, file, lineno, d);
 	else

@@ -53,7 +53,7 @@ static void header_text(const rule *r, const sc_msg *msg, sc_buf *out, int *pres
 	*present = 0;
 	while ((i = sc_msg_header_find(msg, r->header, (size_t) (i + 1))) >= 0) {
 		const char *v = r->form == HEADER_RAW ? sc_msg_header_raw(msg, (size_t) i)
-						      : sc_msg_header_value(msg, (size_t) i);
+						      : sc_msg_header_decoded(msg, (size_t) i);
 
 		if (*present)
 			(void) sc_buf_putc(out, '\n');
@@ -114,8 +114,12 @@ static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre
 		(void) sc_buf_printf(detail, "does not match %s", r->source);
 		return 1;
 	case RULE_BODY:
-		body = sc_msg_body(msg, &blen);
+		body = sc_msg_body_text(msg, &blen);
 		(void) sc_buf_puts(detail, "body matched ");
+		return match(rs, r, body, blen, md, detail);
+	case RULE_RAWBODY:
+		body = sc_msg_rawbody(msg, &blen);
+		(void) sc_buf_puts(detail, "rawbody matched ");
 		return match(rs, r, body, blen, md, detail);
 	default:
 		sc_panic("rule %s has unknown kind %d", r->name, (int) r->kind);

@@ -13,6 +13,7 @@
 #include "policy.h"
 #include "rules.h"
 #include "scan.h"
+#include "url.h"
 
 /* sc_verdict_add_hit - append a hit to the verdict, copying its strings */
 void sc_verdict_add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,
@@ -37,15 +38,53 @@ static void on_rule_hit(void *arg, const sc_rule_hit *hit)
 	sc_verdict_add_hit(arg, hit->name, hit->description, hit->detail, hit->score);
 }
 
+/* cmp_host - qsort on host strings */
+static int cmp_host(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* collect_url_hosts - the distinct ASCII hosts of the message's URLs, for
+ * the policy's block_url_domain */
+static void collect_url_hosts(sc_verdict *v, const sc_msg *msg)
+{
+	const sc_url_set *urls = sc_msg_urls(msg);
+	size_t n = urls != NULL ? sc_url_set_count(urls) : 0, kept = 0;
+
+	if (n == 0)
+		return;
+	v->url_hosts = sc_reallocarray(NULL, n, sizeof(*v->url_hosts));
+	for (size_t i = 0; i < n; i++) {
+		const sc_url *u = sc_url_set_at(urls, i);
+
+		if (u->host_ascii != NULL && u->host_ascii[0] != '\0')
+			v->url_hosts[kept++] = sc_strdup(u->host_ascii);
+	}
+	if (kept > 1)
+		qsort(v->url_hosts, kept, sizeof(*v->url_hosts), cmp_host);
+	v->nurl_hosts = 0;
+	for (size_t i = 0; i < kept; i++) {
+		if (v->nurl_hosts > 0 && strcmp(v->url_hosts[i], v->url_hosts[v->nurl_hosts - 1]) == 0)
+			free(v->url_hosts[i]);
+		else
+			v->url_hosts[v->nurl_hosts++] = v->url_hosts[i];
+	}
+}
+
 /* sc_scan - the whole scan of one message */
 sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
 		    int truncated)
 {
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
+	sc_msg_limits lim;
 	sc_msg *msg;
 
-	msg = sc_msg_parse(raw, len);
+	memset(&lim, 0, sizeof(lim));
+	lim.max_depth = eng->config->mime_max_depth;
+	lim.max_parts = eng->config->mime_max_parts;
+	lim.max_decoded = eng->config->mime_max_decoded_size;
+	msg = sc_msg_parse_limits(raw, len, &lim);
 	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
 	if (truncated) {
@@ -56,6 +95,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 		sc_verdict_add_hit(v, SC_HIT_TRUNCATED, "message larger than max_message_size", why,
 				   0.0);
 	}
+	collect_url_hosts(v, msg);
 	sc_msg_free(msg);
 	/* Sums of decimal scores drift (4.9999999); compare at the precision
 	 * people write scores with. */

@@ -39,9 +39,9 @@ typedef struct sc_verdict {
 	size_t nhits;
 	sc_action action;    /* from the policy, under the config's thresholds */
 	size_t regex_errors; /* regex runs cut short by a limit */
-	/* Hosts of the URLs in the message, for the policy's block_url_domain:
-	 * an owned array of nurl_hosts owned strings. The hook for URL
-	 * extraction (the MIME model); empty until that lands. */
+	/* The distinct hosts (ASCII, lower-case) of the message's URLs, sorted,
+	 * for the policy's block_url_domain: an owned array of nurl_hosts
+	 * owned strings. */
 	char **url_hosts;
 	size_t nurl_hosts;
 	/* The domain the sender is authenticated for (aligned SPF or DKIM, or

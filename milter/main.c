@@ -65,6 +65,7 @@
 #include "engine.h"
 #include "log.h"
 #include "mem.h"
+#include "msg.h"
 #include "privs.h"
 #include "rules.h"
 
@@ -658,6 +659,7 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	/* stderr until start-up is over, so a failure shows where it was started */
 	sc_log_open("scam-milter", 1);
+	sc_msg_global_init(); /* GMime's one-time set-up, before any thread exists */
 	if (o.test_only)
 		return test_config(&o);
 	return run(&o);

@@ -30,6 +30,7 @@ typedef struct scan_ctx {
 	sc_envelope env;
 	int json;
 	int verbose;
+	int dump;
 	size_t scanned;
 	size_t failed;
 } scan_ctx;
@@ -38,13 +39,16 @@ typedef struct scan_ctx {
 static void scan_usage(FILE *fp)
 {
 	(void) fprintf(
-		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json] [-v]\n"
+		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json | --dump] [-v]\n"
 		    "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
 		    "         FILE|DIR|-...\n"
 		    "Scan each message (a DIR recursively, - for standard input) and print its\n"
 		    "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
-		    "one JSON object per message per line. Exit 0 when every message was\n"
-		    "scanned, 1 when some could not be, 2 on bad usage or config.\n");
+		    "one JSON object per message per line. --dump prints what the filter\n"
+		    "sees instead of scoring: header fields raw and decoded, addresses, the\n"
+		    "MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
+		    "the rendered body. Exit 0 when every message was scanned, 1 when some\n"
+		    "could not be, 2 on bad usage or config.\n");
 }
 
 /* read_message - up to max bytes of fp into b; *truncated if more was there */
@@ -133,6 +137,12 @@ static void scan_stream(scan_ctx *c, const char *name, FILE *fp)
 
 	if (read_message(fp, &msg, c->eng->config->max_message_size, &truncated) < 0) {
 		report_error(c, name, strerror(errno));
+		sc_buf_free(&msg);
+		return;
+	}
+	if (c->dump) {
+		scamctl_dump(name, sc_buf_cstr(&msg), msg.len, c->eng->config);
+		c->scanned++;
 		sc_buf_free(&msg);
 		return;
 	}
@@ -233,9 +243,18 @@ static void scan_path(scan_ctx *c, const char *path, int depth)
 /* cmd_scan - parse scan's options, load the engine, scan every argument */
 int cmd_scan(scamctl_opts *o, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_CLIENT_IP, OPT_HELO, OPT_MAIL_FROM, OPT_RCPT, OPT_RULES };
+	enum {
+		OPT_JSON = 256,
+		OPT_DUMP,
+		OPT_CLIENT_IP,
+		OPT_HELO,
+		OPT_MAIL_FROM,
+		OPT_RCPT,
+		OPT_RULES
+	};
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, OPT_JSON},
+		{"dump", no_argument, NULL, OPT_DUMP},
 		{"verbose", no_argument, NULL, 'v'},
 		{"config", required_argument, NULL, 'c'},
 		{"rules", required_argument, NULL, OPT_RULES},
@@ -255,6 +274,9 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		switch (ch) {
 		case OPT_JSON:
 			c.json = 1;
+			break;
+		case OPT_DUMP:
+			c.dump = 1;
 			break;
 		case 'v':
 			c.verbose = 1;
@@ -290,7 +312,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			return SCAMCTL_USAGE;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc || (c.json && c.dump)) {
 		scan_usage(stderr);
 		return SCAMCTL_USAGE;
 	}

@@ -26,6 +26,9 @@ const char *scamctl_config_path(const scamctl_opts *o);
 sc_engine *scamctl_load_engine(const scamctl_opts *o);
 
 int cmd_scan(scamctl_opts *o, int argc, char **argv);
+/* scamctl_dump - parse len bytes of raw message with cfg's MIME limits and
+ * print the message model on stdout (scan --dump). */
+void scamctl_dump(const char *name, const char *raw, size_t len, const sc_config *cfg);
 int cmd_lint(scamctl_opts *o, int argc, char **argv);
 int cmd_quarantine(scamctl_opts *o, int argc, char **argv);
 

@@ -77,6 +77,43 @@ assert [h["name"] for h in b["hits"]] == ["T_SUBJ_PRIZE", "T_BODY_WIRE"]
 assert b["hits"][0]["score"] == 3.0 and b["hits"][0]["description"] == "Subject claims a prize"
 PY
 
+# Body rules match the decoded, rendered text: a base64 body, an RFC 2047 Subject.
+body_b64=$(printf 'Kindly wire the\nfee to the agent.\n' | base64)
+cat > "$tmp/b64.eml" <<MSG
+From: Agent <agent@example.org>
+To: someone@example.com
+Subject: =?utf-8?b?WW91IGhhdmUgd29uIGEgcHJpemU=?=
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+$body_b64
+MSG
+"$SCAMCTL" --rules "$tmp/rules" scan -v "$tmp/b64.eml" > "$tmp/b64_out" 2>&1
+check "a body rule matches decoded base64 text, lines of a paragraph joined" \
+	grep -q 'why: body matched "wire the fee"' "$tmp/b64_out"
+check "a header rule matches the RFC 2047-decoded Subject" \
+	grep -q 'why: Subject matched "You have won"' "$tmp/b64_out"
+
+# --dump prints the model: decoded header, addresses, part tree, rendered body.
+"$SCAMCTL" --rules "$tmp/rules" scan --dump "$tmp/b64.eml" > "$tmp/dump"
+check "--dump shows the decoded Subject" grep -q 'decoded: "You have won a prize"' "$tmp/dump"
+check "--dump shows the From address split" \
+	grep -q 'From: name="Agent" addr="agent@example.org" local="agent" domain="example.org"' "$tmp/dump"
+check "--dump shows the part with charset, encoding and size" \
+	grep -Eq '\[0\] text/plain charset=utf-8 encoding=base64 size=34 displayed' "$tmp/dump"
+check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent."' "$tmp/dump"
+check "--dump shows links, forms and hidden HTML text" sh -c "
+	\"$SCAMCTL\" --rules \"$tmp/rules\" scan --dump \"$top_srcdir/tests/data/html-links.eml\" > \"$tmp/dump_html\" &&
+	grep -q 'link href=\"http://login.evil.example/pay?id=1\" text=\"https://www.bank.example/login\" shows=\"www.bank.example\"' \"$tmp/dump_html\" &&
+	grep -q 'form method=post action=\"https://collect.evil.example/post\"' \"$tmp/dump_html\" &&
+	grep -q '\"hidden padding words\"' \"$tmp/dump_html\" &&
+	grep -q 'findings: HTML_HIDDEN_DISPLAY_NONE' \"$tmp/dump_html\""
+set +e
+"$SCAMCTL" --rules "$tmp/rules" scan --dump --json "$tmp/b64.eml" > /dev/null 2>&1; rc=$?
+set -e
+check "--dump with --json is a usage error" test "$rc" -eq 2
+
 # Standard input, and the --rules option after the subcommand.
 "$SCAMCTL" scan --rules "$tmp/rules" --json - < "$tmp/scam.eml" > "$tmp/stdin"
 check "- reads a message from standard input" grep -q '"file":"-","score":5.5' "$tmp/stdin"
@@ -138,6 +175,17 @@ check "-v names the policy hit and the entry" \
 	grep -q "why: x@mx.bad.example matched policy entry bad.example" "$tmp/out_policy"
 "$SCAMCTL" -c "$tmp/policy.conf" scan --json --client-ip 192.0.2.9 "$tmp/ham.eml" > "$tmp/out_policy" 2>&1
 check "--json lists POLICY_BLOCK_CLIENT" grep -q '"action":"reject","hits":\[{"name":"POLICY_BLOCK_CLIENT"' "$tmp/out_policy"
+# block_url_domain sees the hosts of links the message model extracts,
+# also from HTML in a base64 part.
+printf 'block_url_domain evil.example\n' > "$tmp/policy"
+link_html=$(printf '<p>Your parcel: <a href="https://track.evil.example/x">track it</a></p>' | base64 -w0)
+printf 'From: a@example.org\nTo: b@example.com\nSubject: parcel\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n%s\n' \
+	"$link_html" > "$tmp/link.eml"
+"$SCAMCTL" -c "$tmp/policy.conf" scan --json "$tmp/link.eml" "$tmp/ham.eml" > "$tmp/out_policy" 2>&1
+check "block_url_domain rejects a message linking below the domain" \
+	grep -q '"file":".*link.eml","score":0.0,"action":"reject","hits":\[{"name":"POLICY_BLOCK_URL_DOMAIN"' "$tmp/out_policy"
+check "block_url_domain leaves a message without such links alone" \
+	grep -q '"file":".*ham.eml","score":0.0,"action":"accept"' "$tmp/out_policy"
 printf 'block_client 192.0.2.0/33\n' > "$tmp/policy"
 if "$SCAMCTL" -c "$tmp/policy.conf" lint > "$tmp/lint_policy" 2>&1; then
 	not_ok "lint fails on a bad policy file"
@@ -152,6 +200,11 @@ if [ -d "$corpus" ]; then
 	files=$(find "$corpus" -type f ! -name '.*' | wc -l)
 	check "the corpus scan gives one line per file ($files)" test "$(wc -l < "$tmp/corpus")" -eq "$files"
 	check "the corpus scan writes nothing to stderr" test ! -s "$tmp/corpus_err"
+	# Every accessor of the message model, over every corpus message (under
+	# ASan/UBSan in a sanitizer build).
+	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" scan --dump "$corpus" > "$tmp/corpus_dump" 2> "$tmp/corpus_dump_err"
+	check "the corpus --dump gives one model per file" test "$(grep -c '^== ' "$tmp/corpus_dump")" -eq "$files"
+	check "the corpus --dump writes nothing to stderr" test ! -s "$tmp/corpus_dump_err"
 else
 	echo "# skipped corpus pass: $corpus not present"
 fi

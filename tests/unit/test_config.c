@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "msg.h"
 #include "diag.h"
 #include "log.h"
 #include "mem.h"
@@ -137,6 +138,9 @@ static void test_defaults(void **state)
 	assert_int_equal(c->log_level, SC_LOG_INFO);
 	assert_int_equal(c->regex_match_limit, SC_RULES_DEFAULT_MATCH_LIMIT);
 	assert_int_equal(c->regex_depth_limit, SC_RULES_DEFAULT_DEPTH_LIMIT);
+	assert_int_equal(c->mime_max_depth, SC_MSG_DEFAULT_MAX_DEPTH);
+	assert_int_equal(c->mime_max_parts, SC_MSG_DEFAULT_MAX_PARTS);
+	assert_int_equal(c->mime_max_decoded_size, SC_MSG_DEFAULT_MAX_DECODED);
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_TEMPFAIL), "tempfail");
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_ACCEPT), "accept");
 	sc_config_free(c);
@@ -195,7 +199,10 @@ typedef enum field {
 	F_REJECT_SHOW_RULES,
 	F_QUARANTINE_DIR,
 	F_QUARANTINE_MODE,
-	F_RELEASE_SMTP
+	F_RELEASE_SMTP,
+	F_MIME_DEPTH,
+	F_MIME_PARTS,
+	F_MIME_DECODED
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -287,6 +294,9 @@ static const value_case value_cases[] = {
 	{ "release_smtp = [::1]:10026\n", F_RELEASE_SMTP, "[::1]:10026", 0 },
 	{ "release_smtp = mx.example.com:25\n", F_RELEASE_SMTP, "mx.example.com:25", 0 },
 	{ "release_smtp =\n", F_RELEASE_SMTP, NULL, 0 },
+	{ "mime_max_depth = 50\n", F_MIME_DEPTH, NULL, 50 },
+	{ "mime_max_parts = 2000\n", F_MIME_PARTS, NULL, 2000 },
+	{ "mime_max_decoded_size = 32M\n", F_MIME_DECODED, NULL, 33554432 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -371,6 +381,15 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_RELEASE_SMTP:
 		check_string(f, c->release_smtp, vc->str);
 		break;
+	case F_MIME_DEPTH:
+		assert_int_equal(c->mime_max_depth, (unsigned long) vc->num);
+		break;
+	case F_MIME_PARTS:
+		assert_int_equal(c->mime_max_parts, (unsigned long) vc->num);
+		break;
+	case F_MIME_DECODED:
+		assert_int_equal(c->mime_max_decoded_size, (size_t) vc->num);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -451,6 +470,9 @@ static const error_case error_cases[] = {
 	{ "regex_match_limit = 4294967296\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "regex_match_limit = -5\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "regex_depth_limit = 1.5\n", 1, "regex_depth_limit: \"1.5\" is not an integer" },
+	{ "mime_max_depth = 0\n", 1, "mime_max_depth: \"0\" is not an integer from 1" },
+	{ "mime_max_parts = many\n", 1, "mime_max_parts: \"many\" is not an integer" },
+	{ "mime_max_decoded_size = 1T\n", 1, "mime_max_decoded_size: \"1T\" is not a size" },
 	{ "regex_depth_limit = 999999999999999999999999\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "on_error = reject\n", 1, "on_error: \"reject\" is neither tempfail nor accept" },
 	{ "on_error = Accept\n", 1, "neither tempfail nor accept" },

@@ -137,6 +137,7 @@ static const char parse_msg[] =
     "Dear winner,\n"
     "claim your lottery prize #1 at a/b now.\n"
     "abc\n"
+    "\n"
     "line2\n";
 
 /* A rule text that loads, and what it then does to parse_msg. */
@@ -162,7 +163,9 @@ static const good_case good_cases[] = {
 	{ "header H Subject =~ /a lottery/\n", 1, 1, 0, 0, 0, "" },
 	{ "header H Subject:raw =~ /a\\n\\tlottery/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Subject:raw =~ /^ =\\?utf-8\\?q\\?/\n", 1, 1, 0, 0, 0, "H=1" },
-	{ "header H Subject =~ /^=\\?utf-8\\?q\\?/\n", 1, 1, 0, 0, 0, "H=1" },
+	/* header rules see the RFC 2047-decoded value; :raw sees the encoded words */
+	{ "header H Subject =~ /=\\?utf-8\\?q\\?/\n", 1, 1, 0, 0, 0, "" },
+	{ "header H Subject =~ /^You WIN a\tlottery$/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H From =~ /\"Prize Desk\"/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Received =~ /^from a\\nfrom b$/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Received =~ /^from b$/\n", 1, 1, 0, 0, 0, "" },
@@ -197,9 +200,11 @@ static const good_case good_cases[] = {
 	{ "body B /prize \\#2/ # not this one\n", 1, 0, 1, 0, 0, "" },
 	{ "body B /^line2$/\n", 1, 0, 1, 0, 0, "" },
 	{ "body B /^line2$/m\n", 1, 0, 1, 0, 0, "B=1" },
-	{ "body B /now\\.\\nabc/\n", 1, 0, 1, 0, 0, "B=1" },
-	{ "body B /now.+abc/\n", 1, 0, 1, 0, 0, "" },
-	{ "body B /now.+abc/s\n", 1, 0, 1, 0, 0, "B=1" },
+	/* body is rendered: a paragraph is one line, the Subject comes first */
+	{ "body B /now\\. abc$/m\n", 1, 0, 1, 0, 0, "B=1" },
+	{ "body B /now.+line2/\n", 1, 0, 1, 0, 0, "" },
+	{ "body B /now.+line2/s\n", 1, 0, 1, 0, 0, "B=1" },
+	{ "body B /\\AYou WIN a lottery\\nDear winner, claim/\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /a b c/x\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /^LINE2$/imsx\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /Dear winner/\n", 1, 0, 1, 0, 0, "B=1" },
@@ -251,8 +256,11 @@ static const good_case good_cases[] = {
 	  1, 0, 1, 1, 1, "B=1" },
 	/* skipped directives: warned, counted, nothing else changes */
 	{ "meta M (A && B)\nbody B /lottery/\n", 1, 0, 1, 1, 1, "B=1" },
-	{ "tflags B multiple\nbody B /lottery/\nrawbody R /x/\nuri U /x/\n", 1, 0, 1, 3, 3,
+	{ "tflags B multiple\nbody B /lottery/\nrawbody R /x/\nuri U /x/\n", 2, 0, 2, 2, 2,
 	  "B=1" },
+	/* rawbody: the decoded text with its line breaks, Subject not in it */
+	{ "rawbody R /^abc\\n\\nline2$/m\n", 1, 0, 1, 0, 0, "R=1" },
+	{ "rawbody R /You WIN/\n", 1, 0, 1, 0, 0, "" },
 	{ "header H eval:check_for_missing_to_header()\n", 0, 0, 0, 1, 1, "" },
 	{ "body B eval:check_stock_info()\n", 0, 0, 0, 1, 1, "" },
 	{ "header H From:addr =~ /desk@example\\.com/\n", 0, 0, 0, 1, 1, "" },
@@ -368,7 +376,6 @@ static const bad_case bad_cases[] = {
 	{ "foo bar baz\n", W, 1, "unknown directive \"foo\"; line skipped", 0 },
 	{ "\n\n\nBODY B /x/\n", W, 4, "unknown directive \"BODY\"", 0 },
 	{ "meta M A && B\n", W, 1, "\"meta\" is not supported yet; line skipped", 0 },
-	{ "rawbody R /x/\n", W, 1, "\"rawbody\" is not supported yet", 0 },
 	{ "full F /x/\n", W, 1, "\"full\" is not supported yet", 0 },
 	{ "uri U /x/\n", W, 1, "\"uri\" is not supported yet", 0 },
 	{ "tflags B multiple\n", W, 1, "\"tflags\" is not supported yet", 0 },
@@ -503,8 +510,9 @@ static const report_case report_cases[] = {
 	  "X-Foo matched \"UNSET\"" },
 	{ "header H Subject:raw =~ /b\\n\\tc/\n", "Subject: a b\r\n\tc\r\n\r\n", "H", 1.0, "",
 	  "Subject:raw matched \"b\\n\\x09c\"" },
-	{ "body B /one\\ntwo$/\n", "A: 1\r\n\r\none\r\ntwo\r\n", "B", 1.0, "",
-	  "body matched \"one\\ntwo\"" },
+	/* body rules see the rendered text: one paragraph per line */
+	{ "body B /one two$/\n", "A: 1\r\n\r\none\r\ntwo\r\n", "B", 1.0, "",
+	  "body matched \"one two\"" },
 	{ "header H Received =~ /x\\ny/\n", "Received: x\nReceived: y\n\n", "H", 1.0, "",
 	  "Received matched \"x\\ny\"" },
 	{ "body B /say \"hi\\\\\"/\n", "\nsay \"hi\\\" now", "B", 1.0, "",

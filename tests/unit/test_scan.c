@@ -101,6 +101,19 @@ static const scan_case scan_cases[] = {
 	  "body C /c/\nscore C 4.7\n", "\nabc", 0, 5.0, SC_ACTION_TAG, "A=0.1,B=0.2,C=4.7" },
 	{ "net zero is zero", "body A /a/\nscore A 0.3\nbody B /b/\nscore B -0.1\n"
 	  "body C /c/\nscore C -0.2\n", "\nabc", 0, 0.0, SC_ACTION_ACCEPT, "A=0.3,B=-0.1,C=-0.2" },
+	/* Body rules see decoded text (base64 "wire the fee", QP "caf\xc3\xa9"),
+	 * rawbody the markup, header rules the decoded Subject. */
+	{ "body rule over base64", "body W /wire the fee/\nscore W 6\n",
+	  "Content-Transfer-Encoding: base64\n\nd2lyZSB0aGUgZmVl\n", 0, 6.0, SC_ACTION_TAG, "W=6" },
+	{ "body rule over quoted-printable", "body Q /caf\xc3\xa9/\n",
+	  "Content-Type: text/plain; charset=iso-8859-1\n"
+	  "Content-Transfer-Encoding: quoted-printable\n\ncaf=E9\n", 0, 1.0, SC_ACTION_ACCEPT, "Q=1" },
+	{ "body sees HTML text, rawbody its tags",
+	  "body T /<b>/\nrawbody R /<b>bold<\\/b>/\nbody V /^very bold$/m\n",
+	  "Content-Type: text/html\n\n<p>very <b>bold</b></p>\n", 0, 2.0, SC_ACTION_ACCEPT,
+	  "R=1,V=1" },
+	{ "header rule over an encoded Subject", "header S Subject =~ /^Gewinn!$/\n",
+	  "Subject: =?utf-8?q?Gewinn!?=\n\nx", 0, 1.0, SC_ACTION_ACCEPT, "S=1" },
 	/* Sub-rules and score-0 rules never reach the verdict. */
 	{ "sub-rule and disabled rule", "body __S /a/\nscore __S 9\nbody OFF /a/\nscore OFF 0\n"
 	  "body ON /a/\n", "\na", 0, 1.0, SC_ACTION_ACCEPT, "ON=1" },

@@ -1,0 +1,43 @@
+/*
+ * html_css.h - the little CSS that hidden-text detection needs: inline
+ * style declarations and colours. Private to html.c; pure functions,
+ * thread-safe.
+ */
+#ifndef SC_HTML_CSS_H
+#define SC_HTML_CSS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What an element's inline style (or legacy attributes) says; -1 = not said. */
+typedef struct sc_css {
+	int display_none;      /* display:none (1) or another display (0) */
+	int visibility_hidden; /* visibility:hidden|collapse (1), visible (0) */
+	int opacity_zero;      /* opacity:0 (1); unlike visibility, children cannot undo it */
+	int font_tiny;         /* font-size of 0 or about 1px (1), another size (0) */
+	int has_color;         /* color given: 1 colour, 2 transparent */
+	uint32_t color;        /* 0xRRGGBB */
+	int has_bg;            /* background colour given: 1 colour, 2 transparent */
+	uint32_t bg;
+	int bg_image; /* a background image: the background colour is unknown */
+} sc_css;
+
+/* sc_css_init - nothing said */
+void sc_css_init(sc_css *c);
+
+/* sc_css_parse_style - read a style attribute's declarations into c
+ * (comments dropped, names and values case-insensitive, !important ignored). */
+void sc_css_parse_style(sc_css *c, const char *style);
+
+/* sc_css_parse_colour - a CSS colour (#rgb, #rrggbb, #rgba, #rrggbbaa, rgb(),
+ * rgba(), a common name, transparent) or, when legacy, also the bare hex of
+ * old attributes (bgcolor=ffffff): 1 with *rgb set, 2 for transparent, 0
+ * when not understood. */
+int sc_css_parse_colour(const char *s, size_t n, int legacy, uint32_t *rgb);
+
+/* sc_css_colours_close - two colours a reader cannot tell apart (each channel
+ * within SC_CSS_COLOUR_TOLERANCE) */
+int sc_css_colours_close(uint32_t a, uint32_t b);
+#define SC_CSS_COLOUR_TOLERANCE 12
+
+#endif

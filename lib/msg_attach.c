@@ -1,0 +1,172 @@
+/*
+ * msg_attach.c - attachments: extension chain, type sniffed from content
+ * (libmagic), and the names inside ZIP archives (libarchive, read from
+ * memory, never extracted).
+ *
+ * libmagic: one magic_t for the process, opened once (pthread_once) and
+ * used under a mutex, because a magic_t is not safe to share between
+ * threads and a handle per libmilter thread would load the magic database
+ * once per connection. Only the first SNIFF_BYTES of a part are looked at,
+ * so the lock is held for microseconds. When the database cannot be
+ * loaded, sniffed types are NULL (and the first failure is logged).
+ */
+#include "autoconfig.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <ctype.h>
+#include <magic.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mem.h"
+#include "msg_int.h"
+
+#define SNIFF_BYTES   4096 /* bytes of content given to libmagic */
+#define EXT_MAX_CHARS 16   /* longer "extensions" are words, not file types */
+
+static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
+static magic_t magic_handle; /* under magic_lock; NULL when unavailable */
+
+/* magic_open_once - the process's libmagic handle */
+static void magic_open_once(void)
+{
+	magic_t h = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+
+	if (h != NULL && magic_load(h, NULL) != 0) {
+		sc_log(SC_LOG_WARNING, "libmagic: cannot load its database: %s", magic_error(h));
+		magic_close(h);
+		h = NULL;
+	}
+	magic_handle = h;
+}
+
+/* sniff_type - libmagic's MIME type for the first bytes of data, in m's pool */
+static const char *sniff_type(sc_msg *m, const char *data, size_t n)
+{
+	const char *t = NULL;
+
+	if (pthread_once(&magic_once, magic_open_once) != 0)
+		sc_panic("pthread_once failed for libmagic");
+	if (magic_handle == NULL || n == 0)
+		return NULL;
+	if (pthread_mutex_lock(&magic_lock) != 0)
+		sc_panic("cannot lock the libmagic mutex");
+	t = magic_buffer(magic_handle, data, n < SNIFF_BYTES ? n : SNIFF_BYTES);
+	t = msg_pool_str(m, t); /* copy before the next caller reuses its buffer */
+	(void) pthread_mutex_unlock(&magic_lock);
+	return t;
+}
+
+/* ext_chain - the extensions of a file name, lower-case, the last
+ * SC_MSG_MAX_EXTS kept: "Invoice.PDF.exe" -> pdf, exe */
+static void ext_chain(sc_msg *m, sc_msg_attachment *a, const char *filename)
+{
+	const char *base = filename, *p, *dot;
+	const char **exts = sc_calloc(SC_MSG_MAX_EXTS, sizeof(*exts));
+	size_t n = 0;
+
+	for (p = filename; *p != '\0'; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	/* The first segment is the name itself (a leading dot too: ".htaccess"). */
+	dot = base[0] != '\0' ? strchr(base + 1, '.') : NULL;
+	while (dot != NULL) {
+		const char *next = strchr(dot + 1, '.');
+		size_t len = next != NULL ? (size_t) (next - dot - 1) : strlen(dot + 1);
+
+		/* Trailing spaces and dots are dropped by Windows: "a.exe ." is an exe. */
+		while (len > 0 && (dot[len] == ' ' || dot[len] == '\t'))
+			len--;
+		if (len > 0 && len <= EXT_MAX_CHARS) {
+			char *e = msg_pool_dup(m, dot + 1, len);
+
+			for (char *q = e; *q != '\0'; q++)
+				*q = (char) tolower((unsigned char) *q);
+			if (n == SC_MSG_MAX_EXTS) {
+				memmove(exts, exts + 1, (SC_MSG_MAX_EXTS - 1) * sizeof(*exts));
+				n--;
+			}
+			exts[n++] = e;
+		}
+		dot = next;
+	}
+	a->exts = exts;
+	a->nexts = n;
+}
+
+/* looks_like_zip - ZIP by magic bytes, sniffed type or name */
+static int looks_like_zip(const sc_msg_attachment *a, const char *data, size_t n)
+{
+	if (n >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
+		return 1;
+	if (a->sniffed_type != NULL && strcmp(a->sniffed_type, "application/zip") == 0)
+		return 1;
+	return a->nexts > 0 && strcmp(a->exts[a->nexts - 1], "zip") == 0;
+}
+
+/* list_zip - the entry names of a ZIP archive in memory, up to the limit */
+static void list_zip(sc_msg *m, sc_msg_attachment *a, const char *data, size_t n)
+{
+	struct archive *ar = archive_read_new();
+	struct archive_entry *e;
+	sc_msg_archive_entry *ents = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	if (ar == NULL)
+		sc_panic("out of memory in archive_read_new");
+	(void) archive_read_support_format_zip(ar);
+	if (archive_read_open_memory(ar, data, n) != ARCHIVE_OK) {
+		a->archive_error = 1;
+		(void) archive_read_free(ar);
+		return;
+	}
+	while ((rc = archive_read_next_header(ar, &e)) == ARCHIVE_OK || rc == ARCHIVE_WARN) {
+		const char *name;
+
+		if (cnt == m->lim.max_zip_entries) {
+			a->archive_truncated = 1;
+			m->findings |= SC_MSG_ARCHIVE_LIMIT;
+			break;
+		}
+		name = archive_entry_pathname_utf8(e);
+		if (name == NULL)
+			name = archive_entry_pathname(e);
+		ents = msg_grow(ents, cnt, sizeof(*ents));
+		ents[cnt].name = msg_pool_str(m, name != NULL ? name : "");
+		ents[cnt].encrypted = archive_entry_is_encrypted(e) != 0;
+		ents[cnt].size =
+			archive_entry_size_is_set(e) ? (long long) archive_entry_size(e) : -1;
+		cnt++;
+		(void) archive_read_data_skip(ar);
+	}
+	if (rc == ARCHIVE_FATAL)
+		a->archive_error = 1;
+	(void) archive_read_free(ar);
+	a->entries = ents;
+	a->nentries = cnt;
+}
+
+/* msg_attach_add - an attachment entry for leaf part pi */
+void msg_attach_add(sc_msg *m, size_t pi, const char *data, size_t n)
+{
+	sc_msg_part *p = &m->parts[pi];
+	sc_msg_attachment *a;
+
+	m->atts = msg_grow(m->atts, m->natts, sizeof(*m->atts));
+	a = &m->atts[m->natts];
+	memset(a, 0, sizeof(*a));
+	a->part = pi;
+	a->filename = p->filename != NULL ? p->filename : "";
+	a->declared_type = p->type;
+	a->size = n;
+	a->sniffed_type = sniff_type(m, data, n);
+	ext_chain(m, a, a->filename);
+	if (looks_like_zip(a, data, n))
+		list_zip(m, a, data, n);
+	p->attachment = (long) m->natts++;
+}
