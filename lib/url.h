@@ -16,8 +16,11 @@
  * PSL source) and libidn2, which is reentrant. Pointers are borrowed and
  * valid until sc_url_set_free().
  *
- * Every string of an sc_url is NUL-terminated and, except raw and rest,
- * valid UTF-8. A URL's text is cut at a NUL byte and at 64 KiB.
+ * Every string of an sc_url is NUL-terminated. host is valid UTF-8 (bytes
+ * that were not are replaced by U+FFFD, with SC_URL_BAD_HOST); scheme,
+ * host_ascii and domain are ASCII; raw, userinfo, rest and normalised are as
+ * written and may hold any byte but NUL. A URL's text is cut at a NUL byte
+ * and at 64 KiB.
  *
  * Changes since the first draft (for the msg branch):
  * - normalised keeps the userinfo: scheme "://" [userinfo "@"] host_ascii

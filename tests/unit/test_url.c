@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -596,15 +597,54 @@ static void test_token_soup(void **state)
 	}
 }
 
+/* extract_in_thread - fill a private set from one shared text, keep the keys */
+static void *extract_in_thread(void *arg)
+{
+	static const char text[] = "see http://b\xC3\xBC"
+				   "cher.de/x, www.example.co.uk and mail bob@example.org "
+				   "or hxxp://evil[.]com/ from 0xC0A80001";
+	sc_url_set *s = sc_url_set_new(0);
+	size_t *count = arg;
+
+	for (int i = 0; i < 200; i++)
+		sc_url_set_add_text(s, text, sizeof(text) - 1, SC_URL_SRC_TEXT);
+	*count = sc_url_set_count(s);
+	if (*count == 4 && strcmp(sc_url_set_at(s, 0)->domain, "xn--bcher-kva.de") != 0)
+		*count = 0;
+	sc_url_set_free(s);
+	return NULL;
+}
+
+/* test_threads - sets filled in parallel share only libpsl and libidn2 */
+static void test_threads(void **state)
+{
+	pthread_t t[8];
+	size_t count[8];
+
+	(void) state;
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, extract_in_thread, &count[i]), 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(count[i], 4);
+	}
+}
+
 /* main - run every url test */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_table),          cmocka_unit_test(test_text_table),
-		cmocka_unit_test(test_dedup_counts),       cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_many_urls),          cmocka_unit_test(test_text_host),
-		cmocka_unit_test(test_registrable_domain), cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_hostile_table),      cmocka_unit_test(test_token_soup),
+		cmocka_unit_test(test_add_table),
+		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_dedup_counts),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_many_urls),
+		cmocka_unit_test(test_text_host),
+		cmocka_unit_test(test_registrable_domain),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hostile_table),
+		cmocka_unit_test(test_token_soup),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
