@@ -92,6 +92,26 @@ static const add_case add_cases[] = {
 	 "xn--pple-43d.com", "/", "http://xn--pple-43d.com/", SC_URL_IDN},
 	{"http://xn--zz.com/", "http", NULL, "xn--zz.com", "xn--zz.com", NULL, "/",
 	 "http://xn--zz.com/", SC_URL_IDN | SC_URL_BAD_HOST},
+	/* UTS 46 mapping: ideographic full stop, full-width letters, upper case */
+	{"http://example\xE3\x80\x82"
+	 "com/",
+	 "http", NULL, "example.com", "example.com", "example.com", "/", "http://example.com/",
+	 SC_URL_IDN},
+	{"http://\xEF\xBD\x85xample.com/", "http", NULL, "example.com", "example.com",
+	 "example.com", "/", "http://example.com/", SC_URL_IDN},
+	{"http://B\xC3\x9C"
+	 "CHER.de",
+	 "http", NULL,
+	 "b\xC3\xBC"
+	 "cher.de",
+	 "xn--bcher-kva.de", "xn--bcher-kva.de", "", "http://xn--bcher-kva.de/", SC_URL_IDN},
+	/* a backslash ends the authority of a special scheme, as in browsers */
+	{"http://evil.com\\@paypal.com", "http", NULL, "evil.com", "evil.com", "evil.com",
+	 "\\@paypal.com", "http://evil.com\\@paypal.com", 0},
+	{"http://EXAMPLE.com:80@evil.com", "http", "EXAMPLE.com:80", "evil.com", "evil.com",
+	 "evil.com", "", "http://EXAMPLE.com:80@evil.com/", SC_URL_USERINFO},
+	{"http://0x7f.1/", "http", NULL, "127.0.0.1", "127.0.0.1", NULL, "/", "http://127.0.0.1/",
+	 SC_URL_IP_HOST | SC_URL_IP_ODD_NOTATION},
 	/* percent-encoded host */
 	{"http://%65vil.com/", "http", NULL, "evil.com", "evil.com", "evil.com", "/",
 	 "http://evil.com/", SC_URL_PERCENT_HOST},
