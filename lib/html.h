@@ -30,6 +30,10 @@
  *   attribute (SC_HTML_HIDDEN_DISPLAY_NONE) and color:transparent
  *   (SC_HTML_HIDDEN_SAME_COLOUR).
  * - <area href> is a link; its anchor text is the alt text.
+ * - max_depth also bounds the parser: start tags that would nest deeper are
+ *   dropped before parsing (text kept, SC_HTML_TRUNCATED); text deeper than
+ *   max_depth in the tree is rendered with its ancestor's state.
+ * - New: SC_HTML_PARSER_MEMORY(n), the parser's memory cap.
  */
 #ifndef SC_HTML_H
 #define SC_HTML_H

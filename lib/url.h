@@ -16,8 +16,11 @@
  * PSL source) and libidn2, which is reentrant. Pointers are borrowed and
  * valid until sc_url_set_free().
  *
- * Every string of an sc_url is NUL-terminated and, except raw and rest,
- * valid UTF-8. A URL's text is cut at a NUL byte and at 64 KiB.
+ * Every string of an sc_url is NUL-terminated. host is valid UTF-8 (bytes
+ * that were not are replaced by U+FFFD, with SC_URL_BAD_HOST); scheme,
+ * host_ascii and domain are ASCII; raw, userinfo, rest and normalised are as
+ * written and may hold any byte but NUL. A URL's text is cut at a NUL byte
+ * and at 64 KiB.
  *
  * Changes since the first draft (for the msg branch):
  * - normalised keeps the userinfo: scheme "://" [userinfo "@"] host_ascii
@@ -49,16 +52,19 @@ typedef enum sc_url_source {
 /* Properties, as bit flags. */
 enum {
 	SC_URL_NO_SCHEME = 1u << 0,       /* www.example.com or a bare domain */
-	SC_URL_OBFUSCATED = 1u << 1,      /* hxxp://, example[.]com, example(dot)com */
+	SC_URL_OBFUSCATED = 1u << 1,      /* hxxp(s), fxp, scheme[:]//; [.] (.) {.} [dot]
+					   * (dot) {dot} in a host found in text */
 	SC_URL_USERINFO = 1u << 2,        /* user@ before the host */
 	SC_URL_IP_HOST = 1u << 3,         /* host is an IP literal */
 	SC_URL_IP_ODD_NOTATION = 1u << 4, /* decimal, hex, octal or short IPv4 form */
 	SC_URL_IDN = 1u << 5,             /* host has non-ASCII or xn-- labels */
 	SC_URL_PERCENT_HOST = 1u << 6,    /* host had percent-encoding */
-	SC_URL_BAD_HOST = 1u << 7,        /* host did not normalise (kept raw) */
+	SC_URL_BAD_HOST = 1u << 7,        /* host did not normalise (kept raw, lower-case):
+					   * IDNA failure, forbidden bytes, an IPv4 number
+					   * out of range, over 1024 bytes, or nothing after // */
 	SC_URL_MAILTO = 1u << 8,          /* a mailto: address */
 	SC_URL_DATA = 1u << 9,            /* data: URL */
-	SC_URL_JAVASCRIPT = 1u << 10      /* javascript: URL */
+	SC_URL_JAVASCRIPT = 1u << 10      /* javascript: (or vbscript:) URL */
 };
 
 typedef struct sc_url {

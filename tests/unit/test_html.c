@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -539,6 +540,42 @@ static void test_tag_soup(void **state)
 	}
 }
 
+/* parse_in_thread - parse one shared document repeatedly; 1 when every result matched */
+static void *parse_in_thread(void *arg)
+{
+	static const char doc[] = "<body bgcolor=#fff><p>Dear <b>customer</b></p><a "
+				  "href='http://evil.example/'>paypal.com</a><font "
+				  "color=white>padding</font></body>";
+	int *ok = arg;
+
+	*ok = 1;
+	for (int i = 0; i < 200; i++) {
+		sc_html *h = sc_html_parse(doc, sizeof(doc) - 1, NULL);
+
+		if (strcmp(sc_html_text(h, NULL), "Dear customer\npaypal.com") != 0 ||
+		    strcmp(sc_html_hidden_text(h, NULL), "padding") != 0 ||
+		    strcmp(sc_html_link_at(h, 0)->text_domain, "paypal.com") != 0)
+			*ok = 0;
+		sc_html_free(h);
+	}
+	return NULL;
+}
+
+/* test_threads - documents parsed in parallel share nothing mutable */
+static void test_threads(void **state)
+{
+	pthread_t t[8];
+	int ok[8];
+
+	(void) state;
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, parse_in_thread, &ok[i]), 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_true(ok[i]);
+	}
+}
+
 /* main - run every html test */
 int main(void)
 {
@@ -550,6 +587,7 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_guard_table),
 		cmocka_unit_test(test_tag_soup),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

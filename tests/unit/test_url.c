@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,26 @@ static const add_case add_cases[] = {
 	 "xn--pple-43d.com", "/", "http://xn--pple-43d.com/", SC_URL_IDN},
 	{"http://xn--zz.com/", "http", NULL, "xn--zz.com", "xn--zz.com", NULL, "/",
 	 "http://xn--zz.com/", SC_URL_IDN | SC_URL_BAD_HOST},
+	/* UTS 46 mapping: ideographic full stop, full-width letters, upper case */
+	{"http://example\xE3\x80\x82"
+	 "com/",
+	 "http", NULL, "example.com", "example.com", "example.com", "/", "http://example.com/",
+	 SC_URL_IDN},
+	{"http://\xEF\xBD\x85xample.com/", "http", NULL, "example.com", "example.com",
+	 "example.com", "/", "http://example.com/", SC_URL_IDN},
+	{"http://B\xC3\x9C"
+	 "CHER.de",
+	 "http", NULL,
+	 "b\xC3\xBC"
+	 "cher.de",
+	 "xn--bcher-kva.de", "xn--bcher-kva.de", "", "http://xn--bcher-kva.de/", SC_URL_IDN},
+	/* a backslash ends the authority of a special scheme, as in browsers */
+	{"http://evil.com\\@paypal.com", "http", NULL, "evil.com", "evil.com", "evil.com",
+	 "\\@paypal.com", "http://evil.com\\@paypal.com", 0},
+	{"http://EXAMPLE.com:80@evil.com", "http", "EXAMPLE.com:80", "evil.com", "evil.com",
+	 "evil.com", "", "http://EXAMPLE.com:80@evil.com/", SC_URL_USERINFO},
+	{"http://0x7f.1/", "http", NULL, "127.0.0.1", "127.0.0.1", NULL, "/", "http://127.0.0.1/",
+	 SC_URL_IP_HOST | SC_URL_IP_ODD_NOTATION},
 	/* percent-encoded host */
 	{"http://%65vil.com/", "http", NULL, "evil.com", "evil.com", "evil.com", "/",
 	 "http://evil.com/", SC_URL_PERCENT_HOST},
@@ -596,15 +617,54 @@ static void test_token_soup(void **state)
 	}
 }
 
+/* extract_in_thread - fill a private set from one shared text, keep the keys */
+static void *extract_in_thread(void *arg)
+{
+	static const char text[] = "see http://b\xC3\xBC"
+				   "cher.de/x, www.example.co.uk and mail bob@example.org "
+				   "or hxxp://evil[.]com/ from 0xC0A80001";
+	sc_url_set *s = sc_url_set_new(0);
+	size_t *count = arg;
+
+	for (int i = 0; i < 200; i++)
+		sc_url_set_add_text(s, text, sizeof(text) - 1, SC_URL_SRC_TEXT);
+	*count = sc_url_set_count(s);
+	if (*count == 4 && strcmp(sc_url_set_at(s, 0)->domain, "xn--bcher-kva.de") != 0)
+		*count = 0;
+	sc_url_set_free(s);
+	return NULL;
+}
+
+/* test_threads - sets filled in parallel share only libpsl and libidn2 */
+static void test_threads(void **state)
+{
+	pthread_t t[8];
+	size_t count[8];
+
+	(void) state;
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, extract_in_thread, &count[i]), 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(count[i], 4);
+	}
+}
+
 /* main - run every url test */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_table),          cmocka_unit_test(test_text_table),
-		cmocka_unit_test(test_dedup_counts),       cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_many_urls),          cmocka_unit_test(test_text_host),
-		cmocka_unit_test(test_registrable_domain), cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_hostile_table),      cmocka_unit_test(test_token_soup),
+		cmocka_unit_test(test_add_table),
+		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_dedup_counts),
+		cmocka_unit_test(test_limit),
+		cmocka_unit_test(test_many_urls),
+		cmocka_unit_test(test_text_host),
+		cmocka_unit_test(test_registrable_domain),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hostile_table),
+		cmocka_unit_test(test_token_soup),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
