@@ -356,6 +356,26 @@ sc_cleanup() {
 	return "$rc"
 }
 
+
+# Check counters shared by the test scripts: ok and not_ok count a check
+# (a failure also shows the logs); the script ends by printing
+# "$pass passed, $fail failed".
+pass=0
+fail=0
+
+# ok - record a passed check
+ok() {
+	printf 'ok - %s\n' "$*"
+	pass=$((pass + 1))
+}
+
+# not_ok - record a failed check with its reason, and show the logs
+not_ok() {
+	printf 'not ok - %s\n' "$*"
+	fail=$((fail + 1))
+	sc_dump_logs
+}
+
 # sc_dump_logs - print the tails of the Postfix and milter logs (for failures)
 sc_dump_logs() {
 	[ -n "$SC_TMP" ] || return 0

@@ -23,21 +23,6 @@ PF_DOMAIN=example.com
 sc_require_postfix
 [ -x "$top_builddir/scam-milter" ] || sc_die "no $top_builddir/scam-milter: build it, or set top_builddir"
 
-pass=0
-fail=0
-
-# ok - record a passed check
-ok() {
-	printf 'ok - %s\n' "$*"
-	pass=$((pass + 1))
-}
-
-# not_ok - record a failed check with its reason, and show the logs
-not_ok() {
-	printf 'not ok - %s\n' "$*"
-	fail=$((fail + 1))
-	sc_dump_logs
-}
 
 pf_setup tagged ham forged rejected held later multi1 multi2 multi3 multi4
 msgs=$SC_TMP/msgs

@@ -20,17 +20,6 @@ sc_require_postfix
 scamctl=$top_builddir/scamctl
 [ -x "$scamctl" ] || sc_die "no $scamctl"
 
-pass=0
-fail=0
-ok() {
-	printf 'ok - %s\n' "$*"
-	pass=$((pass + 1))
-}
-not_ok() {
-	printf 'not ok - %s\n' "$*"
-	fail=$((fail + 1))
-	sc_dump_logs
-}
 
 pf_setup tagged held rejected lenient strict
 # A second listener without the milter, for release_smtp.
@@ -253,5 +242,5 @@ fi
 if ! milter_stop; then
 	not_ok "scam-milter did not exit cleanly"
 fi
-printf '# %d passed, %d failed\n' "$pass" "$fail"
+printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" = 0 ]
