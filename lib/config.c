@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "dns.h"
 #include "log.h"
 #include "mem.h"
 #include "msg.h"
@@ -45,6 +46,8 @@ typedef enum key_type {
 	KEY_ON_ERROR,
 	KEY_LOG_LEVEL,
 	KEY_BOOL,           /* yes or no */
+	KEY_DNS_RESOLVER,   /* system, recursive or forward:IP[,IP]... */
+	KEY_TIMEOUT_MS,     /* seconds (decimals allowed, up to 60) into milliseconds */
 	KEY_QUARANTINE_MODE /* store or hold */
 } key_type;
 
@@ -83,6 +86,9 @@ static const key_spec keys[] = {
 	KEY("mime_max_depth", KEY_ULONG, mime_max_depth),
 	KEY("mime_max_parts", KEY_ULONG, mime_max_parts),
 	KEY("mime_max_decoded_size", KEY_SIZE, mime_max_decoded_size),
+	KEY("dns_resolver", KEY_DNS_RESOLVER, dns_resolver),
+	KEY("dns_local_data", KEY_PATH, dns_local_data),
+	KEY("dns_timeout", KEY_TIMEOUT_MS, dns_timeout_ms),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -139,6 +145,9 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->mime_max_depth = SC_MSG_DEFAULT_MAX_DEPTH;
 	c->mime_max_parts = SC_MSG_DEFAULT_MAX_PARTS;
 	c->mime_max_decoded_size = SC_MSG_DEFAULT_MAX_DECODED;
+	c->dns_resolver = sc_strdup("system");
+	c->dns_local_data = NULL;
+	c->dns_timeout_ms = SC_DNS_DEFAULT_TIMEOUT_MS;
 	return c;
 }
 
@@ -157,6 +166,8 @@ void sc_config_free(sc_config *c)
 	free(c->subject_prefix);
 	free(c->quarantine_dir);
 	free(c->release_smtp);
+	free(c->dns_resolver);
+	free(c->dns_local_data);
 	free(c);
 }
 
@@ -251,6 +262,7 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 {
 	void *field = (char *) c + k->offset;
 	unsigned long ul;
+	double secs;
 	int level;
 
 	switch (k->type) {
@@ -349,6 +361,24 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		}
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: \"%s\" is neither yes nor no",
 			     k->name, value);
+		return -1;
+	case KEY_DNS_RESOLVER:
+		if (sc_dns_resolver_valid(value)) {
+			set_string(field, value);
+			return 0;
+		}
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: \"%s\" is not system, recursive or forward:IP[,IP]...", k->name,
+			     value);
+		return -1;
+	case KEY_TIMEOUT_MS:
+		if (parse_double(value, &secs) == 0 && secs >= 0.001 && secs <= 60) {
+			*(unsigned *) field = (unsigned) (secs * 1000 + 0.5);
+			return 0;
+		}
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: \"%s\" is not a number of seconds from 0.001 to 60", k->name,
+			     value);
 		return -1;
 	case KEY_QUARANTINE_MODE:
 		if (strcmp(value, "store") == 0 || strcmp(value, "hold") == 0) {

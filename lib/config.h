@@ -55,6 +55,9 @@ typedef struct sc_config {
 	unsigned long mime_max_depth;    /* MIME nesting levels parsed (sc_msg_limits) */
 	unsigned long mime_max_parts;    /* MIME parts kept */
 	size_t mime_max_decoded_size;    /* decoded bytes over all parts; 0: the default */
+	char *dns_resolver;              /* system, recursive or forward:IP[,IP]... (dns.h) */
+	char *dns_local_data;            /* records answered instead of DNS, or NULL */
+	unsigned dns_timeout_ms;         /* one DNS query's limit */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

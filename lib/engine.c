@@ -25,6 +25,7 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	sc_rule_limits lim;
 	sc_ruleset *rules;
 	sc_policy *policy = NULL;
+	sc_dns *dns = NULL;
 	sc_engine *e;
 	sc_config *c;
 
@@ -40,7 +41,10 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
 	if (rules != NULL && d->errors == 0 && c->policy_file != NULL)
 		policy = sc_policy_load(c->policy_file, d);
-	if (rules == NULL || d->errors > 0) {
+	if (rules != NULL && d->errors == 0)
+		dns = sc_dns_new(c->dns_resolver, c->dns_local_data, c->dns_timeout_ms, d);
+	if (rules == NULL || dns == NULL || d->errors > 0) {
+		sc_dns_free(dns);
 		sc_policy_free(policy);
 		sc_ruleset_unref(rules);
 		sc_config_free(c);
@@ -48,6 +52,7 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	}
 	e = sc_engine_new(c, rules);
 	e->policy = policy;
+	e->dns = dns;
 	if (c->quarantine_dir != NULL)
 		e->quarantine = sc_quarantine_new(c->quarantine_dir);
 	return e;
@@ -66,6 +71,7 @@ void sc_engine_unref(sc_engine *e)
 	if (e == NULL || --e->refs > 0)
 		return;
 	sc_quarantine_free(e->quarantine);
+	sc_dns_free(e->dns);
 	sc_policy_free(e->policy);
 	sc_ruleset_unref(e->rules);
 	sc_config_free(e->config);

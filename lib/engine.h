@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "diag.h"
+#include "dns.h"
 #include "policy.h"
 #include "quarantine.h"
 #include "rules.h"
@@ -22,6 +23,9 @@ typedef struct sc_engine {
 	/* owned; NULL without a quarantine_dir. Opens its index on first use
 	 * and is thread-safe (quarantine.h), the one part that is not immutable. */
 	sc_quarantine *quarantine;
+	/* owned; the one resolver of this engine (thread-safe, dns.h). NULL
+	 * for an engine made by sc_engine_new(): then nothing is looked up. */
+	sc_dns *dns;
 	_Atomic unsigned long refs;
 } sc_engine;
 

@@ -141,6 +141,9 @@ static void test_defaults(void **state)
 	assert_int_equal(c->mime_max_depth, SC_MSG_DEFAULT_MAX_DEPTH);
 	assert_int_equal(c->mime_max_parts, SC_MSG_DEFAULT_MAX_PARTS);
 	assert_int_equal(c->mime_max_decoded_size, SC_MSG_DEFAULT_MAX_DECODED);
+	assert_string_equal(c->dns_resolver, "system");
+	assert_null(c->dns_local_data);
+	assert_int_equal(c->dns_timeout_ms, 5000);
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_TEMPFAIL), "tempfail");
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_ACCEPT), "accept");
 	sc_config_free(c);
@@ -202,7 +205,10 @@ typedef enum field {
 	F_RELEASE_SMTP,
 	F_MIME_DEPTH,
 	F_MIME_PARTS,
-	F_MIME_DECODED
+	F_MIME_DECODED,
+	F_DNS_RESOLVER,
+	F_DNS_LOCAL_DATA,
+	F_DNS_TIMEOUT
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -297,6 +303,13 @@ static const value_case value_cases[] = {
 	{ "mime_max_depth = 50\n", F_MIME_DEPTH, NULL, 50 },
 	{ "mime_max_parts = 2000\n", F_MIME_PARTS, NULL, 2000 },
 	{ "mime_max_decoded_size = 32M\n", F_MIME_DECODED, NULL, 33554432 },
+	{ "dns_resolver = recursive\n", F_DNS_RESOLVER, "recursive", 0 },
+	{ "dns_resolver = forward:192.0.2.53,2001:db8::53@5353\n", F_DNS_RESOLVER,
+	  "forward:192.0.2.53,2001:db8::53@5353", 0 },
+	{ "dns_local_data = zone.txt\n", F_DNS_LOCAL_DATA, "@DIR@/zone.txt", 0 },
+	{ "dns_local_data = /etc/scam/zone\n", F_DNS_LOCAL_DATA, "/etc/scam/zone", 0 },
+	{ "dns_timeout = 2\n", F_DNS_TIMEOUT, NULL, 2000 },
+	{ "dns_timeout = 0.25\n", F_DNS_TIMEOUT, NULL, 250 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -390,6 +403,15 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_MIME_DECODED:
 		assert_int_equal(c->mime_max_decoded_size, (size_t) vc->num);
 		break;
+	case F_DNS_RESOLVER:
+		check_string(f, c->dns_resolver, vc->str);
+		break;
+	case F_DNS_LOCAL_DATA:
+		check_string(f, c->dns_local_data, vc->str);
+		break;
+	case F_DNS_TIMEOUT:
+		assert_int_equal(c->dns_timeout_ms, (unsigned) vc->num);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -473,6 +495,12 @@ static const error_case error_cases[] = {
 	{ "mime_max_depth = 0\n", 1, "mime_max_depth: \"0\" is not an integer from 1" },
 	{ "mime_max_parts = many\n", 1, "mime_max_parts: \"many\" is not an integer" },
 	{ "mime_max_decoded_size = 1T\n", 1, "mime_max_decoded_size: \"1T\" is not a size" },
+	{ "dns_resolver = 8.8.8.8\n", 1, "dns_resolver: \"8.8.8.8\" is not system, recursive" },
+	{ "dns_resolver = forward:ns.example\n", 1, "is not system, recursive or forward" },
+	{ "dns_resolver =\n", 1, "is not system, recursive or forward" },
+	{ "dns_timeout = 0\n", 1, "dns_timeout: \"0\" is not a number of seconds" },
+	{ "dns_timeout = 61\n", 1, "is not a number of seconds from 0.001 to 60" },
+	{ "dns_timeout = 5s\n", 1, "is not a number of seconds" },
 	{ "regex_depth_limit = 999999999999999999999999\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "on_error = reject\n", 1, "on_error: \"reject\" is neither tempfail nor accept" },
 	{ "on_error = Accept\n", 1, "neither tempfail nor accept" },
