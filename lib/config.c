@@ -89,6 +89,8 @@ static const key_spec keys[] = {
 	KEY("dns_resolver", KEY_DNS_RESOLVER, dns_resolver),
 	KEY("dns_local_data", KEY_PATH, dns_local_data),
 	KEY("dns_timeout", KEY_TIMEOUT_MS, dns_timeout_ms),
+	KEY("dns_message_timeout", KEY_TIMEOUT_MS, dns_message_timeout_ms),
+	KEY("spf", KEY_BOOL, spf),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -148,6 +150,8 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->dns_resolver = sc_strdup("system");
 	c->dns_local_data = NULL;
 	c->dns_timeout_ms = SC_DNS_DEFAULT_TIMEOUT_MS;
+	c->dns_message_timeout_ms = SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS;
+	c->spf = 1;
 	return c;
 }
 

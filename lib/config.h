@@ -58,6 +58,8 @@ typedef struct sc_config {
 	char *dns_resolver;              /* system, recursive or forward:IP[,IP]... (dns.h) */
 	char *dns_local_data;            /* records answered instead of DNS, or NULL */
 	unsigned dns_timeout_ms;         /* one DNS query's limit */
+	unsigned dns_message_timeout_ms; /* all DNS queries of one message */
+	int spf;                         /* 1: check SPF when the client address is known */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

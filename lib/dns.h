@@ -29,6 +29,7 @@
 #include "diag.h"
 
 #define SC_DNS_DEFAULT_TIMEOUT_MS 5000 /* dns_timeout's default, one query */
+#define SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS 20000 /* dns_message_timeout's default */
 #define SC_DNS_POLL_SLICE_MS      10   /* longest wait before re-checking a query */
 
 typedef struct sc_dns sc_dns;

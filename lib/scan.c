@@ -4,6 +4,7 @@
 #include "autoconfig.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,45 @@ static void collect_url_hosts(sc_verdict *v, const sc_msg *msg)
 	}
 }
 
+/* The pseudo-hit for each SPF result, by identity (SpamAssassin's names). */
+static const struct {
+	const char *mailfrom, *helo, *description;
+} spf_hits[] = {
+	[SC_SPF_PASS] = {"SPF_PASS", "SPF_HELO_PASS", "SPF: sender is authorised by its domain"},
+	[SC_SPF_FAIL] = {"SPF_FAIL", "SPF_HELO_FAIL", "SPF: sender is not authorised (-all)"},
+	[SC_SPF_SOFTFAIL] = {"SPF_SOFTFAIL", "SPF_HELO_SOFTFAIL",
+			     "SPF: sender is probably not authorised (~all)"},
+	[SC_SPF_NEUTRAL] = {"SPF_NEUTRAL", "SPF_HELO_NEUTRAL",
+			    "SPF: the domain says nothing (?all)"},
+	[SC_SPF_NONE] = {"SPF_NONE", "SPF_HELO_NONE", "SPF: the domain publishes no SPF record"},
+	[SC_SPF_TEMPERROR] = {"T_SPF_TEMPERROR", "T_SPF_HELO_TEMPERROR",
+			      "SPF: temporary DNS error while checking"},
+	[SC_SPF_PERMERROR] = {"T_SPF_PERMERROR", "T_SPF_HELO_PERMERROR",
+			      "SPF: the domain's SPF record is broken"},
+};
+
+/* check_spf - the SPF result of the envelope, recorded in v and as a hit */
+static void check_spf(const sc_engine *eng, const sc_envelope *env, sc_verdict *v)
+{
+	sc_dns_budget budget;
+	const char *name;
+	char detail[512];
+
+	if (eng->dns == NULL || !eng->config->spf || env == NULL || env->client_addr == NULL ||
+	    env->client_addr[0] == '\0')
+		return;
+	sc_dns_budget_start(&budget, eng->config->dns_message_timeout_ms);
+	sc_spf_check(eng->dns, &budget, env->client_addr, env->helo, env->mail_from, &v->auth);
+	if (v->auth.spf == SC_SPF_UNCHECKED)
+		return;
+	name = v->auth.spf_helo ? spf_hits[v->auth.spf].helo : spf_hits[v->auth.spf].mailfrom;
+	(void) snprintf(detail, sizeof(detail), "%s for %s from %s",
+			sc_spf_result_name(v->auth.spf),
+			v->auth.spf_domain != NULL ? v->auth.spf_domain : "(no identity)",
+			env->client_addr);
+	sc_verdict_add_hit(v, name, spf_hits[v->auth.spf].description, detail, 0.0);
+}
+
 /* sc_scan - the whole scan of one message */
 sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
 		    int truncated)
@@ -85,6 +125,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	lim.max_parts = eng->config->mime_max_parts;
 	lim.max_decoded = eng->config->mime_max_decoded_size;
 	msg = sc_msg_parse_limits(raw, len, &lim);
+	check_spf(eng, env, v);
 	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
 	if (truncated) {
@@ -120,5 +161,6 @@ void sc_verdict_free(sc_verdict *v)
 		free(v->url_hosts[i]);
 	free(v->url_hosts);
 	free(v->auth_domain);
+	sc_auth_result_clear(&v->auth);
 	free(v);
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "auth.h"
 #include "engine.h"
 #include "policy.h"
 
@@ -48,6 +49,10 @@ typedef struct sc_verdict {
 	 * DMARC pass), owned; NULL when not authenticated -- always, until
 	 * sender authentication lands. Only this lets allow_sender match. */
 	char *auth_domain;
+	/* Sender authentication: spf is SC_SPF_UNCHECKED unless the envelope
+	 * had a client address, the engine a resolver and the config spf = yes.
+	 * The result is also a 0-score hit (SPF_PASS, SPF_HELO_FAIL, ...). */
+	sc_auth_result auth;
 	int blocked; /* 1: a policy block list matched; every recipient rejects */
 	int allowed; /* 1: an allow_sender entry matched (and not blocked) */
 } sc_verdict;

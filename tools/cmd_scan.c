@@ -107,7 +107,18 @@ static void print_json(const char *name, const sc_verdict *v, const char *error)
 			json_cstring(&out, v->hits[i].detail);
 			(void) sc_buf_putc(&out, '}');
 		}
-		(void) sc_buf_puts(&out, "],\"auth\":null,\"error\":null}");
+		(void) sc_buf_puts(&out, "],\"auth\":");
+		if (v->auth.spf == SC_SPF_UNCHECKED) {
+			(void) sc_buf_puts(&out, "null");
+		} else {
+			/* Only what is computed: dkim and dmarc join when they are. */
+			(void) sc_buf_puts(&out, "{\"spf\":");
+			json_cstring(&out, sc_spf_result_name(v->auth.spf));
+			(void) sc_buf_puts(&out, ",\"spf_domain\":");
+			json_cstring(&out, v->auth.spf_domain != NULL ? v->auth.spf_domain : "");
+			(void) sc_buf_putc(&out, '}');
+		}
+		(void) sc_buf_puts(&out, ",\"error\":null}");
 	} else {
 		(void) sc_buf_puts(&out, ",\"score\":null,\"action\":null,\"hits\":[],"
 					 "\"auth\":null,\"error\":");

@@ -285,11 +285,14 @@ pf_stop() {
 	PF_MASTER_PID=
 }
 
-# milter_write_conf - write $SC_TMP/scam-milter.conf using RULES_DIR; extra args are config lines
+# milter_write_conf - write $SC_TMP/scam-milter.conf using RULES_DIR; extra args are config lines;
+# DNS answers come only from $MILTER_DNS_DATA (default: an empty file)
 milter_write_conf() {
 	local rules=$1 line
 	shift
 	MILTER_CONF=$SC_TMP/scam-milter.conf
+	MILTER_DNS_DATA=${MILTER_DNS_DATA:-$SC_TMP/dns-local-data}
+	[ -e "$MILTER_DNS_DATA" ] || : >"$MILTER_DNS_DATA"
 	{
 		printf '# made by tests/integration/lib.sh\n'
 		printf 'socket = inet:%s@127.0.0.1\n' "$MILTER_PORT"
@@ -299,6 +302,8 @@ milter_write_conf() {
 		printf 'reject_threshold = 15.0\n'
 		printf 'on_error = tempfail\n'
 		printf 'log_level = debug\n'
+		# DNS stays offline: only these records exist (none unless a test wrote some)
+		printf 'dns_local_data = %s\n' "$MILTER_DNS_DATA"
 		for line in "$@"; do
 			printf '%s\n' "$line"
 		done

@@ -64,6 +64,7 @@ write_conf() {
 		echo "socket = inet:8895@127.0.0.1"
 		echo "rules_dir = rules"
 		for _l in "$@"; do echo "$_l"; done
+		echo "dns_local_data = /dev/null" # offline: every name is NXDOMAIN
 	} >"$_f"
 }
 

@@ -144,6 +144,8 @@ static void test_defaults(void **state)
 	assert_string_equal(c->dns_resolver, "system");
 	assert_null(c->dns_local_data);
 	assert_int_equal(c->dns_timeout_ms, 5000);
+	assert_int_equal(c->dns_message_timeout_ms, 20000);
+	assert_int_equal(c->spf, 1);
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_TEMPFAIL), "tempfail");
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_ACCEPT), "accept");
 	sc_config_free(c);
@@ -208,7 +210,9 @@ typedef enum field {
 	F_MIME_DECODED,
 	F_DNS_RESOLVER,
 	F_DNS_LOCAL_DATA,
-	F_DNS_TIMEOUT
+	F_DNS_TIMEOUT,
+	F_DNS_MESSAGE_TIMEOUT,
+	F_SPF
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -310,6 +314,9 @@ static const value_case value_cases[] = {
 	{ "dns_local_data = /etc/scam/zone\n", F_DNS_LOCAL_DATA, "/etc/scam/zone", 0 },
 	{ "dns_timeout = 2\n", F_DNS_TIMEOUT, NULL, 2000 },
 	{ "dns_timeout = 0.25\n", F_DNS_TIMEOUT, NULL, 250 },
+	{ "dns_message_timeout = 30\n", F_DNS_MESSAGE_TIMEOUT, NULL, 30000 },
+	{ "spf = no\n", F_SPF, NULL, 0 },
+	{ "spf = yes\n", F_SPF, NULL, 1 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -412,6 +419,12 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_DNS_TIMEOUT:
 		assert_int_equal(c->dns_timeout_ms, (unsigned) vc->num);
 		break;
+	case F_DNS_MESSAGE_TIMEOUT:
+		assert_int_equal(c->dns_message_timeout_ms, (unsigned) vc->num);
+		break;
+	case F_SPF:
+		assert_int_equal(c->spf, (int) vc->num);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -501,6 +514,8 @@ static const error_case error_cases[] = {
 	{ "dns_timeout = 0\n", 1, "dns_timeout: \"0\" is not a number of seconds" },
 	{ "dns_timeout = 61\n", 1, "is not a number of seconds from 0.001 to 60" },
 	{ "dns_timeout = 5s\n", 1, "is not a number of seconds" },
+	{ "dns_message_timeout = 0\n", 1, "dns_message_timeout: \"0\" is not a number of seconds" },
+	{ "spf = maybe\n", 1, "spf: \"maybe\" is neither yes nor no" },
 	{ "regex_depth_limit = 999999999999999999999999\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "on_error = reject\n", 1, "on_error: \"reject\" is neither tempfail nor accept" },
 	{ "on_error = Accept\n", 1, "neither tempfail nor accept" },

@@ -372,6 +372,52 @@ static void test_net_zero_headers(void **state)
 }
 
 /* main - run every scan test */
+/* One envelope and the SPF result and hits the scan must record. */
+static const struct spf_scan_case {
+	const char *ip, *helo, *from;
+	int spf_on;
+	sc_spf_result want;
+	const char *hits;
+} spf_scan_cases[] = {
+	{"192.0.2.1", "mx.example", "a@spf.example", 1, SC_SPF_PASS, "SPF_PASS=0,T_ANY=1"},
+	{"203.0.113.1", "mx.example", "a@spf.example", 1, SC_SPF_FAIL, "SPF_FAIL=0,T_ANY=1"},
+	{"203.0.113.1", "mx.example", "a@nospf.example", 1, SC_SPF_NONE, "SPF_NONE=0,T_ANY=1"},
+	{"192.0.2.1", "spf.example", "", 1, SC_SPF_PASS, "SPF_HELO_PASS=0,T_ANY=1"},
+	{"192.0.2.1", "mx.example", "a@spf.example", 0, SC_SPF_UNCHECKED, "T_ANY=1"},
+	{NULL, "mx.example", "a@spf.example", 1, SC_SPF_UNCHECKED, "T_ANY=1"},
+};
+
+/* test_spf_in_scan - the engine's resolver, spf = yes|no, the 0-score hit */
+static void test_spf_in_scan(void **state)
+{
+	static const char msg[] = "Subject: hi\r\n\r\nbody\r\n";
+	sc_engine *eng = make_engine("header T_ANY Subject =~ /hi/\nscore T_ANY 1\n");
+	const char *why = NULL;
+
+	(void) state;
+	eng->dns = sc_dns_new_static(1000);
+	assert_int_equal(
+		sc_dns_add_rr(eng->dns, "spf.example. IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"", &why),
+		0);
+	for (size_t i = 0; i < sizeof(spf_scan_cases) / sizeof(spf_scan_cases[0]); i++) {
+		const struct spf_scan_case *c = &spf_scan_cases[i];
+		sc_envelope env = {c->ip, NULL, c->helo, c->from, NULL, 0, NULL};
+		sc_verdict *v;
+		char *hits;
+
+		eng->config->spf = c->spf_on;
+		v = sc_scan(eng, &env, msg, sizeof(msg) - 1, 0);
+		hits = hits_string(v);
+		print_message("spf case %zu: %s\n", i, hits);
+		assert_int_equal(v->auth.spf, c->want);
+		assert_string_equal(hits, c->hits);
+		assert_true(v->score == 1.0);
+		free(hits);
+		sc_verdict_free(v);
+	}
+	sc_engine_unref(eng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_is_optional),
 		cmocka_unit_test(test_regex_errors_counted),
 		cmocka_unit_test(test_net_zero_headers),
+		cmocka_unit_test(test_spf_in_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

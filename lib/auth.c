@@ -1,0 +1,262 @@
+/*
+ * auth.c - SPF through libspf2 with lib/dns as its DNS layer (see auth.h).
+ *
+ * libspf2 lets the caller supply the DNS layer (SPF_dns_server_t): we give
+ * each check a layer whose lookup() asks sc_dns and converts the answer to
+ * libspf2's SPF_dns_rr_t, the way its own spf_dns_resolv.c does (A and AAAA
+ * as addresses, PTR and MX as names without the trailing dot, TXT strings
+ * joined). NXDOMAIN is HOST_NOT_FOUND, NODATA is NO_DATA, everything else
+ * (SERVFAIL, timeout) is TRY_AGAIN, which libspf2 turns into temperror.
+ * libspf2 enforces the RFC 7208 limit of 10 DNS-querying mechanisms.
+ */
+#include "autoconfig.h"
+
+#include <sys/types.h>
+#include <netinet/in.h>
+#include <spf2/spf.h>
+
+#include "auth.h"
+
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "mem.h"
+
+#define DNS_NAME_TEXT_MAX 1025 /* a wire name as dotted text, escapes excluded */
+
+/* What one check's DNS layer needs. */
+typedef struct spf_hook {
+	sc_dns *dns;
+	sc_dns_budget *budget;
+} spf_hook;
+
+/* sc_spf_result_name - the RFC 8601 word for a result */
+const char *sc_spf_result_name(sc_spf_result r)
+{
+	switch (r) {
+	case SC_SPF_UNCHECKED:
+	case SC_SPF_NONE:
+		return "none";
+	case SC_SPF_PASS:
+		return "pass";
+	case SC_SPF_FAIL:
+		return "fail";
+	case SC_SPF_SOFTFAIL:
+		return "softfail";
+	case SC_SPF_NEUTRAL:
+		return "neutral";
+	case SC_SPF_TEMPERROR:
+		return "temperror";
+	case SC_SPF_PERMERROR:
+		return "permerror";
+	default:
+		sc_panic("unknown SPF result %d", (int) r);
+	}
+}
+
+/* sc_auth_result_clear - free the owned strings and reset */
+void sc_auth_result_clear(sc_auth_result *r)
+{
+	free(r->spf_domain);
+	memset(r, 0, sizeof(*r));
+}
+
+/* wire_name_text - an uncompressed wire-format name as "a.b.c"; -1 if malformed */
+static int wire_name_text(const unsigned char *p, size_t len, char *out, size_t size)
+{
+	size_t i = 0, o = 0;
+
+	while (i < len && p[i] != 0) {
+		size_t n = p[i++];
+
+		if (n > 63 || i + n > len || o + n + 2 > size)
+			return -1;
+		if (o > 0)
+			out[o++] = '.';
+		memcpy(out + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	if (i >= len)
+		return -1;
+	out[o] = '\0';
+	return 0;
+}
+
+/* put_record - one rdata into slot idx of rr; 0 when stored */
+static int put_record(SPF_dns_rr_t *rr, int idx, int type, const unsigned char *d, size_t len)
+{
+	char name[DNS_NAME_TEXT_MAX];
+	size_t i, o;
+
+	switch (type) {
+	case ns_t_a:
+		if (len != 4 || SPF_dns_rr_buf_realloc(rr, idx, sizeof(struct in_addr)) != 0)
+			return -1;
+		memcpy(&rr->rr[idx]->a, d, 4);
+		return 0;
+	case ns_t_aaaa:
+		if (len != 16 || SPF_dns_rr_buf_realloc(rr, idx, sizeof(struct in6_addr)) != 0)
+			return -1;
+		memcpy(&rr->rr[idx]->aaaa, d, 16);
+		return 0;
+	case ns_t_mx:
+	case ns_t_ptr:
+		if (type == ns_t_mx) {
+			if (len < 3)
+				return -1;
+			d += 2; /* the preference */
+			len -= 2;
+		}
+		if (wire_name_text(d, len, name, sizeof(name)) != 0 ||
+		    SPF_dns_rr_buf_realloc(rr, idx, strlen(name) + 1) != 0)
+			return -1;
+		memcpy(type == ns_t_mx ? rr->rr[idx]->mx : rr->rr[idx]->ptr, name,
+		       strlen(name) + 1);
+		return 0;
+	case ns_t_txt:
+	case ns_t_spf:
+		if (SPF_dns_rr_buf_realloc(rr, idx, len + 1) != 0)
+			return -1;
+		for (i = 0, o = 0; i < len; i += 1 + d[i]) {
+			size_t n = d[i];
+
+			if (i + 1 + n > len)
+				return -1;
+			memcpy(rr->rr[idx]->txt + o, d + i + 1, n);
+			o += n;
+		}
+		rr->rr[idx]->txt[o] = '\0';
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* spf_lookup - libspf2's DNS hook: ask lib/dns, convert the answer */
+static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *server, const char *domain, ns_type type,
+				int should_cache)
+{
+	spf_hook *h = server->hook;
+	sc_dns_answer *a = sc_dns_query(h->dns, h->budget, domain, (int) type);
+	SPF_dns_stat_t herrno;
+	SPF_dns_rr_t *rr;
+	int n = 0;
+
+	(void) should_cache; /* libunbound caches */
+	switch (a->status) {
+	case SC_DNS_OK:
+		herrno = NETDB_SUCCESS;
+		break;
+	case SC_DNS_NODATA:
+		herrno = NO_DATA;
+		break;
+	case SC_DNS_NXDOMAIN:
+		herrno = HOST_NOT_FOUND;
+		break;
+	default:
+		herrno = TRY_AGAIN;
+		break;
+	}
+	rr = SPF_dns_rr_new_init(server, domain, type, 0, herrno);
+	if (rr == NULL)
+		sc_panic("SPF_dns_rr_new_init: out of memory");
+	for (size_t i = 0; a->status == SC_DNS_OK && i < a->count; i++)
+		if (put_record(rr, n, (int) type, a->rdata[i], a->rdlen[i]) == 0)
+			n++;
+	rr->num_rr = n;
+	if (n == 0 && herrno == NETDB_SUCCESS)
+		rr->herrno = NO_DATA;
+	sc_dns_answer_free(a);
+	return rr;
+}
+
+/* map_result - libspf2's result to ours. libspf2 1.2 leaves a record that
+ * does not compile (and a DNS failure) as SPF_RESULT_INVALID; the error
+ * code tells them apart: a DNS failure is temperror, the rest permerror. */
+static sc_spf_result map_result(SPF_result_t r, SPF_errcode_t err)
+{
+	switch (r) {
+	case SPF_RESULT_PASS:
+		return SC_SPF_PASS;
+	case SPF_RESULT_FAIL:
+		return SC_SPF_FAIL;
+	case SPF_RESULT_SOFTFAIL:
+		return SC_SPF_SOFTFAIL;
+	case SPF_RESULT_NEUTRAL:
+		return SC_SPF_NEUTRAL;
+	case SPF_RESULT_NONE:
+		return SC_SPF_NONE;
+	case SPF_RESULT_PERMERROR:
+		return SC_SPF_PERMERROR;
+	case SPF_RESULT_TEMPERROR:
+		return SC_SPF_TEMPERROR;
+	default: /* SPF_RESULT_INVALID */
+		return err == SPF_E_DNS_ERROR ? SC_SPF_TEMPERROR : SC_SPF_PERMERROR;
+	}
+}
+
+/* set_client - the client address into the request; -1 when not an address */
+static int set_client(SPF_request_t *req, const char *ip)
+{
+	if (strchr(ip, ':') != NULL)
+		return SPF_request_set_ipv6_str(req, ip) == SPF_E_SUCCESS ? 0 : -1;
+	return SPF_request_set_ipv4_str(req, ip) == SPF_E_SUCCESS ? 0 : -1;
+}
+
+/* sc_spf_check - evaluate SPF for one client and identity */
+void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, const char *helo,
+		  const char *mail_from, sc_auth_result *out)
+{
+	SPF_dns_server_t layer;
+	spf_hook hook = {dns, budget};
+	SPF_server_t *server;
+	SPF_request_t *req;
+	SPF_response_t *resp = NULL;
+	const char *at;
+	sc_buf from;
+
+	memset(out, 0, sizeof(*out));
+	out->spf = SC_SPF_NONE;
+	sc_buf_init(&from, SC_BUF_UNLIMITED);
+	if (mail_from != NULL && mail_from[0] != '\0') {
+		(void) sc_buf_puts(&from, mail_from);
+	} else if (helo != NULL && helo[0] != '\0') {
+		(void) sc_buf_printf(&from, "postmaster@%s", helo);
+		out->spf_helo = 1;
+	} else {
+		sc_buf_free(&from);
+		return;
+	}
+	at = strrchr(sc_buf_cstr(&from), '@');
+	out->spf_domain = sc_strdup(at != NULL ? at + 1 : sc_buf_cstr(&from));
+
+	/* No destroy hook: libspf2 leaves a layer on our stack alone. */
+	memset(&layer, 0, sizeof(layer));
+	layer.lookup = spf_lookup;
+	layer.name = "scam-milter";
+	layer.hook = &hook;
+	server = SPF_server_new_dns(&layer, 0);
+	if (server == NULL)
+		sc_panic("SPF_server_new_dns: out of memory");
+	req = SPF_request_new(server);
+	if (req == NULL)
+		sc_panic("SPF_request_new: out of memory");
+	if (set_client(req, client_ip) == 0 &&
+	    (helo == NULL || helo[0] == '\0' || SPF_request_set_helo_dom(req, helo) == 0) &&
+	    SPF_request_set_env_from(req, sc_buf_cstr(&from)) == 0) {
+		SPF_errcode_t err = SPF_request_query_mailfrom(req, &resp);
+
+		if (resp != NULL)
+			out->spf = map_result(SPF_response_result(resp), err);
+		else
+			out->spf = SC_SPF_TEMPERROR;
+	}
+	if (resp != NULL)
+		SPF_response_free(resp);
+	SPF_request_free(req);
+	SPF_server_free(server);
+	sc_buf_free(&from);
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# test_auth.sh - SPF as an admin replays it with scamctl: the envelope on the
+# command line, DNS answered only by the config's dns_local_data (nothing
+# leaves the host), results in --json "auth" and as SPF_* hits, and a bad
+# local-data line refused with its file and line.
+set -eu
+
+: "${top_srcdir:?}" "${top_builddir:?}"
+SCAMCTL="$top_builddir/scamctl"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); echo "ok - $*"; }
+not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
+check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+mkdir "$tmp/rules"
+printf 'header T_NEVER Subject =~ /^never-matches$/\nscore T_NEVER 1.0\n' > "$tmp/rules/10_t.cf"
+cat > "$tmp/dns.zone" <<'ZONE'
+# offline zone for test_auth.sh
+sender.example.   300 IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"
+soft.example.     300 IN TXT "v=spf1 ~all"
+neutral.example.  300 IN TXT "v=spf1 ?all"
+broken.example.   300 IN TXT "v=spf1 ip4:192.0.2.0/99 -all"
+helo.example.     300 IN TXT "v=spf1 a -all"
+helo.example.     300 IN A   198.51.100.7
+ZONE
+printf 'rules_dir = rules\ndns_local_data = dns.zone\n' > "$tmp/auth.conf"
+printf 'rules_dir = rules\ndns_local_data = dns.zone\nspf = no\n' > "$tmp/nospf.conf"
+cat > "$tmp/msg.eml" <<'MSG'
+From: Someone <someone@sender.example>
+To: you@example.com
+Subject: hello
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+Message-ID: <1@sender.example>
+
+Hello.
+MSG
+
+# scan IP HELO FROM - scamctl's JSON line for the message with that envelope
+scan() {
+	"$SCAMCTL" -c "$tmp/auth.conf" scan --json --client-ip "$1" --helo "$2" \
+		--mail-from "$3" "$tmp/msg.eml"
+}
+
+# expect_spf IP HELO FROM RESULT HIT - auth.spf is RESULT and HIT is a 0-score hit
+expect_spf() {
+	out=$(scan "$1" "$2" "$3" 2>"$tmp/err") || true
+	case $out in
+	*"\"auth\":{\"spf\":\"$4\","*"\"name\":\"$5\",\"score\":0"*|*"\"name\":\"$5\",\"score\":0"*"\"auth\":{\"spf\":\"$4\","*)
+		ok "$1 as <$3> helo $2: spf=$4, hit $5" ;;
+	*) not_ok "$1 as <$3> helo $2: want spf=$4 and $5, got: $out $(cat "$tmp/err")" ;;
+	esac
+}
+
+expect_spf 192.0.2.10 mx.sender.example a@sender.example pass SPF_PASS
+expect_spf 2001:db8::10 mx.sender.example a@sender.example pass SPF_PASS
+expect_spf 203.0.113.5 mx.bad.example a@sender.example fail SPF_FAIL
+expect_spf 203.0.113.5 mx.bad.example a@soft.example softfail SPF_SOFTFAIL
+expect_spf 203.0.113.5 mx.bad.example a@neutral.example neutral SPF_NEUTRAL
+expect_spf 203.0.113.5 mx.bad.example a@unknown.example none SPF_NONE
+expect_spf 203.0.113.5 mx.bad.example a@broken.example permerror T_SPF_PERMERROR
+expect_spf 198.51.100.7 helo.example "" pass SPF_HELO_PASS
+expect_spf 198.51.100.8 helo.example "" fail SPF_HELO_FAIL
+
+out=$(scan 192.0.2.10 mx.sender.example a@sender.example)
+check "auth names the domain checked" sh -c "echo '$out' | grep -q '\"spf_domain\":\"sender.example\"'"
+
+out=$("$SCAMCTL" -c "$tmp/auth.conf" scan --json "$tmp/msg.eml")
+check "without --client-ip there is no SPF: auth is null" sh -c "echo '$out' | grep -q '\"auth\":null' && ! echo '$out' | grep -q SPF_"
+
+out=$("$SCAMCTL" -c "$tmp/nospf.conf" scan --json --client-ip 192.0.2.10 \
+	--mail-from a@sender.example "$tmp/msg.eml")
+check "spf = no: auth is null" sh -c "echo '$out' | grep -q '\"auth\":null' && ! echo '$out' | grep -q SPF_"
+
+printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
+printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"
+rc=0
+"$SCAMCTL" -c "$tmp/bad.conf" lint > "$tmp/lint" 2>&1 || rc=$?
+check "a bad dns_local_data line fails lint (status $rc)" test "$rc" -ne 0
+check "lint names the zone file and line 3" grep -q "bad.zone:3:.*not a resource record" "$tmp/lint"
+rc=0
+"$SCAMCTL" -c "$tmp/bad.conf" scan "$tmp/msg.eml" > /dev/null 2> "$tmp/scan_err" || rc=$?
+check "scan refuses the config with status 2 (got $rc)" test "$rc" -eq 2
+check "scan names the zone file and line 3" grep -q "bad.zone:3:.*not a resource record" "$tmp/scan_err"
+
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0
