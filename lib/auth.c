@@ -17,6 +17,7 @@
 
 #include "auth.h"
 
+#include <ctype.h>
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,31 @@ const char *sc_spf_result_name(sc_spf_result r)
 	default:
 		sc_panic("unknown SPF result %d", (int) r);
 	}
+}
+
+/* domain_is_plain - only letters, digits, '.', '-' and '_': safe in a header */
+static int domain_is_plain(const char *d)
+{
+	if (d == NULL || *d == '\0')
+		return 0;
+	for (; *d != '\0'; d++)
+		if (!(isalnum((unsigned char) *d) || *d == '.' || *d == '-' || *d == '_'))
+			return 0;
+	return 1;
+}
+
+/* sc_auth_results_value - "id; spf=RESULT smtp.mailfrom=DOMAIN" */
+void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out)
+{
+	(void) sc_buf_puts(out, authserv_id);
+	if (r->spf == SC_SPF_UNCHECKED) {
+		(void) sc_buf_puts(out, "; none");
+		return;
+	}
+	(void) sc_buf_printf(out, "; spf=%s", sc_spf_result_name(r->spf));
+	if (domain_is_plain(r->spf_domain))
+		(void) sc_buf_printf(out, " smtp.%s=%s", r->spf_helo ? "helo" : "mailfrom",
+				     r->spf_domain);
 }
 
 /* sc_auth_result_clear - free the owned strings and reset */

@@ -9,6 +9,7 @@
 #ifndef SC_AUTH_H
 #define SC_AUTH_H
 
+#include "buf.h"
 #include "dns.h"
 
 typedef enum sc_spf_result {
@@ -40,6 +41,13 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 
 /* sc_auth_result_clear - free what an sc_auth_result owns, reset it. */
 void sc_auth_result_clear(sc_auth_result *r);
+
+/* sc_auth_results_value - the value of our Authentication-Results field
+ * (RFC 8601) into out: "authserv_id; spf=pass smtp.mailfrom=example.com",
+ * smtp.helo= for the HELO identity, the domain left out when it holds
+ * characters a header value must not carry unquoted; "authserv_id; none"
+ * when nothing was checked. */
+void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out);
 
 /* sc_spf_result_name - RFC 8601 words: "pass", "fail", ... ("none" for
  * unchecked too; check SC_SPF_UNCHECKED yourself). */

@@ -91,6 +91,7 @@ static const key_spec keys[] = {
 	KEY("dns_timeout", KEY_TIMEOUT_MS, dns_timeout_ms),
 	KEY("dns_message_timeout", KEY_TIMEOUT_MS, dns_message_timeout_ms),
 	KEY("spf", KEY_BOOL, spf),
+	KEY("authserv_id", KEY_STRING, authserv_id),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -115,6 +116,17 @@ static char *canonical_path(const char *dir, const char *rel)
 		return joined;
 	free(joined);
 	return real;
+}
+
+/* default_authserv_id - the host name, or "localhost" when it has none */
+static char *default_authserv_id(void)
+{
+	char name[256];
+
+	if (gethostname(name, sizeof(name)) != 0 || memchr(name, '\0', sizeof(name)) == NULL ||
+	    name[0] == '\0')
+		return sc_strdup("localhost");
+	return sc_strdup(name);
 }
 
 /* sc_config_defaults - the built-in configuration */
@@ -152,6 +164,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->dns_timeout_ms = SC_DNS_DEFAULT_TIMEOUT_MS;
 	c->dns_message_timeout_ms = SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS;
 	c->spf = 1;
+	c->authserv_id = default_authserv_id();
 	return c;
 }
 
@@ -172,6 +185,7 @@ void sc_config_free(sc_config *c)
 	free(c->release_smtp);
 	free(c->dns_resolver);
 	free(c->dns_local_data);
+	free(c->authserv_id);
 	free(c);
 }
 
@@ -501,6 +515,10 @@ static void validate(const sc_config *c, const char *file, sc_diags *d)
 		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
 			     "release_smtp: \"%s\" is not HOST:PORT (or [IPV6]:PORT)",
 			     c->release_smtp);
+	if (c->authserv_id == NULL || c->authserv_id[strcspn(c->authserv_id, " \t;()\"\\")] != '\0')
+		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
+			     "authserv_id: a name without blanks, ';', '(', ')', '\"' or '\\' "
+			     "is required");
 	if (c->quarantine_mode == SC_QUARANTINE_STORE && c->quarantine_dir == NULL)
 		sc_diags_add(d, SC_DIAG_ERROR, file, 0,
 			     "quarantine_mode = store needs a quarantine_dir");

@@ -60,6 +60,7 @@ typedef struct sc_config {
 	unsigned dns_timeout_ms;         /* one DNS query's limit */
 	unsigned dns_message_timeout_ms; /* all DNS queries of one message */
 	int spf;                         /* 1: check SPF when the client address is known */
+	char *authserv_id;               /* our name in Authentication-Results; never NULL */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

@@ -3,10 +3,13 @@
  */
 #include "autoconfig.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "apply.h"
+#include "auth.h"
 #include "buf.h"
 #include "log.h"
 #include "mem.h"
@@ -75,6 +78,36 @@ static int set_subject(SMFICTX *ctx, const sc_session *s, const sc_config *c)
 	return r;
 }
 
+/* replace_auth_results - delete inbound Authentication-Results that claim our
+ * authserv-id (highest index first, so none is renumbered), then prepend ours
+ * when anything was checked (RFC 8601 section 5) */
+static int replace_auth_results(SMFICTX *ctx, const sc_session *s, const sc_config *c,
+				const sc_verdict *v)
+{
+	char name[] = "Authentication-Results";
+	sc_buf value;
+	int r = 0;
+
+	for (size_t i = s->nar; i > 0; i--) {
+		if (strcasecmp(s->ar_ids[i - 1], c->authserv_id) != 0)
+			continue;
+		if (i > INT_MAX || smfi_chgheader(ctx, name, (int) i, NULL) != MI_SUCCESS) {
+			sc_log(SC_LOG_ERR, "smfi_chgheader(%s, %zu) failed", name, i);
+			return -1;
+		}
+	}
+	if (v->auth.spf == SC_SPF_UNCHECKED)
+		return 0;
+	sc_buf_init(&value, SC_BUF_UNLIMITED);
+	sc_auth_results_value(c->authserv_id, &v->auth, &value);
+	if (smfi_insheader(ctx, 0, name, (char *) sc_buf_cstr(&value)) != MI_SUCCESS) {
+		sc_log(SC_LOG_ERR, "smfi_insheader(%s) failed", name);
+		r = -1;
+	}
+	sc_buf_free(&value);
+	return r;
+}
+
 /* add_verdict_headers - replace inbound X-Scam-* fields with ours; flag and prefix */
 static int add_verdict_headers(SMFICTX *ctx, sc_session *s, const sc_config *c, const sc_verdict *v,
 			       int flag)
@@ -82,7 +115,8 @@ static int add_verdict_headers(SMFICTX *ctx, sc_session *s, const sc_config *c, 
 	sc_buf value;
 	int r;
 
-	if (sc_session_each_own_header(s, delete_one, ctx) != 0)
+	if (sc_session_each_own_header(s, delete_one, ctx) != 0 ||
+	    replace_auth_results(ctx, s, c, v) != 0)
 		return -1;
 	sc_buf_init(&value, SC_BUF_UNLIMITED);
 	sc_policy_score_header(c, v, &value);

@@ -4,8 +4,9 @@
  *
  * Each connection keeps an sc_session (session.h) as its libmilter private
  * data. At end of message the callbacks take a reference to the current
- * engine (current.h), scan the message, delete inbound X-Scam-* fields, add
- * X-Scam-Score and X-Scam-Status, and apply the action (tag, quarantine,
+ * engine (current.h), scan the message, delete inbound X-Scam-* fields and
+ * Authentication-Results claiming our authserv_id, add X-Scam-Score,
+ * X-Scam-Status and our Authentication-Results, and apply the action (tag, quarantine,
  * reject), logging one line per message. When a libmilter call fails the
  * configured on_error answer is given. The callbacks are reentrant: libmilter
  * calls them from one thread per connection.

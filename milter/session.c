@@ -55,6 +55,12 @@ static void free_message(sc_session *s)
 	s->own = NULL;
 	s->nown = 0;
 	s->own_cap = 0;
+	for (size_t i = 0; i < s->nar; i++)
+		free(s->ar_ids[i]);
+	free(s->ar_ids);
+	s->ar_ids = NULL;
+	s->nar = 0;
+	s->ar_cap = 0;
 }
 
 /* sc_session_free - release everything the session owns */
@@ -193,6 +199,21 @@ static void note_own_header(sc_session *s, const char *name)
 	s->nown++;
 }
 
+/* note_auth_results - remember the authserv-id of an inbound Authentication-Results */
+static void note_auth_results(sc_session *s, const char *value)
+{
+	size_t n;
+
+	while (*value == ' ' || *value == '\t' || *value == '\r' || *value == '\n')
+		value++;
+	n = strcspn(value, "; \t\r\n(");
+	if (s->nar == s->ar_cap) {
+		s->ar_cap = s->ar_cap ? s->ar_cap * 2 : 4;
+		s->ar_ids = sc_reallocarray(s->ar_ids, s->ar_cap, sizeof(*s->ar_ids));
+	}
+	s->ar_ids[s->nar++] = sc_strndup(value, n);
+}
+
 /* sc_session_add_header - append one re-assembled field */
 void sc_session_add_header(sc_session *s, const char *name, const char *value)
 {
@@ -206,6 +227,8 @@ void sc_session_add_header(sc_session *s, const char *name, const char *value)
 	keep(s, "\r\n", 2);
 	if (strncasecmp(name, SC_OWN_HEADER_PREFIX, strlen(SC_OWN_HEADER_PREFIX)) == 0)
 		note_own_header(s, name);
+	if (strcasecmp(name, "Authentication-Results") == 0)
+		note_auth_results(s, value);
 	if (s->subject == NULL && strcasecmp(name, "Subject") == 0)
 		s->subject = sc_strdup(value);
 	s->state = SC_SESSION_HEADERS;

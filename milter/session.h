@@ -8,8 +8,9 @@
  * raw message as the engine wants it (header fields re-assembled as
  * "Name: value\r\n" in the order received, an empty line, then the body),
  * kept up to a byte limit. It also lists the inbound header fields whose
- * names begin with "X-Scam-", so the filter can delete them before adding its
- * own verdict and no sender can forge one.
+ * names begin with "X-Scam-", and the authserv-id of every inbound
+ * Authentication-Results field, so the filter can delete them before adding
+ * its own verdict and results and no sender can forge one.
  *
  * This file knows nothing of libmilter: the callbacks translate. Several
  * messages may follow one another on a connection; sc_session_begin_message()
@@ -61,6 +62,11 @@ typedef struct sc_session {
 	sc_own_header *own; /* owned array of nown inbound X-Scam-* fields */
 	size_t nown;
 	size_t own_cap;
+	/* The authserv-id (first token) of every inbound Authentication-Results
+	 * field in arrival order: ar_ids[i] is the field of index i + 1. Owned. */
+	char **ar_ids;
+	size_t nar;
+	size_t ar_cap;
 } sc_session;
 
 /* sc_session_new - a session for a new connection, in state IDLE. Never NULL. */

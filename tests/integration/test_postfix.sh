@@ -24,7 +24,7 @@ sc_require_postfix
 [ -x "$top_builddir/scam-milter" ] || sc_die "no $top_builddir/scam-milter: build it, or set top_builddir"
 
 
-pf_setup tagged ham forged rejected held later multi1 multi2 multi3 multi4
+pf_setup tagged ham forged authres rejected held later multi1 multi2 multi3 multi4
 msgs=$SC_TMP/msgs
 mkdir "$msgs"
 
@@ -67,6 +67,10 @@ make_msg forged "Lottery winner notification" "Claim your prize today." \
 	"X-SCAM-Flag: forged-9f3c" \
 	"X-Scam-Verdict: a folded" \
 	"	forged-9f3c header"
+make_msg authres "Quarterly figures" "Nothing special here." \
+	"Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=forged-7a2c.example" \
+	"Authentication-Results: other.example; spf=fail smtp.mailfrom=kept-5e1d.example" \
+	"authentication-results: MX.TEST.EXAMPLE (lower-case name); dkim=pass forged-7a2c"
 make_msg rejected "Invoice" "Please pay: reject-me-4b1d"
 make_msg held "Please hold-this-one" "Nothing special here."
 make_msg later "Lottery winner (sent again later)" "Claim your prize today."
@@ -75,7 +79,10 @@ make_msg multi2 "Plain note two" "second"
 make_msg multi3 "Bad three" "reject-me-4b1d"
 make_msg multi4 "Lottery winner four" "fourth"
 
-milter_write_conf "$SC_TMP/rules"
+# The only DNS there is: example.org (the senders' domain) lets 127.0.0.1 send.
+MILTER_DNS_DATA=$SC_TMP/dns.zone
+printf 'example.org. 300 IN TXT "v=spf1 ip4:127.0.0.1 -all"\n' >"$MILTER_DNS_DATA"
+milter_write_conf "$SC_TMP/rules" "authserv_id = mx.test.example"
 milter_start
 pf_start
 sc_log "postfix on 127.0.0.1:$PF_PORT, scam-milter on 127.0.0.1:$MILTER_PORT, in $SC_TMP"
@@ -167,6 +174,22 @@ test_forged() {
 	fi
 	if pf_headers "$file" | grep -q -e 'forged-9f3c' -e '-50\.0'; then
 		why="a forged value survived: $(pf_headers "$file" | grep -e 'forged-9f3c' -e '-50\.0')"
+		return 1
+	fi
+}
+
+# test_authres - SPF through the milter: our Authentication-Results first,
+# inbound ones claiming our authserv-id gone, another host's kept
+test_authres() {
+	local got
+	deliver authres || return 1
+	got=$(pf_header "$file" Authentication-Results | tr '\n' '|')
+	if [ "$got" != "mx.test.example; spf=pass smtp.mailfrom=example.org|other.example; spf=fail smtp.mailfrom=kept-5e1d.example|" ]; then
+		why="Authentication-Results: $got"
+		return 1
+	fi
+	if ! pf_header "$file" X-Scam-Status | grep -q 'SPF_PASS=0'; then
+		why="no SPF_PASS in X-Scam-Status: $(pf_header "$file" X-Scam-Status)"
 		return 1
 	fi
 }
@@ -297,6 +320,7 @@ stop_status=0
 if test_tagged; then ok "rule hit delivered with X-Scam-Status: Yes and X-Spam-Flag: YES"; else not_ok "tagged message: $why"; fi
 if test_ham; then ok "normal message delivered with X-Scam-Status: No"; else not_ok "normal message: $why"; fi
 if test_forged; then ok "forged inbound X-Scam-* headers removed, only ours remain"; else not_ok "forged headers: $why"; fi
+if test_authres; then ok "SPF pass from injected DNS: Authentication-Results added, forged ones removed"; else not_ok "authentication results: $why"; fi
 if test_reject; then ok "over reject_threshold: client got '$SC_SMTP_REPLY', nothing delivered"; else not_ok "reject: $why"; fi
 if test_quarantine; then ok "over quarantine_threshold: accepted and held, not delivered"; else not_ok "quarantine: $why"; fi
 down_reply=

@@ -146,6 +146,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->dns_timeout_ms, 5000);
 	assert_int_equal(c->dns_message_timeout_ms, 20000);
 	assert_int_equal(c->spf, 1);
+	assert_non_null(c->authserv_id); /* the host name */
+	assert_true(c->authserv_id[0] != '\0');
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_TEMPFAIL), "tempfail");
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_ACCEPT), "accept");
 	sc_config_free(c);
@@ -212,7 +214,8 @@ typedef enum field {
 	F_DNS_LOCAL_DATA,
 	F_DNS_TIMEOUT,
 	F_DNS_MESSAGE_TIMEOUT,
-	F_SPF
+	F_SPF,
+	F_AUTHSERV_ID
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -317,6 +320,7 @@ static const value_case value_cases[] = {
 	{ "dns_message_timeout = 30\n", F_DNS_MESSAGE_TIMEOUT, NULL, 30000 },
 	{ "spf = no\n", F_SPF, NULL, 0 },
 	{ "spf = yes\n", F_SPF, NULL, 1 },
+	{ "authserv_id = mx.example.com\n", F_AUTHSERV_ID, "mx.example.com", 0 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -425,6 +429,9 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_SPF:
 		assert_int_equal(c->spf, (int) vc->num);
 		break;
+	case F_AUTHSERV_ID:
+		check_string(f, c->authserv_id, vc->str);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -516,6 +523,9 @@ static const error_case error_cases[] = {
 	{ "dns_timeout = 5s\n", 1, "is not a number of seconds" },
 	{ "dns_message_timeout = 0\n", 1, "dns_message_timeout: \"0\" is not a number of seconds" },
 	{ "spf = maybe\n", 1, "spf: \"maybe\" is neither yes nor no" },
+	{ "authserv_id =\n", 0, "authserv_id: a name without blanks" },
+	{ "authserv_id = \"mx example\"\n", 0, "authserv_id: a name without blanks" },
+	{ "authserv_id = mx;evil\n", 0, "authserv_id: a name without blanks" },
 	{ "regex_depth_limit = 999999999999999999999999\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "on_error = reject\n", 1, "on_error: \"reject\" is neither tempfail nor accept" },
 	{ "on_error = Accept\n", 1, "neither tempfail nor accept" },

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "buf.h"
 #include "diag.h"
 #include "dns.h"
 
@@ -186,13 +187,41 @@ static void test_result_names(void **state)
 	assert_string_equal(sc_spf_result_name(SC_SPF_PERMERROR), "permerror");
 }
 
+/* One result and the Authentication-Results value it renders. */
+static const struct {
+	sc_auth_result r;
+	const char *want;
+} ar_cases[] = {
+	{{SC_SPF_PASS, "example.com", 0}, "mx.test; spf=pass smtp.mailfrom=example.com"},
+	{{SC_SPF_FAIL, "helo.example", 1}, "mx.test; spf=fail smtp.helo=helo.example"},
+	{{SC_SPF_TEMPERROR, "a-b_c.example", 0},
+	 "mx.test; spf=temperror smtp.mailfrom=a-b_c.example"},
+	{{SC_SPF_SOFTFAIL, "bad;domain", 0}, "mx.test; spf=softfail"},
+	{{SC_SPF_NONE, "x y", 0}, "mx.test; spf=none"},
+	{{SC_SPF_PERMERROR, NULL, 0}, "mx.test; spf=permerror"},
+	{{SC_SPF_UNCHECKED, NULL, 0}, "mx.test; none"},
+};
+
+/* test_auth_results_value - the RFC 8601 header value, unsafe domains left out */
+static void test_auth_results_value(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(ar_cases) / sizeof(ar_cases[0]); i++) {
+		sc_buf b;
+
+		sc_buf_init(&b, SC_BUF_UNLIMITED);
+		sc_auth_results_value("mx.test", &ar_cases[i].r, &b);
+		assert_string_equal(sc_buf_cstr(&b), ar_cases[i].want);
+		sc_buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_spf_matrix),
-		cmocka_unit_test(test_no_identity),
-		cmocka_unit_test(test_temperror),
-		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_spf_matrix),         cmocka_unit_test(test_no_identity),
+		cmocka_unit_test(test_temperror),          cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_auth_results_value),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
