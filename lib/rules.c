@@ -56,6 +56,7 @@ static void ruleset_free(sc_ruleset *rs)
 		pcre2_code_free(r->re);
 		free(r->description);
 		free(r->file);
+		rules_meta_free(&r->meta);
 	}
 	for (size_t i = 0; i < rs->npend; i++) {
 		free(rs->pend[i].name);
@@ -64,6 +65,7 @@ static void ruleset_free(sc_ruleset *rs)
 	}
 	free(rs->rules);
 	free(rs->pend);
+	free(rs->meta_order);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
@@ -154,8 +156,8 @@ static int cmp_rule_index(const void *a, const void *b, void *arg)
 	return ia < ib ? -1 : ia > ib;
 }
 
-/* find_rule - the live rule with this name via the sorted index, or NULL */
-static rule *find_rule(sc_ruleset *rs, const size_t *idx, const char *name)
+/* rules_find - the live rule with this name via the sorted index, or NULL */
+rule *rules_find(sc_ruleset *rs, const size_t *idx, const char *name)
 {
 	size_t lo = 0, hi = rs->n;
 
@@ -194,7 +196,7 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 	}
 	for (size_t i = 0; i < rs->npend; i++) {
 		pending *p = &rs->pend[i];
-		rule *r = find_rule(rs, idx, p->name);
+		rule *r = rules_find(rs, idx, p->name);
 
 		if (r == NULL) {
 			sc_diags_add(d, SC_DIAG_WARNING, p->file, p->line, "%s %s: no such rule",
@@ -209,6 +211,7 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 			r->score_set = 1;
 		}
 	}
+	rules_meta_order(rs, idx, d);
 	free(idx);
 }
 
@@ -351,6 +354,8 @@ void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st)
 		st->total++;
 		if (r->kind == RULE_BODY || r->kind == RULE_RAWBODY)
 			st->body++;
+		else if (r->kind == RULE_META)
+			st->meta++;
 		else
 			st->header++;
 	}

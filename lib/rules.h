@@ -11,7 +11,16 @@
  *                                         paragraph per line)
  *   rawbody NAME /re/flags               (over sc_msg_rawbody: decoded text
  *                                         parts, markup and line breaks kept)
- *   score  NAME N [N N N]                (the first value is used; 0 = off)
+ *   meta   NAME EXPRESSION               (over other rules' values, a hit
+ *                                         being 1 and a miss 0: && || !
+ *                                         + - * / < <= > >= == != and
+ *                                         parentheses, integers and decimals,
+ *                                         rule names; Perl's precedence and
+ *                                         meaning, x/0 = 0; an unknown name
+ *                                         reads as 0 with a warning; a meta
+ *                                         in or using a cycle is an error)
+ *   score  NAME N [N N N]                (the first value is used; 0 = off,
+ *                                         and metas read the rule as 0)
  *   describe NAME text
  *   ifplugin / if / else / endif         (no plugin exists yet: the block is
  *                                         skipped and its else taken)
@@ -68,6 +77,7 @@ size_t sc_ruleset_count(const sc_ruleset *rs);
 /* Counts by kind, for lint and logs. */
 typedef struct sc_rule_stats {
 	size_t header, body, total, skipped_directives;
+	size_t meta; /* meta rules, not counted in header or body */
 } sc_rule_stats;
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
 
@@ -89,7 +99,9 @@ typedef struct sc_rule_run_stats {
 } sc_rule_run_stats;
 
 /* sc_ruleset_run - run every rule once over msg and call hit_fn for each
- * scored rule that matched, in rule-file order. Thread-safe. */
+ * rule that matched, except "__" sub-rules: first the non-meta rules in
+ * rule-file order, then the metas, each after every meta it uses.
+ * Thread-safe. */
 void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st);
 

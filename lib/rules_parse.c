@@ -21,7 +21,7 @@
  * then they are skipped with a warning so lint shows them. */
 /* clang-format off */
 static const char *const known_unsupported[] = {
-	"meta", "full", "uri", "tflags", "priority", "lang", "include",
+	"full", "uri", "tflags", "priority", "lang", "include",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
 	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
 	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
@@ -370,6 +370,24 @@ static void parse_body(sc_ruleset *rs, rule_kind kind, const char *name, char *r
 	r->re = re;
 }
 
+/* parse_meta - "meta NAME EXPRESSION" (rules_meta.c has the grammar) */
+static void parse_meta(sc_ruleset *rs, const char *name, const char *rest, const char *file,
+		       unsigned line, sc_diags *d)
+{
+	meta_prog prog;
+	const char *why;
+	rule *r;
+
+	why = rules_meta_compile(rest, &prog);
+	if (why != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "meta %s: %s", name, why);
+		return;
+	}
+	r = add_rule(rs, name, RULE_META, file, line);
+	r->meta = prog;
+	r->source = sc_strdup(rest);
+}
+
 /* parse_score - "score NAME N [N N N]": the first value is the one for a
  * system without Bayes or network tests, as SpamAssassin's score set 0 */
 static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char *file,
@@ -457,7 +475,7 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
 		return;
 	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
-	    strcmp(dir, "score") != 0 && strcmp(dir, "describe") != 0) {
+	    strcmp(dir, "meta") != 0 && strcmp(dir, "score") != 0 && strcmp(dir, "describe") != 0) {
 		for (size_t i = 0; known_unsupported[i] != NULL; i++)
 			if (strcmp(dir, known_unsupported[i]) == 0) {
 				sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
@@ -482,6 +500,8 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		parse_body(rs, RULE_BODY, name, rest, file, lineno, d);
 	else if (strcmp(dir, "rawbody") == 0)
 		parse_body(rs, RULE_RAWBODY, name, rest, file, lineno, d);
+	else if (strcmp(dir, "meta") == 0)
+		parse_meta(rs, name, rest, file, lineno, d);
 	else if (strcmp(dir, "score") == 0)
 		parse_score(rs, name, rest, file, lineno, d);
 	else

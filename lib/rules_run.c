@@ -126,11 +126,57 @@ static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre
 	}
 }
 
-/* sc_ruleset_run - every live rule once, hits reported in file order */
+/* report_hit - hand one hit to the caller, unless r is a sub-rule */
+static void report_hit(const rule *r, const sc_buf *detail, sc_rule_hit_fn hit_fn, void *arg)
+{
+	sc_rule_hit hit;
+
+	if (rules_is_subrule(r->name))
+		return;
+	hit.name = r->name;
+	hit.description = r->description != NULL ? r->description : "";
+	hit.detail = sc_buf_cstr(detail);
+	hit.score = r->score;
+	hit_fn(arg, &hit);
+}
+
+/* rule_off - a rule that does not run: replaced, or, as in SpamAssassin,
+ * given a score of 0 (metas then read it as 0) */
+static int rule_off(const rule *r)
+{
+	return r->dead || (r->score_set && r->score == 0.0);
+}
+
+/* run_metas - every live meta in dependency order, over values */
+static void run_metas(const sc_ruleset *rs, double *values, sc_buf *detail, sc_rule_hit_fn hit_fn,
+		      void *arg, sc_rule_run_stats *st)
+{
+	double *stack = sc_reallocarray(NULL, rs->meta_stack, sizeof(*stack));
+
+	for (size_t q = 0; q < rs->nmeta; q++) {
+		size_t i = rs->meta_order[q];
+		const rule *r = &rs->rules[i];
+
+		if (rule_off(r))
+			continue;
+		st->evaluated++;
+		values[i] = rules_meta_eval(&r->meta, values, stack) != 0.0;
+		if (values[i] == 0.0)
+			continue;
+		sc_buf_reset(detail);
+		(void) sc_buf_printf(detail, "meta (%s) is true", r->source);
+		report_hit(r, detail, hit_fn, arg);
+	}
+	free(stack);
+}
+
+/* sc_ruleset_run - every live rule once: the others in file order, then
+ * the metas in dependency order */
 void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st)
 {
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	double *values = sc_calloc(rs->n ? rs->n : 1, sizeof(*values));
 	sc_buf scratch, detail;
 
 	if (md == NULL)
@@ -140,11 +186,9 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_
 	sc_buf_init(&detail, 4096);
 	for (size_t i = 0; i < rs->n; i++) {
 		const rule *r = &rs->rules[i];
-		sc_rule_hit hit;
 		int m;
 
-		/* As in SpamAssassin, a score of 0 turns a rule off. */
-		if (r->dead || (r->score_set && r->score == 0.0))
+		if (rule_off(r) || r->kind == RULE_META)
 			continue;
 		st->evaluated++;
 		sc_buf_reset(&detail);
@@ -153,14 +197,12 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_
 			st->regex_errors++;
 			continue;
 		}
-		if (m == 0 || rules_is_subrule(r->name))
-			continue;
-		hit.name = r->name;
-		hit.description = r->description != NULL ? r->description : "";
-		hit.detail = sc_buf_cstr(&detail);
-		hit.score = r->score;
-		hit_fn(arg, &hit);
+		values[i] = m;
+		if (m > 0)
+			report_hit(r, &detail, hit_fn, arg);
 	}
+	run_metas(rs, values, &detail, hit_fn, arg, st);
+	free(values);
 	sc_buf_free(&scratch);
 	sc_buf_free(&detail);
 	pcre2_match_data_free(md);

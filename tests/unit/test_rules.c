@@ -255,7 +255,10 @@ static const good_case good_cases[] = {
 	{ "if can(Mail::SpamAssassin::Conf::feature_x)\nbody A /x/\nelse\nbody B /lottery/\nendif\n",
 	  1, 0, 1, 1, 1, "B=1" },
 	/* skipped directives: warned, counted, nothing else changes */
-	{ "meta M (A && B)\nbody B /lottery/\n", 1, 0, 1, 1, 1, "B=1" },
+	/* metas (test_meta.c has the grammar): an unknown name is a warning */
+	{ "meta M (A && B)\nbody B /lottery/\n", 2, 0, 1, 0, 1, "B=1" },
+	{ "meta M (B && !H)\nbody B /lottery/\nheader H X-Absent =~ /./\n", 3, 1, 1, 0, 0,
+	  "B=1,M=1" },
 	{ "tflags B multiple\nbody B /lottery/\nrawbody R /x/\nuri U /x/\n", 2, 0, 2, 2, 2,
 	  "B=1" },
 	/* rawbody: the decoded text with its line breaks, Subject not in it */
@@ -375,7 +378,9 @@ static const bad_case bad_cases[] = {
 	/* directives */
 	{ "foo bar baz\n", W, 1, "unknown directive \"foo\"; line skipped", 0 },
 	{ "\n\n\nBODY B /x/\n", W, 4, "unknown directive \"BODY\"", 0 },
-	{ "meta M A && B\n", W, 1, "\"meta\" is not supported yet; line skipped", 0 },
+	{ "meta M A && 1\n", W, 1, "meta M: no rule A; it reads as 0", 1 },
+	{ "body B /x/\n\nmeta M B &&\n", E, 3, "meta M: expression ends too early", 1 },
+	{ "meta M M\n", E, 1, "meta M: in or depending on a circular dependency", 0 },
 	{ "full F /x/\n", W, 1, "\"full\" is not supported yet", 0 },
 	{ "uri U /x/\n", W, 1, "\"uri\" is not supported yet", 0 },
 	{ "tflags B multiple\n", W, 1, "\"tflags\" is not supported yet", 0 },
@@ -455,7 +460,7 @@ static void test_every_line_reported(void **state)
 	static const char text[] =
 	    "body GOOD /lottery/\n"	/* 1 */
 	    "body BAD /(/\n"		/* 2 */
-	    "meta M GOOD\n"		/* 3 */
+	    "meta M GOOD && NOPE\n"	/* 3 */
 	    "score GOOD 2\n"		/* 4 */
 	    "score MISSING 1\n"		/* 5 */
 	    "bogus\n"			/* 6 */
@@ -471,14 +476,15 @@ static void test_every_line_reported(void **state)
 	assert_int_equal(d.n, 5);
 	assert_int_equal(d.errors, 2);
 	assert_non_null(find_diag(&d, SC_DIAG_ERROR, FILE_NAME, 2, "BAD: regex does not compile"));
-	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 3, "\"meta\""));
+	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 3, "meta M: no rule NOPE"));
 	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 5, "score MISSING"));
 	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 6, "unknown directive"));
 	assert_non_null(find_diag(&d, SC_DIAG_ERROR, FILE_NAME, 7, "H2: unsupported regex flag"));
 	sc_ruleset_stats(rs, &st);
-	assert_int_equal(st.total, 1);
+	assert_int_equal(st.total, 2);
 	assert_int_equal(st.body, 1);
-	assert_int_equal(st.skipped_directives, 2);
+	assert_int_equal(st.meta, 1);
+	assert_int_equal(st.skipped_directives, 1);
 	sc_ruleset_unref(rs);
 	sc_diags_free(&d);
 }
