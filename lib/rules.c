@@ -200,12 +200,18 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 
 		if (r == NULL) {
 			sc_diags_add(d, SC_DIAG_WARNING, p->file, p->line, "%s %s: no such rule",
-				     p->text ? "describe" : "score", p->name);
+				     p->what == PEND_DESCRIBE ? "describe"
+				     : p->what == PEND_TFLAGS ? "tflags"
+							      : "score",
+				     p->name);
 			continue;
 		}
-		if (p->text != NULL) {
+		if (p->what == PEND_DESCRIBE) {
 			free(r->description);
 			r->description = sc_strdup(p->text);
+		} else if (p->what == PEND_TFLAGS) {
+			r->tflags = p->tflags;
+			r->maxhits = p->maxhits;
 		} else {
 			r->score = p->score;
 			r->score_set = 1;

@@ -20,7 +20,17 @@
  *                                         reads as 0 with a warning; a meta
  *                                         in or using a cycle is an error)
  *   score  NAME N [N N N]                (the first value is used; 0 = off,
- *                                         and metas read the rule as 0)
+ *                                         and metas read the rule as 0;
+ *                                         without a score line a rule scores
+ *                                         1, a T_ rule 0.01)
+ *   tflags NAME flag...                  (multiple: the rule's value for
+ *                                         metas is its match count, at most
+ *                                         maxhits=N or SC_RULES_MAX_MULTIPLE;
+ *                                         the hit is scored once; nice: no
+ *                                         effect; other flags: warned, ignored)
+ *   priority NAME N                      (an integer, checked; no effect:
+ *                                         every rule runs, metas in
+ *                                         dependency order)
  *   describe NAME text
  *   ifplugin / if / else / endif         (no plugin exists yet: the block is
  *                                         skipped and its else taken)
@@ -53,6 +63,7 @@ typedef struct sc_rule_limits {
 #define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
 #define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
 #define SC_RULES_MAX_LINE            65536 /* bytes of one rule-file line */
+#define SC_RULES_MAX_MULTIPLE        1000  /* matches counted under tflags multiple */
 
 /* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
  * file's score overrides an earlier one. Returns NULL, with an error in d,

@@ -72,16 +72,25 @@ typedef struct rule {
 	char *description; /* owned; NULL until a describe line */
 	char *file;        /* owned; where it was defined */
 	unsigned line;
-	int dead;       /* replaced by a later definition, or a meta in a cycle */
-	meta_prog meta; /* RULE_META: the compiled expression */
+	unsigned tflags;  /* TFLAG_* */
+	unsigned maxhits; /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
+	int dead;         /* replaced by a later definition, or a meta in a cycle */
+	meta_prog meta;   /* RULE_META: the compiled expression */
 } rule;
 
-/* A score or describe line, applied once every file is read (SpamAssassin
+#define TFLAG_MULTIPLE 1u /* the value is the number of matches */
+#define TFLAG_NICE     2u /* documents a negative score; no effect */
+
+typedef enum pending_kind { PEND_SCORE, PEND_DESCRIBE, PEND_TFLAGS } pending_kind;
+
+/* A score, describe or tflags line, applied once every file is read (SpamAssassin
  * lets them come before the rule and in other files). */
 typedef struct pending {
 	char *name;
-	char *text; /* describe text, or NULL for a score */
+	pending_kind what;
+	char *text; /* PEND_DESCRIBE: the text */
 	double score;
+	unsigned tflags, maxhits; /* PEND_TFLAGS */
 	char *file;
 	unsigned line;
 } pending;

@@ -82,7 +82,35 @@ static int match(const sc_ruleset *rs, const rule *r, const char *subject, size_
 	return 1;
 }
 
-/* run_rule - evaluate one rule; 1 hit, 0 not, -1 regex error */
+/*
+ * match_count - match, and under tflags multiple go on counting matches
+ * after the first, up to maxhits (or SC_RULES_MAX_MULTIPLE); returns the
+ * count, 0 for none, -1 on an error before the first match. A limit hit
+ * after it ends the count.
+ */
+static int match_count(const sc_ruleset *rs, const rule *r, const char *subject, size_t len,
+		       pcre2_match_data *md, sc_buf *detail)
+{
+	unsigned cap = r->maxhits != 0 ? r->maxhits : SC_RULES_MAX_MULTIPLE;
+	int n = match(rs, r, subject, len, md, detail);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	size_t start;
+
+	if (n <= 0 || !(r->tflags & TFLAG_MULTIPLE))
+		return n;
+	start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	while ((unsigned) n < cap && start <= len &&
+	       pcre2_match(r->re, (PCRE2_SPTR) subject, len, start, 0, md, rs->mctx) >= 0) {
+		n++;
+		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	}
+	if (n > 1)
+		(void) sc_buf_printf(detail, " (%d times)", n);
+	return n;
+}
+
+/* run_rule - evaluate one rule; its value (1, or the match count under
+ * tflags multiple) on a hit, 0 if not, -1 on a regex error */
 static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre2_match_data *md,
 		    sc_buf *scratch, sc_buf *detail)
 {
@@ -105,7 +133,7 @@ static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre
 				     r->form == HEADER_RAW ? ":raw" : "");
 		if (!r->negate) {
 			(void) sc_buf_puts(detail, "matched ");
-			m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
+			m = match_count(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
 			return m;
 		}
 		m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
@@ -116,11 +144,11 @@ static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre
 	case RULE_BODY:
 		body = sc_msg_body_text(msg, &blen);
 		(void) sc_buf_puts(detail, "body matched ");
-		return match(rs, r, body, blen, md, detail);
+		return match_count(rs, r, body, blen, md, detail);
 	case RULE_RAWBODY:
 		body = sc_msg_rawbody(msg, &blen);
 		(void) sc_buf_puts(detail, "rawbody matched ");
-		return match(rs, r, body, blen, md, detail);
+		return match_count(rs, r, body, blen, md, detail);
 	default:
 		sc_panic("rule %s has unknown kind %d", r->name, (int) r->kind);
 	}

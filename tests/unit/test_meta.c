@@ -1,6 +1,7 @@
 /*
  * test_meta.c - meta rules: the expression grammar and its Perl meaning,
- * dependency order, unknown names, cycles, sub-rules and score 0.
+ * dependency order, unknown names, cycles, sub-rules and score 0; tflags
+ * (a rule's value under multiple), T_ scores and priority.
  */
 #include "autoconfig.h"
 
@@ -26,7 +27,7 @@
 static const char msg_text[] = "From: a@example.com\n"
 			       "Subject: alpha beta\n"
 			       "\n"
-			       "body text\n";
+			       "body text, more text, text again\n";
 
 /* Rules every expression case can use: A=1, B=1, N=0. */
 static const char base_rules[] = "header A Subject =~ /alpha/\n"
@@ -201,6 +202,30 @@ static const order_case order_cases[] = {
 	/* a meta's score and description apply as for any rule */
 	{ "header A Subject =~ /alpha/\nmeta M A\nscore M 3\ndescribe M it is A\n", "A,M", 0,
 	  0, 0, NULL },
+	/* tflags multiple: the value is the match count, the hit scored once */
+	{ "tflags __X multiple\nbody __X /text/\nmeta M __X == 3\n", "M", 0, 0, 0, NULL },
+	{ "body __X /text/\ntflags __X multiple\nmeta M __X > 1\n", "M", 0, 0, 0, NULL },
+	{ "body __X /text/\nmeta M __X > 1\n", "", 0, 0, 0, NULL },
+	{ "body __X /text/\ntflags __X multiple maxhits=2\nmeta M __X == 2\n", "M", 0, 0, 0,
+	  NULL },
+	{ "rawbody __X /t/\ntflags __X multiple\nmeta M __X == 6\n", "M", 0, 0, 0, NULL },
+	{ "body __X /x*/\ntflags __X multiple maxhits=5\nmeta M __X == 5\n", "M", 0, 0, 0,
+	  NULL },
+	{ "header __X Subject =~ /a/\ntflags __X multiple\nmeta M __X == 3\n", "M", 0, 0, 0,
+	  NULL },
+	{ "header __X Subject !~ /zzz/\ntflags __X multiple\nmeta M __X == 1\n", "M", 0, 0, 0,
+	  NULL },
+	{ "body X /text/\ntflags X multiple nice\n", "X", 0, 0, 0, NULL },
+	{ "body X /text/\ntflags X multiple net learn\n", "X", 0, 2, 2, "\"net\" is not supported" },
+	{ "body X /text/\ntflags X maxhits=0\n", "X", 1, 0, 2, "maxhits must be 1 to 1000" },
+	{ "body X /text/\ntflags X maxhits=1001\n", "X", 1, 0, 2, "maxhits" },
+	{ "body X /text/\ntflags X maxhits=2x\n", "X", 1, 0, 2, "maxhits" },
+	{ "tflags NOPE multiple\n", "", 0, 1, 1, "tflags NOPE: no such rule" },
+	/* priority: checked, no effect on what hits */
+	{ "body X /text/\npriority X -100\nmeta M X\npriority M 500\n", "X,M", 0, 0, 0, NULL },
+	{ "body X /text/\npriority X high\n", "X", 1, 0, 2, "priority X: expected an integer" },
+	{ "body X /text/\npriority X\n", "X", 1, 0, 2, "priority X: expected an integer" },
+	{ "body X /text/\npriority X 1 2\n", "X", 1, 0, 2, "priority X: expected an integer" },
 	/* redefining a meta: the later one counts */
 	{ "header A Subject =~ /alpha/\nmeta M !A\nmeta M A\n", "A,M", 0, 1, 3, "redefines" },
 };
@@ -278,6 +303,39 @@ static void test_meta_hit_fields(void **state)
 	sc_diags_free(&d);
 }
 
+/* record_score - sc_rule_hit_fn: "NAME=score," for every hit */
+static void record_score(void *arg, const sc_rule_hit *hit)
+{
+	sc_buf *b = arg;
+
+	assert_int_equal(sc_buf_printf(b, "%s%s=%g", b->len ? "," : "", hit->name, hit->score), 0);
+}
+
+/* test_default_scores - 1 for a rule without a score line, 0.01 for a T_
+ * (testing) rule, as SpamAssassin; a score line wins over both */
+static void test_default_scores(void **state)
+{
+	static const char rules[] = "body X /text/\nbody T_X /text/\nbody T_Y /text/\n"
+				    "meta T_M X\nscore T_Y 2\nbody TX /text/\n";
+	sc_msg *m = sc_msg_parse(msg_text, sizeof(msg_text) - 1);
+	sc_rule_run_stats rst;
+	sc_ruleset *rs;
+	sc_diags d;
+	sc_buf b;
+
+	(void) state;
+	sc_diags_init(&d);
+	sc_buf_init(&b, SC_BUF_UNLIMITED);
+	rs = sc_ruleset_load_text(FILE_NAME, rules, sizeof(rules) - 1, NULL, &d);
+	assert_int_equal(d.n, 0);
+	sc_ruleset_run(rs, m, record_score, &b, &rst);
+	assert_string_equal(b.data, "X=1,T_X=0.01,T_Y=2,TX=1,T_M=0.01");
+	sc_buf_free(&b);
+	sc_msg_free(m);
+	sc_ruleset_unref(rs);
+	sc_diags_free(&d);
+}
+
 /* test_long_chain - ten thousand metas in reverse order: no recursion */
 static void test_long_chain(void **state)
 {
@@ -307,7 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expr_table),  cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_order_table), cmocka_unit_test(test_meta_hit_fields),
-		cmocka_unit_test(test_long_chain),
+		cmocka_unit_test(test_long_chain),  cmocka_unit_test(test_default_scores),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
