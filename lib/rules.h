@@ -5,6 +5,12 @@
  *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header:
  *                                         the RFC 2047-decoded value, or
  *                                         Header:raw; repeats joined by \n)
+ *   header NAME ToCc =~ /re/             (the To values, ", ", the Cc values;
+ *                                         :raw too)
+ *   header NAME MESSAGEID =~ /re/        (the non-empty X-Message-Id,
+ *                                         Resent-Message-Id,
+ *                                         X-Original-Message-ID and
+ *                                         Message-Id values, one a line)
  *   header NAME exists:Header
  *   body   NAME /re/flags                (over sc_msg_body_text: decoded,
  *                                         HTML rendered, Subject first, one

@@ -325,8 +325,7 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 			return;
 		}
 	}
-	if (strcmp(field, "ALL") == 0 || strcmp(field, "ToCc") == 0 ||
-	    strcmp(field, "EnvelopeFrom") == 0 || strcmp(field, "MESSAGEID") == 0) {
+	if (strcmp(field, "ALL") == 0 || strcmp(field, "EnvelopeFrom") == 0) {
 		sc_diags_add(d, SC_DIAG_WARNING, file, line,
 			     "%s: pseudo-header %s is not available yet; rule skipped", name,
 			     field);

@@ -44,21 +44,59 @@ static void quote_excerpt(sc_buf *out, const char *s, size_t n)
 	(void) sc_buf_putc(out, '"');
 }
 
-/* header_text - the values of every field named like r->header, joined by
- * newlines as SpamAssassin does; *present says if there was any */
-static void header_text(const rule *r, const sc_msg *msg, sc_buf *out, int *present)
+/* append_values - the values of every field named name, joined by
+ * newlines as SpamAssassin does (empty ones left out if skip_empty); 1 if
+ * any was appended */
+static int append_values(const sc_msg *msg, const char *name, header_form form, int skip_empty,
+			 sc_buf *out)
 {
 	long i = -1;
+	int any = 0;
 
-	*present = 0;
-	while ((i = sc_msg_header_find(msg, r->header, (size_t) (i + 1))) >= 0) {
-		const char *v = r->form == HEADER_RAW ? sc_msg_header_raw(msg, (size_t) i)
-						      : sc_msg_header_decoded(msg, (size_t) i);
+	while ((i = sc_msg_header_find(msg, name, (size_t) (i + 1))) >= 0) {
+		const char *v = form == HEADER_RAW ? sc_msg_header_raw(msg, (size_t) i)
+						   : sc_msg_header_decoded(msg, (size_t) i);
 
-		if (*present)
+		if (skip_empty && *v == '\0')
+			continue;
+		if (any || (skip_empty && out->len > 0))
 			(void) sc_buf_putc(out, '\n');
 		(void) sc_buf_append_upto(out, v, strlen(v));
-		*present = 1;
+		any = 1;
+	}
+	return any;
+}
+
+/* has_non_space - s holds a character other than white space */
+static int has_non_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 1;
+	return 0;
+}
+
+/* header_text - the text a header rule matches, with SpamAssassin's
+ * pseudo-headers: ToCc is To, ", ", Cc; MESSAGEID the non-empty values of
+ * X-Message-Id, Resent-Message-Id, X-Original-Message-ID and Message-Id,
+ * one a line. *present says if there was any text. */
+static void header_text(const rule *r, const sc_msg *msg, sc_buf *out, int *present)
+{
+	static const char *const msgid_fields[] = {"X-Message-Id", "Resent-Message-Id",
+						   "X-Original-Message-ID", "Message-Id"};
+
+	if (strcmp(r->header, "ToCc") == 0) {
+		(void) append_values(msg, "To", r->form, 0, out);
+		if (has_non_space(sc_buf_cstr(out), out->len))
+			(void) sc_buf_puts(out, ", ");
+		(void) append_values(msg, "Cc", r->form, 0, out);
+		*present = out->len > 0;
+	} else if (strcmp(r->header, "MESSAGEID") == 0) {
+		for (size_t k = 0; k < sizeof(msgid_fields) / sizeof(msgid_fields[0]); k++)
+			(void) append_values(msg, msgid_fields[k], r->form, 1, out);
+		*present = out->len > 0;
+	} else {
+		*present = append_values(msg, r->header, r->form, 0, out);
 	}
 }
 

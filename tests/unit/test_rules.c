@@ -268,8 +268,10 @@ static const good_case good_cases[] = {
 	{ "body B eval:check_stock_info()\n", 0, 0, 0, 1, 1, "" },
 	{ "header H From:addr =~ /desk@example\\.com/\n", 0, 0, 0, 1, 1, "" },
 	{ "header H ALL =~ /lottery/\n", 0, 0, 0, 1, 1, "" },
-	{ "header H ToCc =~ /x/\nheader I EnvelopeFrom =~ /x/\nheader J MESSAGEID =~ /x/\n", 0, 0,
-	  0, 3, 3, "" },
+	{ "header H EnvelopeFrom =~ /x/\n", 0, 0, 0, 1, 1, "" },
+	/* ToCc and MESSAGEID are empty here: no To, Cc or message id */
+	{ "header H ToCc =~ /^$/\nheader J MESSAGEID =~ /^U$/ [if-unset: U]\n", 2, 2, 0, 0, 0,
+	  "H=1,J=1" },
 	{ "unknown_directive whatever\nbody B /lottery/\n", 1, 0, 1, 1, 1, "B=1" },
 };
 
@@ -864,6 +866,60 @@ static const negated_case negated_cases[] = {
 	{ "header H X-Foo !~ m!bar!\n", "X-Foo does not match m!bar!" },
 };
 
+/* The message the pseudo-header cases run over. */
+static const char pseudo_msg[] = "To: a@example.com,\n b@example.com\n"
+				 "Cc: c@example.com\n"
+				 "To: d@example.com\n"
+				 "Message-Id: <m1@example.com>\n"
+				 "X-Message-Id:\n"
+				 "Resent-Message-Id: <r1@example.com>\n"
+				 "\n"
+				 "text\n";
+
+/* One header rule over pseudo_msg and whether it hits. */
+typedef struct pseudo_case {
+	const char *text;
+	int hits;
+} pseudo_case;
+
+/* clang-format off */
+static const pseudo_case pseudo_cases[] = {
+	/* ToCc: the To values, one a line, then ", " and the Cc values */
+	{ "header H ToCc =~ /\\Aa@example\\.com, b@example\\.com\\nd@example\\.com, c@example\\.com\\z/\n", 1 },
+	{ "header H ToCc:raw =~ /^ a@example\\.com,\\n b@/\n", 1 },
+	{ "header H ToCc =~ /c@example/\n", 1 },
+	{ "header H toCC =~ /c@example/\n", 0 },
+	/* MESSAGEID: the non-empty ids, Resent-Message-Id before Message-Id */
+	{ "header H MESSAGEID =~ /\\A<r1\\@example\\.com>\\n<m1\\@example\\.com>\\z/\n", 1 },
+	{ "header H MESSAGEID =~ /^$/m\n", 0 },
+	{ "header H MESSAGEID !~ /m1/\n", 0 },
+};
+/* clang-format on */
+
+/* test_pseudo_headers - ToCc and MESSAGEID as SpamAssassin builds them */
+static void test_pseudo_headers(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(pseudo_cases) / sizeof(pseudo_cases[0]); i++) {
+		const char *text = pseudo_cases[i].text;
+		sc_rule_run_stats st;
+		sc_ruleset *rs;
+		hit_list hl;
+		sc_diags d;
+
+		sc_diags_init(&d);
+		rs = load(text, strlen(text), &d);
+		print_diags(&d);
+		assert_int_equal(d.n, 0);
+		run_on(rs, pseudo_msg, sizeof(pseudo_msg) - 1, &hl, &st);
+		print_message("case %zu: %zu hits\n", i, hl.n);
+		assert_int_equal(hl.n, (size_t) pseudo_cases[i].hits);
+		hits_free(&hl);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+}
+
 /* test_negated_detail - "does not match" quotes the regex as the rule wrote
  * it (every row checked before the test fails) */
 static void test_negated_detail(void **state)
@@ -1148,6 +1204,7 @@ int main(void)
 		cmocka_unit_test(test_trailing_space_and_comments),
 		cmocka_unit_test(test_score_value_count),
 		cmocka_unit_test(test_negated_detail),
+		cmocka_unit_test(test_pseudo_headers),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),
