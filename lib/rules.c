@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 #include "mem.h"
 #include "rules_int.h"
 
-#define RULES_MAX_FILE_SIZE (64 * 1024 * 1024) /* bytes of one rule file */
+#define RULES_MAX_FILE_SIZE     (64 * 1024 * 1024) /* bytes of one rule file */
+#define RULES_MAX_INCLUDE_DEPTH 8                  /* files nested by include */
 
 /* clamp_u32 - PCRE2 takes 32-bit limits; a larger one means "as large as possible" */
 static uint32_t clamp_u32(unsigned long v)
@@ -110,9 +112,10 @@ static void trim_end(char *s)
 }
 
 /* parse_text - feed every line of one file's text to the line parser */
-static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len, sc_diags *d)
+static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len,
+		       const include_frame *frame, sc_diags *d)
 {
-	cond_state cs = {0, 0};
+	cond_state cs = {0, 0, frame};
 	unsigned lineno = 0;
 	size_t p = 0;
 	sc_buf line;
@@ -226,8 +229,9 @@ sc_ruleset *sc_ruleset_load_text(const char *name, const char *text, size_t len,
 				 const sc_rule_limits *lim, sc_diags *d)
 {
 	sc_ruleset *rs = ruleset_new(lim);
+	include_frame top = {NULL, NULL, 0};
 
-	parse_text(rs, name, text, len, d);
+	parse_text(rs, name, text, len, &top, d);
 	resolve(rs, d);
 	return rs;
 }
@@ -257,6 +261,61 @@ static int read_file(const char *path, sc_buf *b, sc_diags *d)
 	}
 	(void) fclose(fp);
 	return 0;
+}
+
+/* rules_include - one include line: the file relative to the including
+ * file's directory, with depth and cycle checks */
+void rules_include(sc_ruleset *rs, const char *target, const char *file, unsigned line,
+		   const include_frame *frame, sc_diags *d)
+{
+	const char *slash = strrchr(file, '/');
+	include_frame inner;
+	sc_buf path, text;
+	char *real;
+
+	if (*target == '\0' || strpbrk(target, " \t") != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include: expected one file name");
+		return;
+	}
+	if (frame->depth + 1 > RULES_MAX_INCLUDE_DEPTH) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "include %s: nested deeper than %d files; skipped", target,
+			     RULES_MAX_INCLUDE_DEPTH);
+		return;
+	}
+	sc_buf_init(&path, PATH_MAX);
+	if (target[0] != '/' && slash != NULL)
+		(void) sc_buf_append(&path, file, (size_t) (slash - file + 1));
+	if (sc_buf_puts(&path, target) < 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include %s: path too long", target);
+		sc_buf_free(&path);
+		return;
+	}
+	real = realpath(path.data, NULL);
+	if (real == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include %s: cannot open: %s", target,
+			     strerror(errno));
+		sc_buf_free(&path);
+		return;
+	}
+	for (const include_frame *f = frame; f != NULL; f = f->up)
+		if (f->real != NULL && strcmp(f->real, real) == 0) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "include %s: includes itself (a cycle); skipped", target);
+			free(real);
+			sc_buf_free(&path);
+			return;
+		}
+	sc_buf_init(&text, RULES_MAX_FILE_SIZE);
+	if (read_file(path.data, &text, d) == 0) {
+		inner.real = real;
+		inner.up = frame;
+		inner.depth = frame->depth + 1;
+		parse_text(rs, path.data, text.data ? text.data : "", text.len, &inner, d);
+	}
+	free(real);
+	sc_buf_free(&text);
+	sc_buf_free(&path);
 }
 
 /* cmp_str - qsort on C strings, C locale order */
@@ -320,10 +379,14 @@ sc_ruleset *sc_ruleset_load_dir(const char *dir, const sc_rule_limits *lim, sc_d
 		if (stat(path.data, &st) == 0 && !S_ISREG(st.st_mode))
 			continue;
 		sc_buf_reset(&text);
-		if (read_file(path.data, &text, d) < 0)
+		if (read_file(path.data, &text, d) < 0) {
 			failed = 1;
-		else
-			parse_text(rs, path.data, text.data ? text.data : "", text.len, d);
+		} else {
+			include_frame top = {realpath(path.data, NULL), NULL, 0};
+
+			parse_text(rs, path.data, text.data ? text.data : "", text.len, &top, d);
+			free((char *) top.real);
+		}
 	}
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);

@@ -38,6 +38,13 @@
  *                                         every rule runs, metas in
  *                                         dependency order)
  *   describe NAME text
+ *   include FILE                         (FILE relative to the including
+ *                                         file's directory, read in place;
+ *                                         at most 8 files deep; a cycle or a
+ *                                         missing file is an error)
+ *   lang xx LINE                         (skipped: no locale is configured,
+ *                                         as SpamAssassin skips the lines of
+ *                                         other languages)
  *   ifplugin / if / else / endif         (no plugin exists yet: the block is
  *                                         skipped and its else taken)
  * and '#' comments ("\#" is a literal '#'). Regexes are written /re/ or

@@ -95,10 +95,19 @@ typedef struct pending {
 	unsigned line;
 } pending;
 
-/* Block skipping for ifplugin/if ... else ... endif. */
+/* The chain of files being read, innermost first, for include. */
+typedef struct include_frame {
+	const char *real; /* the file's realpath, or NULL (an in-memory text) */
+	const struct include_frame *up;
+	unsigned depth; /* 0 for a file read by the loader */
+} include_frame;
+
+/* Per-file parse state: block skipping for ifplugin/if ... else ... endif,
+ * and where the file is in an include chain. */
 typedef struct cond_state {
 	unsigned depth;     /* open blocks */
 	unsigned skip_from; /* depth at which lines are being skipped, 0 = none */
+	const include_frame *frame;
 } cond_state;
 
 struct sc_ruleset {
@@ -118,6 +127,12 @@ struct sc_ruleset {
 /* rules_parse_line - parse one comment-stripped line of file:lineno into rs. */
 void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
 		      sc_diags *d);
+
+/* rules_include - read and parse the file an "include" line of file:line
+ * names (relative to file's directory), inside frame; errors for a missing
+ * file, a cycle or nesting deeper than RULES_MAX_INCLUDE_DEPTH. */
+void rules_include(sc_ruleset *rs, const char *target, const char *file, unsigned line,
+		   const include_frame *frame, sc_diags *d);
 
 /* rules_find - the live rule named name, via idx (rule indexes sorted by
  * name, then position), or NULL. */

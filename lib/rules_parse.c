@@ -21,7 +21,7 @@
  * then they are skipped with a warning so lint shows them. */
 /* clang-format off */
 static const char *const known_unsupported[] = {
-	"full", "uri", "lang", "include",
+	"full", "uri",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
 	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
 	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
@@ -534,6 +534,14 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		return;
 	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
 		return;
+	/* "lang xx line" applies only under locale xx; we have none, so such a
+	 * line is skipped, as SpamAssassin skips the other languages' lines. */
+	if (strcmp(dir, "lang") == 0)
+		return;
+	if (strcmp(dir, "include") == 0) {
+		rules_include(rs, rest, file, lineno, cs->frame, d);
+		return;
+	}
 	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
 	    strcmp(dir, "meta") != 0 && strcmp(dir, "tflags") != 0 &&
 	    strcmp(dir, "priority") != 0 && strcmp(dir, "score") != 0 &&

@@ -386,7 +386,9 @@ static const bad_case bad_cases[] = {
 	{ "full F /x/\n", W, 1, "\"full\" is not supported yet", 0 },
 	{ "uri U /x/\n", W, 1, "\"uri\" is not supported yet", 0 },
 	{ "tflags B multiple\n", W, 1, "tflags B: no such rule", 0 },
-	{ "include other.cf\n", W, 1, "\"include\" is not supported yet", 0 },
+	{ "include\n", E, 1, "include: expected one file name", 0 },
+	{ "include a b\n", E, 1, "include: expected one file name", 0 },
+	{ "\ninclude /nonexistent/scam.cf\n", E, 2, "include /nonexistent/scam.cf: cannot open", 0 },
 	{ "if (1)\nbody B /x/\nendif\n", W, 1, "\"if\" expressions are not evaluated yet", 0 },
 	/* redefinition: the later rule wins, the earlier is named */
 	{ "body B /x/\nbody B /y/\n", W, 2, "B redefines the rule of " FILE_NAME ":1", 1 },
@@ -1188,6 +1190,70 @@ static void test_load_dir_per_file_conditionals(void **state)
 	remove_dir(dir);
 }
 
+/* test_include - include reads a file relative to the including one,
+ * in place; a missing file, a cycle and deep nesting are errors at the
+ * include line; lang lines are skipped silently */
+static void test_include(void **state)
+{
+	char *dir = make_dir(), *sub, *top, *b, *x, *y;
+	sc_rule_run_stats rst;
+	sc_ruleset *rs;
+	hit_list hl;
+	sc_diags d;
+	char *got;
+	sc_buf p;
+
+	(void) state;
+	sc_buf_init(&p, PATH_MAX);
+	assert_int_equal(sc_buf_printf(&p, "%s/sub", dir), 0);
+	sub = sc_buf_steal(&p);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	top = put_file(dir, "10_top.cf",
+		       "include sub/b.inc\nbody A /lottery/\nscore B 2\n"
+		       "lang de body DE /lottery/\nlang fr describe A texte\n"
+		       "include nope.inc\n");
+	b = put_file(sub, "b.inc", "body B /lottery/\ninclude c.inc\n");
+	free(put_file(sub, "c.inc", "body C /prize/\n"));
+	x = put_file(sub, "x.inc", "include y.inc\n");
+	y = put_file(sub, "y.inc", "include x.inc\nbody Y /prize/\n");
+	free(put_file(dir, "20_cycle.cf", "include sub/x.inc\n"));
+	for (int i = 0; i < 10; i++) {
+		char name[32], text[64];
+
+		assert_true(snprintf(name, sizeof(name), "d%d.inc", i) < (int) sizeof(name));
+		assert_true(snprintf(text, sizeof(text), "include d%d.inc\nbody D%d /claim/\n",
+				     i + 1, i) < (int) sizeof(text));
+		free(put_file(sub, name, text));
+	}
+	free(put_file(dir, "30_deep.cf", "include sub/d0.inc\n"));
+
+	sc_diags_init(&d);
+	rs = sc_ruleset_load_dir(dir, NULL, &d);
+	print_diags(&d);
+	assert_non_null(rs);
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, top, 6, "include nope.inc: cannot open"));
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, y, 1, "include x.inc: includes itself"));
+	assert_int_equal(sc_buf_printf(&p, "%s/d7.inc", sub), 0);
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, p.data, 1, "nested deeper than 8 files"));
+	sc_buf_free(&p);
+	assert_int_equal(d.errors, 3);
+	assert_int_equal(d.n, 3);
+	run_on(rs, parse_msg, sizeof(parse_msg) - 1, &hl, &rst);
+	got = hits_string(&hl);
+	/* B, C from the includes; Y once; D0..D7 (d8 is too deep) */
+	assert_string_equal(got, "B=2,C=1,A=1,Y=1,D7=1,D6=1,D5=1,D4=1,D3=1,D2=1,D1=1,D0=1");
+	free(got);
+	hits_free(&hl);
+	sc_ruleset_unref(rs);
+	sc_diags_free(&d);
+	free(top);
+	free(b);
+	free(x);
+	free(y);
+	free(sub);
+	remove_dir(dir);
+}
+
 /* main - run every rules test */
 int main(void)
 {
@@ -1205,6 +1271,7 @@ int main(void)
 		cmocka_unit_test(test_score_value_count),
 		cmocka_unit_test(test_negated_detail),
 		cmocka_unit_test(test_pseudo_headers),
+		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),
