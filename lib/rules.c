@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 #include "mem.h"
 #include "rules_int.h"
 
-#define RULES_MAX_FILE_SIZE (64 * 1024 * 1024) /* bytes of one rule file */
+#define RULES_MAX_FILE_SIZE     (64 * 1024 * 1024) /* bytes of one rule file */
+#define RULES_MAX_INCLUDE_DEPTH 8                  /* files nested by include */
 
 /* clamp_u32 - PCRE2 takes 32-bit limits; a larger one means "as large as possible" */
 static uint32_t clamp_u32(unsigned long v)
@@ -56,6 +58,7 @@ static void ruleset_free(sc_ruleset *rs)
 		pcre2_code_free(r->re);
 		free(r->description);
 		free(r->file);
+		rules_meta_free(&r->meta);
 	}
 	for (size_t i = 0; i < rs->npend; i++) {
 		free(rs->pend[i].name);
@@ -64,6 +67,7 @@ static void ruleset_free(sc_ruleset *rs)
 	}
 	free(rs->rules);
 	free(rs->pend);
+	free(rs->meta_order);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }
@@ -108,9 +112,10 @@ static void trim_end(char *s)
 }
 
 /* parse_text - feed every line of one file's text to the line parser */
-static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len, sc_diags *d)
+static void parse_text(sc_ruleset *rs, const char *file, const char *text, size_t len,
+		       const include_frame *frame, sc_diags *d)
 {
-	cond_state cs = {0, 0};
+	cond_state cs = {0, 0, frame};
 	unsigned lineno = 0;
 	size_t p = 0;
 	sc_buf line;
@@ -154,8 +159,8 @@ static int cmp_rule_index(const void *a, const void *b, void *arg)
 	return ia < ib ? -1 : ia > ib;
 }
 
-/* find_rule - the live rule with this name via the sorted index, or NULL */
-static rule *find_rule(sc_ruleset *rs, const size_t *idx, const char *name)
+/* rules_find - the live rule with this name via the sorted index, or NULL */
+rule *rules_find(sc_ruleset *rs, const size_t *idx, const char *name)
 {
 	size_t lo = 0, hi = rs->n;
 
@@ -194,21 +199,28 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 	}
 	for (size_t i = 0; i < rs->npend; i++) {
 		pending *p = &rs->pend[i];
-		rule *r = find_rule(rs, idx, p->name);
+		rule *r = rules_find(rs, idx, p->name);
 
 		if (r == NULL) {
 			sc_diags_add(d, SC_DIAG_WARNING, p->file, p->line, "%s %s: no such rule",
-				     p->text ? "describe" : "score", p->name);
+				     p->what == PEND_DESCRIBE ? "describe"
+				     : p->what == PEND_TFLAGS ? "tflags"
+							      : "score",
+				     p->name);
 			continue;
 		}
-		if (p->text != NULL) {
+		if (p->what == PEND_DESCRIBE) {
 			free(r->description);
 			r->description = sc_strdup(p->text);
+		} else if (p->what == PEND_TFLAGS) {
+			r->tflags = p->tflags;
+			r->maxhits = p->maxhits;
 		} else {
 			r->score = p->score;
 			r->score_set = 1;
 		}
 	}
+	rules_meta_order(rs, idx, d);
 	free(idx);
 }
 
@@ -217,8 +229,9 @@ sc_ruleset *sc_ruleset_load_text(const char *name, const char *text, size_t len,
 				 const sc_rule_limits *lim, sc_diags *d)
 {
 	sc_ruleset *rs = ruleset_new(lim);
+	include_frame top = {NULL, NULL, 0};
 
-	parse_text(rs, name, text, len, d);
+	parse_text(rs, name, text, len, &top, d);
 	resolve(rs, d);
 	return rs;
 }
@@ -248,6 +261,61 @@ static int read_file(const char *path, sc_buf *b, sc_diags *d)
 	}
 	(void) fclose(fp);
 	return 0;
+}
+
+/* rules_include - one include line: the file relative to the including
+ * file's directory, with depth and cycle checks */
+void rules_include(sc_ruleset *rs, const char *target, const char *file, unsigned line,
+		   const include_frame *frame, sc_diags *d)
+{
+	const char *slash = strrchr(file, '/');
+	include_frame inner;
+	sc_buf path, text;
+	char *real;
+
+	if (*target == '\0' || strpbrk(target, " \t") != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include: expected one file name");
+		return;
+	}
+	if (frame->depth + 1 > RULES_MAX_INCLUDE_DEPTH) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "include %s: nested deeper than %d files; skipped", target,
+			     RULES_MAX_INCLUDE_DEPTH);
+		return;
+	}
+	sc_buf_init(&path, PATH_MAX);
+	if (target[0] != '/' && slash != NULL)
+		(void) sc_buf_append(&path, file, (size_t) (slash - file + 1));
+	if (sc_buf_puts(&path, target) < 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include %s: path too long", target);
+		sc_buf_free(&path);
+		return;
+	}
+	real = realpath(path.data, NULL);
+	if (real == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "include %s: cannot open: %s", target,
+			     strerror(errno));
+		sc_buf_free(&path);
+		return;
+	}
+	for (const include_frame *f = frame; f != NULL; f = f->up)
+		if (f->real != NULL && strcmp(f->real, real) == 0) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "include %s: includes itself (a cycle); skipped", target);
+			free(real);
+			sc_buf_free(&path);
+			return;
+		}
+	sc_buf_init(&text, RULES_MAX_FILE_SIZE);
+	if (read_file(path.data, &text, d) == 0) {
+		inner.real = real;
+		inner.up = frame;
+		inner.depth = frame->depth + 1;
+		parse_text(rs, path.data, text.data ? text.data : "", text.len, &inner, d);
+	}
+	free(real);
+	sc_buf_free(&text);
+	sc_buf_free(&path);
 }
 
 /* cmp_str - qsort on C strings, C locale order */
@@ -311,10 +379,14 @@ sc_ruleset *sc_ruleset_load_dir(const char *dir, const sc_rule_limits *lim, sc_d
 		if (stat(path.data, &st) == 0 && !S_ISREG(st.st_mode))
 			continue;
 		sc_buf_reset(&text);
-		if (read_file(path.data, &text, d) < 0)
+		if (read_file(path.data, &text, d) < 0) {
 			failed = 1;
-		else
-			parse_text(rs, path.data, text.data ? text.data : "", text.len, d);
+		} else {
+			include_frame top = {realpath(path.data, NULL), NULL, 0};
+
+			parse_text(rs, path.data, text.data ? text.data : "", text.len, &top, d);
+			free((char *) top.real);
+		}
 	}
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
@@ -351,6 +423,8 @@ void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st)
 		st->total++;
 		if (r->kind == RULE_BODY || r->kind == RULE_RAWBODY)
 			st->body++;
+		else if (r->kind == RULE_META)
+			st->meta++;
 		else
 			st->header++;
 	}

@@ -5,14 +5,46 @@
  *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header:
  *                                         the RFC 2047-decoded value, or
  *                                         Header:raw; repeats joined by \n)
+ *   header NAME ToCc =~ /re/             (the To values, ", ", the Cc values;
+ *                                         :raw too)
+ *   header NAME MESSAGEID =~ /re/        (the non-empty X-Message-Id,
+ *                                         Resent-Message-Id,
+ *                                         X-Original-Message-ID and
+ *                                         Message-Id values, one a line)
  *   header NAME exists:Header
  *   body   NAME /re/flags                (over sc_msg_body_text: decoded,
  *                                         HTML rendered, Subject first, one
  *                                         paragraph per line)
  *   rawbody NAME /re/flags               (over sc_msg_rawbody: decoded text
  *                                         parts, markup and line breaks kept)
- *   score  NAME N [N N N]                (the first value is used; 0 = off)
+ *   meta   NAME EXPRESSION               (over other rules' values, a hit
+ *                                         being 1 and a miss 0: && || !
+ *                                         + - * / < <= > >= == != and
+ *                                         parentheses, integers and decimals,
+ *                                         rule names; Perl's precedence and
+ *                                         meaning, x/0 = 0; an unknown name
+ *                                         reads as 0 with a warning; a meta
+ *                                         in or using a cycle is an error)
+ *   score  NAME N [N N N]                (the first value is used; 0 = off,
+ *                                         and metas read the rule as 0;
+ *                                         without a score line a rule scores
+ *                                         1, a T_ rule 0.01)
+ *   tflags NAME flag...                  (multiple: the rule's value for
+ *                                         metas is its match count, at most
+ *                                         maxhits=N or SC_RULES_MAX_MULTIPLE;
+ *                                         the hit is scored once; nice: no
+ *                                         effect; other flags: warned, ignored)
+ *   priority NAME N                      (an integer, checked; no effect:
+ *                                         every rule runs, metas in
+ *                                         dependency order)
  *   describe NAME text
+ *   include FILE                         (FILE relative to the including
+ *                                         file's directory, read in place;
+ *                                         at most 8 files deep; a cycle or a
+ *                                         missing file is an error)
+ *   lang xx LINE                         (skipped: no locale is configured,
+ *                                         as SpamAssassin skips the lines of
+ *                                         other languages)
  *   ifplugin / if / else / endif         (no plugin exists yet: the block is
  *                                         skipped and its else taken)
  * and '#' comments ("\#" is a literal '#'). Regexes are written /re/ or
@@ -44,6 +76,7 @@ typedef struct sc_rule_limits {
 #define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
 #define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
 #define SC_RULES_MAX_LINE            65536 /* bytes of one rule-file line */
+#define SC_RULES_MAX_MULTIPLE        1000  /* matches counted under tflags multiple */
 
 /* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
  * file's score overrides an earlier one. Returns NULL, with an error in d,
@@ -68,6 +101,7 @@ size_t sc_ruleset_count(const sc_ruleset *rs);
 /* Counts by kind, for lint and logs. */
 typedef struct sc_rule_stats {
 	size_t header, body, total, skipped_directives;
+	size_t meta; /* meta rules, not counted in header or body */
 } sc_rule_stats;
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
 
@@ -89,7 +123,9 @@ typedef struct sc_rule_run_stats {
 } sc_rule_run_stats;
 
 /* sc_ruleset_run - run every rule once over msg and call hit_fn for each
- * scored rule that matched, in rule-file order. Thread-safe. */
+ * rule that matched, except "__" sub-rules: first the non-meta rules in
+ * rule-file order, then the metas, each after every meta it uses.
+ * Thread-safe. */
 void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st);
 

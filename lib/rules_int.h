@@ -16,8 +16,42 @@ typedef enum rule_kind {
 	RULE_HEADER,        /* Header =~ /re/ or !~ */
 	RULE_HEADER_EXISTS, /* exists:Header */
 	RULE_BODY,          /* /re/ over the rendered body text (sc_msg_body_text) */
-	RULE_RAWBODY        /* /re/ over the decoded body, markup kept (sc_msg_rawbody) */
+	RULE_RAWBODY,       /* /re/ over the decoded body, markup kept (sc_msg_rawbody) */
+	RULE_META           /* an expression over other rules' values (rules_meta.c) */
 } rule_kind;
+
+typedef enum meta_opcode {
+	META_NUM,  /* push num */
+	META_RULE, /* push the value of rule ref (0 when ref < 0: unknown) */
+	META_NOT,
+	META_NEG,
+	META_OR,
+	META_AND,
+	META_EQ,
+	META_NE,
+	META_LT,
+	META_LE,
+	META_GT,
+	META_GE,
+	META_ADD,
+	META_SUB,
+	META_MUL,
+	META_DIV
+} meta_opcode;
+
+/* One step of a meta's postfix program. */
+typedef struct meta_op {
+	meta_opcode op;
+	double num; /* META_NUM */
+	char *name; /* META_RULE: owned */
+	long ref;   /* META_RULE: index in sc_ruleset.rules once linked, or -1 */
+} meta_op;
+
+typedef struct meta_prog {
+	meta_op *ops; /* owned */
+	size_t n, cap;
+	size_t max_stack; /* values the program needs on its stack */
+} meta_prog;
 
 typedef enum header_form {
 	HEADER_VALUE, /* unfolded, trimmed */
@@ -38,23 +72,42 @@ typedef struct rule {
 	char *description; /* owned; NULL until a describe line */
 	char *file;        /* owned; where it was defined */
 	unsigned line;
-	int dead; /* replaced by a later definition of the same name */
+	unsigned tflags;  /* TFLAG_* */
+	unsigned maxhits; /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
+	int dead;         /* replaced by a later definition, or a meta in a cycle */
+	meta_prog meta;   /* RULE_META: the compiled expression */
 } rule;
 
-/* A score or describe line, applied once every file is read (SpamAssassin
+#define TFLAG_MULTIPLE 1u /* the value is the number of matches */
+#define TFLAG_NICE     2u /* documents a negative score; no effect */
+
+typedef enum pending_kind { PEND_SCORE, PEND_DESCRIBE, PEND_TFLAGS } pending_kind;
+
+/* A score, describe or tflags line, applied once every file is read (SpamAssassin
  * lets them come before the rule and in other files). */
 typedef struct pending {
 	char *name;
-	char *text; /* describe text, or NULL for a score */
+	pending_kind what;
+	char *text; /* PEND_DESCRIBE: the text */
 	double score;
+	unsigned tflags, maxhits; /* PEND_TFLAGS */
 	char *file;
 	unsigned line;
 } pending;
 
-/* Block skipping for ifplugin/if ... else ... endif. */
+/* The chain of files being read, innermost first, for include. */
+typedef struct include_frame {
+	const char *real; /* the file's realpath, or NULL (an in-memory text) */
+	const struct include_frame *up;
+	unsigned depth; /* 0 for a file read by the loader */
+} include_frame;
+
+/* Per-file parse state: block skipping for ifplugin/if ... else ... endif,
+ * and where the file is in an include chain. */
 typedef struct cond_state {
 	unsigned depth;     /* open blocks */
 	unsigned skip_from; /* depth at which lines are being skipped, 0 = none */
+	const include_frame *frame;
 } cond_state;
 
 struct sc_ruleset {
@@ -63,6 +116,9 @@ struct sc_ruleset {
 	pending *pend;
 	size_t npend, cappend;
 	size_t skipped_directives;
+	size_t *meta_order; /* live metas, each after the metas it uses */
+	size_t nmeta;
+	size_t meta_stack; /* the largest max_stack of those metas */
 	sc_rule_limits lim;
 	pcre2_match_context *mctx; /* read-only once built: shared by all runs */
 	_Atomic unsigned long refs;
@@ -71,6 +127,29 @@ struct sc_ruleset {
 /* rules_parse_line - parse one comment-stripped line of file:lineno into rs. */
 void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
 		      sc_diags *d);
+
+/* rules_include - read and parse the file an "include" line of file:line
+ * names (relative to file's directory), inside frame; errors for a missing
+ * file, a cycle or nesting deeper than RULES_MAX_INCLUDE_DEPTH. */
+void rules_include(sc_ruleset *rs, const char *target, const char *file, unsigned line,
+		   const include_frame *frame, sc_diags *d);
+
+/* rules_find - the live rule named name, via idx (rule indexes sorted by
+ * name, then position), or NULL. */
+rule *rules_find(sc_ruleset *rs, const size_t *idx, const char *name);
+
+/* rules_meta_compile - compile a meta expression into prog (which the
+ * caller frees with rules_meta_free); NULL, or the reason it is refused. */
+const char *rules_meta_compile(const char *expr, meta_prog *prog);
+/* rules_meta_free - release prog; a zeroed prog is fine. */
+void rules_meta_free(meta_prog *prog);
+/* rules_meta_order - link meta names to rules (unknown: a warning, reads
+ * as 0), order the live metas by dependency into rs->meta_order, and mark
+ * dead, with an error, every meta in or depending on a cycle. */
+void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
+/* rules_meta_eval - prog's value given every rule's value; stack has room
+ * for prog->max_stack values. */
+double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
 
 /* rules_is_subrule - names starting with "__" are evaluated, never scored. */
 int rules_is_subrule(const char *name);

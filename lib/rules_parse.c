@@ -21,7 +21,7 @@
  * then they are skipped with a warning so lint shows them. */
 /* clang-format off */
 static const char *const known_unsupported[] = {
-	"meta", "full", "uri", "tflags", "priority", "lang", "include",
+	"full", "uri",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
 	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
 	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
@@ -188,15 +188,18 @@ static rule *add_rule(sc_ruleset *rs, const char *name, rule_kind kind, const ch
 	memset(r, 0, sizeof(*r));
 	r->name = sc_strdup(name);
 	r->kind = kind;
-	r->score = 1.0;
+	/* SpamAssassin scores a rule without a score line 1, a T_ (testing)
+	 * rule 0.01 */
+	r->score = strncmp(name, "T_", 2) == 0 ? 0.01 : 1.0;
 	r->file = sc_strdup(file);
 	r->line = line;
 	return r;
 }
 
-/* add_pending - queue a score or describe line */
-static void add_pending(sc_ruleset *rs, const char *name, const char *text, double score,
-			const char *file, unsigned line)
+/* add_pending - queue a score, describe or tflags line; the entry is
+ * valid until the next call */
+static pending *add_pending(sc_ruleset *rs, pending_kind what, const char *name, const char *text,
+			    double score, const char *file, unsigned line)
 {
 	pending *p;
 
@@ -210,6 +213,10 @@ static void add_pending(sc_ruleset *rs, const char *name, const char *text, doub
 	p->score = score;
 	p->file = sc_strdup(file);
 	p->line = line;
+	p->what = what;
+	p->tflags = 0;
+	p->maxhits = 0;
+	return p;
 }
 
 /* parse_if_unset - "[if-unset: VALUE]" after a header regex */
@@ -318,8 +325,7 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 			return;
 		}
 	}
-	if (strcmp(field, "ALL") == 0 || strcmp(field, "ToCc") == 0 ||
-	    strcmp(field, "EnvelopeFrom") == 0 || strcmp(field, "MESSAGEID") == 0) {
+	if (strcmp(field, "ALL") == 0 || strcmp(field, "EnvelopeFrom") == 0) {
 		sc_diags_add(d, SC_DIAG_WARNING, file, line,
 			     "%s: pseudo-header %s is not available yet; rule skipped", name,
 			     field);
@@ -370,6 +376,78 @@ static void parse_body(sc_ruleset *rs, rule_kind kind, const char *name, char *r
 	r->re = re;
 }
 
+/* parse_meta - "meta NAME EXPRESSION" (rules_meta.c has the grammar) */
+static void parse_meta(sc_ruleset *rs, const char *name, const char *rest, const char *file,
+		       unsigned line, sc_diags *d)
+{
+	meta_prog prog;
+	const char *why;
+	rule *r;
+
+	why = rules_meta_compile(rest, &prog);
+	if (why != NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "meta %s: %s", name, why);
+		return;
+	}
+	r = add_rule(rs, name, RULE_META, file, line);
+	r->meta = prog;
+	r->source = sc_strdup(rest);
+}
+
+/* parse_tflags - "tflags NAME flag...": multiple, maxhits=N and nice are
+ * understood; any other flag is warned about and ignored */
+static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const char *file,
+			 unsigned line, sc_diags *d)
+{
+	unsigned flags = 0, maxhits = 0;
+	char *word, *end;
+	pending *p;
+
+	while ((word = next_word(&rest)) != NULL) {
+		if (strcmp(word, "multiple") == 0) {
+			flags |= TFLAG_MULTIPLE;
+		} else if (strcmp(word, "nice") == 0) {
+			flags |= TFLAG_NICE;
+		} else if (strncmp(word, "maxhits=", 8) == 0) {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(word + 8, &end, 10);
+			if (errno != 0 || *end != '\0' || !isdigit((unsigned char) word[8]) ||
+			    v == 0 || v > SC_RULES_MAX_MULTIPLE) {
+				sc_diags_add(d, SC_DIAG_ERROR, file, line,
+					     "tflags %s: maxhits must be 1 to %d", name,
+					     SC_RULES_MAX_MULTIPLE);
+				return;
+			}
+			maxhits = (unsigned) v;
+		} else {
+			sc_diags_add(d, SC_DIAG_WARNING, file, line,
+				     "tflags %s: flag \"%s\" is not supported; ignored", name,
+				     word);
+		}
+	}
+	p = add_pending(rs, PEND_TFLAGS, name, NULL, 0.0, file, line);
+	p->tflags = flags;
+	p->maxhits = maxhits;
+}
+
+/* parse_priority - "priority NAME N": checked, then without effect, since
+ * every rule runs and metas run in dependency order anyway */
+static void parse_priority(const char *name, char *rest, const char *file, unsigned line,
+			   sc_diags *d)
+{
+	char *word = next_word(&rest), *end = NULL;
+
+	if (word != NULL) {
+		errno = 0;
+		(void) strtol(word, &end, 10);
+	}
+	if (word == NULL || errno != 0 || end == word || *end != '\0' || *rest != '\0')
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "priority %s: expected an integer",
+			     name);
+}
+
 /* parse_score - "score NAME N [N N N]": the first value is the one for a
  * system without Bayes or network tests, as SpamAssassin's score set 0 */
 static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char *file,
@@ -400,7 +478,7 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     name);
 		return;
 	}
-	add_pending(rs, name, NULL, v, file, line);
+	(void) add_pending(rs, PEND_SCORE, name, NULL, v, file, line);
 }
 
 /* handle_conditional - ifplugin/if/else/endif; returns 1 if the line was one */
@@ -456,8 +534,18 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		return;
 	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
 		return;
+	/* "lang xx line" applies only under locale xx; we have none, so such a
+	 * line is skipped, as SpamAssassin skips the other languages' lines. */
+	if (strcmp(dir, "lang") == 0)
+		return;
+	if (strcmp(dir, "include") == 0) {
+		rules_include(rs, rest, file, lineno, cs->frame, d);
+		return;
+	}
 	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
-	    strcmp(dir, "score") != 0 && strcmp(dir, "describe") != 0) {
+	    strcmp(dir, "meta") != 0 && strcmp(dir, "tflags") != 0 &&
+	    strcmp(dir, "priority") != 0 && strcmp(dir, "score") != 0 &&
+	    strcmp(dir, "describe") != 0) {
 		for (size_t i = 0; known_unsupported[i] != NULL; i++)
 			if (strcmp(dir, known_unsupported[i]) == 0) {
 				sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
@@ -482,8 +570,14 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		parse_body(rs, RULE_BODY, name, rest, file, lineno, d);
 	else if (strcmp(dir, "rawbody") == 0)
 		parse_body(rs, RULE_RAWBODY, name, rest, file, lineno, d);
+	else if (strcmp(dir, "meta") == 0)
+		parse_meta(rs, name, rest, file, lineno, d);
+	else if (strcmp(dir, "tflags") == 0)
+		parse_tflags(rs, name, rest, file, lineno, d);
+	else if (strcmp(dir, "priority") == 0)
+		parse_priority(name, rest, file, lineno, d);
 	else if (strcmp(dir, "score") == 0)
 		parse_score(rs, name, rest, file, lineno, d);
 	else
-		add_pending(rs, name, rest, 0.0, file, lineno);
+		(void) add_pending(rs, PEND_DESCRIBE, name, rest, 0.0, file, lineno);
 }

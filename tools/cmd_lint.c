@@ -36,7 +36,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	const char *path;
 	sc_rule_limits lim;
 	sc_ruleset *rs = NULL;
-	sc_rule_stats st = {0, 0, 0, 0};
+	sc_rule_stats st = {0, 0, 0, 0, 0};
 	sc_config *c;
 	sc_diags d;
 	size_t warnings = 0;
@@ -84,9 +84,10 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	(void) printf("config: %s\n", path != NULL ? path : "(built-in defaults)");
 	if (c != NULL && c->policy_file != NULL)
 		(void) printf("policy: %s\n", c->policy_file);
-	(void) printf("rules: %zu loaded (%zu header, %zu body), %zu directives skipped; "
+	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu meta), %zu directives skipped; "
 		      "%zu errors, %zu warnings\n",
-		      st.total, st.header, st.body, st.skipped_directives, d.errors, warnings);
+		      st.total, st.header, st.body, st.meta, st.skipped_directives, d.errors,
+		      warnings);
 	ch = d.errors > 0 ? SCAMCTL_SOME_FAILED : SCAMCTL_OK;
 	sc_ruleset_unref(rs);
 	sc_config_free(c);

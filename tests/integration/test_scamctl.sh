@@ -149,9 +149,9 @@ check "a message past max_message_size is scanned in part and says so" \
 
 # lint: clean rules exit 0 with a summary; a broken regex is an error at file:line.
 "$SCAMCTL" --rules "$tmp/rules" lint > "$tmp/lint"
-check "lint summarises the rules" grep -q "rules: 3 loaded (1 header, 2 body), 0 directives skipped; 0 errors, 0 warnings" "$tmp/lint"
+check "lint summarises the rules" grep -q "rules: 3 loaded (1 header, 2 body, 0 meta), 0 directives skipped; 0 errors, 0 warnings" "$tmp/lint"
 cp -r "$tmp/rules" "$tmp/bad_rules"
-printf 'body T_BROKEN /unclosed (group/\nmeta T_META T_BODY_WIRE && T_SUBJ_PRIZE\n' > "$tmp/bad_rules/20_bad.cf"
+printf 'body T_BROKEN /unclosed (group/\nmimeheader T_MH Content-Type =~ /x/\nmeta T_META T_SUBJ_PRIZE && NO_SUCH\n' > "$tmp/bad_rules/20_bad.cf"
 set +e
 "$SCAMCTL" --rules "$tmp/bad_rules" lint > "$tmp/lint_bad"; rc=$?
 set -e
@@ -159,7 +159,9 @@ check "lint exits 1 on a broken rule" test "$rc" -eq 1
 check "lint names the broken rule's file and line" \
 	grep -q "20_bad.cf:1: error: T_BROKEN: regex does not compile" "$tmp/lint_bad"
 check "lint warns about unsupported directives with file and line" \
-	grep -q "20_bad.cf:2: warning: \"meta\" is not supported yet" "$tmp/lint_bad"
+	grep -q "20_bad.cf:2: warning: \"mimeheader\" is not supported yet" "$tmp/lint_bad"
+check "lint warns about an unknown name in a meta with file and line" \
+	grep -q "20_bad.cf:3: warning: meta T_META: no rule NO_SUCH; it reads as 0" "$tmp/lint_bad"
 
 # The shipped config and rules lint clean.
 check "the shipped config and rules lint without errors" \

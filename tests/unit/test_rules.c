@@ -255,8 +255,11 @@ static const good_case good_cases[] = {
 	{ "if can(Mail::SpamAssassin::Conf::feature_x)\nbody A /x/\nelse\nbody B /lottery/\nendif\n",
 	  1, 0, 1, 1, 1, "B=1" },
 	/* skipped directives: warned, counted, nothing else changes */
-	{ "meta M (A && B)\nbody B /lottery/\n", 1, 0, 1, 1, 1, "B=1" },
-	{ "tflags B multiple\nbody B /lottery/\nrawbody R /x/\nuri U /x/\n", 2, 0, 2, 2, 2,
+	/* metas (test_meta.c has the grammar): an unknown name is a warning */
+	{ "meta M (A && B)\nbody B /lottery/\n", 2, 0, 1, 0, 1, "B=1" },
+	{ "meta M (B && !H)\nbody B /lottery/\nheader H X-Absent =~ /./\n", 3, 1, 1, 0, 0,
+	  "B=1,M=1" },
+	{ "tflags B multiple\nbody B /lottery/\nrawbody R /x/\nuri U /x/\n", 2, 0, 2, 1, 1,
 	  "B=1" },
 	/* rawbody: the decoded text with its line breaks, Subject not in it */
 	{ "rawbody R /^abc\\n\\nline2$/m\n", 1, 0, 1, 0, 0, "R=1" },
@@ -265,8 +268,10 @@ static const good_case good_cases[] = {
 	{ "body B eval:check_stock_info()\n", 0, 0, 0, 1, 1, "" },
 	{ "header H From:addr =~ /desk@example\\.com/\n", 0, 0, 0, 1, 1, "" },
 	{ "header H ALL =~ /lottery/\n", 0, 0, 0, 1, 1, "" },
-	{ "header H ToCc =~ /x/\nheader I EnvelopeFrom =~ /x/\nheader J MESSAGEID =~ /x/\n", 0, 0,
-	  0, 3, 3, "" },
+	{ "header H EnvelopeFrom =~ /x/\n", 0, 0, 0, 1, 1, "" },
+	/* ToCc and MESSAGEID are empty here: no To, Cc or message id */
+	{ "header H ToCc =~ /^$/\nheader J MESSAGEID =~ /^U$/ [if-unset: U]\n", 2, 2, 0, 0, 0,
+	  "H=1,J=1" },
 	{ "unknown_directive whatever\nbody B /lottery/\n", 1, 0, 1, 1, 1, "B=1" },
 };
 
@@ -375,11 +380,15 @@ static const bad_case bad_cases[] = {
 	/* directives */
 	{ "foo bar baz\n", W, 1, "unknown directive \"foo\"; line skipped", 0 },
 	{ "\n\n\nBODY B /x/\n", W, 4, "unknown directive \"BODY\"", 0 },
-	{ "meta M A && B\n", W, 1, "\"meta\" is not supported yet; line skipped", 0 },
+	{ "meta M A && 1\n", W, 1, "meta M: no rule A; it reads as 0", 1 },
+	{ "body B /x/\n\nmeta M B &&\n", E, 3, "meta M: expression ends too early", 1 },
+	{ "meta M M\n", E, 1, "meta M: in or depending on a circular dependency", 0 },
 	{ "full F /x/\n", W, 1, "\"full\" is not supported yet", 0 },
 	{ "uri U /x/\n", W, 1, "\"uri\" is not supported yet", 0 },
-	{ "tflags B multiple\n", W, 1, "\"tflags\" is not supported yet", 0 },
-	{ "include other.cf\n", W, 1, "\"include\" is not supported yet", 0 },
+	{ "tflags B multiple\n", W, 1, "tflags B: no such rule", 0 },
+	{ "include\n", E, 1, "include: expected one file name", 0 },
+	{ "include a b\n", E, 1, "include: expected one file name", 0 },
+	{ "\ninclude /nonexistent/scam.cf\n", E, 2, "include /nonexistent/scam.cf: cannot open", 0 },
 	{ "if (1)\nbody B /x/\nendif\n", W, 1, "\"if\" expressions are not evaluated yet", 0 },
 	/* redefinition: the later rule wins, the earlier is named */
 	{ "body B /x/\nbody B /y/\n", W, 2, "B redefines the rule of " FILE_NAME ":1", 1 },
@@ -455,7 +464,7 @@ static void test_every_line_reported(void **state)
 	static const char text[] =
 	    "body GOOD /lottery/\n"	/* 1 */
 	    "body BAD /(/\n"		/* 2 */
-	    "meta M GOOD\n"		/* 3 */
+	    "meta M GOOD && NOPE\n"	/* 3 */
 	    "score GOOD 2\n"		/* 4 */
 	    "score MISSING 1\n"		/* 5 */
 	    "bogus\n"			/* 6 */
@@ -471,14 +480,15 @@ static void test_every_line_reported(void **state)
 	assert_int_equal(d.n, 5);
 	assert_int_equal(d.errors, 2);
 	assert_non_null(find_diag(&d, SC_DIAG_ERROR, FILE_NAME, 2, "BAD: regex does not compile"));
-	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 3, "\"meta\""));
+	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 3, "meta M: no rule NOPE"));
 	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 5, "score MISSING"));
 	assert_non_null(find_diag(&d, SC_DIAG_WARNING, FILE_NAME, 6, "unknown directive"));
 	assert_non_null(find_diag(&d, SC_DIAG_ERROR, FILE_NAME, 7, "H2: unsupported regex flag"));
 	sc_ruleset_stats(rs, &st);
-	assert_int_equal(st.total, 1);
+	assert_int_equal(st.total, 2);
 	assert_int_equal(st.body, 1);
-	assert_int_equal(st.skipped_directives, 2);
+	assert_int_equal(st.meta, 1);
+	assert_int_equal(st.skipped_directives, 1);
 	sc_ruleset_unref(rs);
 	sc_diags_free(&d);
 }
@@ -858,6 +868,60 @@ static const negated_case negated_cases[] = {
 	{ "header H X-Foo !~ m!bar!\n", "X-Foo does not match m!bar!" },
 };
 
+/* The message the pseudo-header cases run over. */
+static const char pseudo_msg[] = "To: a@example.com,\n b@example.com\n"
+				 "Cc: c@example.com\n"
+				 "To: d@example.com\n"
+				 "Message-Id: <m1@example.com>\n"
+				 "X-Message-Id:\n"
+				 "Resent-Message-Id: <r1@example.com>\n"
+				 "\n"
+				 "text\n";
+
+/* One header rule over pseudo_msg and whether it hits. */
+typedef struct pseudo_case {
+	const char *text;
+	int hits;
+} pseudo_case;
+
+/* clang-format off */
+static const pseudo_case pseudo_cases[] = {
+	/* ToCc: the To values, one a line, then ", " and the Cc values */
+	{ "header H ToCc =~ /\\Aa@example\\.com, b@example\\.com\\nd@example\\.com, c@example\\.com\\z/\n", 1 },
+	{ "header H ToCc:raw =~ /^ a@example\\.com,\\n b@/\n", 1 },
+	{ "header H ToCc =~ /c@example/\n", 1 },
+	{ "header H toCC =~ /c@example/\n", 0 },
+	/* MESSAGEID: the non-empty ids, Resent-Message-Id before Message-Id */
+	{ "header H MESSAGEID =~ /\\A<r1\\@example\\.com>\\n<m1\\@example\\.com>\\z/\n", 1 },
+	{ "header H MESSAGEID =~ /^$/m\n", 0 },
+	{ "header H MESSAGEID !~ /m1/\n", 0 },
+};
+/* clang-format on */
+
+/* test_pseudo_headers - ToCc and MESSAGEID as SpamAssassin builds them */
+static void test_pseudo_headers(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(pseudo_cases) / sizeof(pseudo_cases[0]); i++) {
+		const char *text = pseudo_cases[i].text;
+		sc_rule_run_stats st;
+		sc_ruleset *rs;
+		hit_list hl;
+		sc_diags d;
+
+		sc_diags_init(&d);
+		rs = load(text, strlen(text), &d);
+		print_diags(&d);
+		assert_int_equal(d.n, 0);
+		run_on(rs, pseudo_msg, sizeof(pseudo_msg) - 1, &hl, &st);
+		print_message("case %zu: %zu hits\n", i, hl.n);
+		assert_int_equal(hl.n, (size_t) pseudo_cases[i].hits);
+		hits_free(&hl);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+}
+
 /* test_negated_detail - "does not match" quotes the regex as the rule wrote
  * it (every row checked before the test fails) */
 static void test_negated_detail(void **state)
@@ -1126,6 +1190,70 @@ static void test_load_dir_per_file_conditionals(void **state)
 	remove_dir(dir);
 }
 
+/* test_include - include reads a file relative to the including one,
+ * in place; a missing file, a cycle and deep nesting are errors at the
+ * include line; lang lines are skipped silently */
+static void test_include(void **state)
+{
+	char *dir = make_dir(), *sub, *top, *b, *x, *y;
+	sc_rule_run_stats rst;
+	sc_ruleset *rs;
+	hit_list hl;
+	sc_diags d;
+	char *got;
+	sc_buf p;
+
+	(void) state;
+	sc_buf_init(&p, PATH_MAX);
+	assert_int_equal(sc_buf_printf(&p, "%s/sub", dir), 0);
+	sub = sc_buf_steal(&p);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	top = put_file(dir, "10_top.cf",
+		       "include sub/b.inc\nbody A /lottery/\nscore B 2\n"
+		       "lang de body DE /lottery/\nlang fr describe A texte\n"
+		       "include nope.inc\n");
+	b = put_file(sub, "b.inc", "body B /lottery/\ninclude c.inc\n");
+	free(put_file(sub, "c.inc", "body C /prize/\n"));
+	x = put_file(sub, "x.inc", "include y.inc\n");
+	y = put_file(sub, "y.inc", "include x.inc\nbody Y /prize/\n");
+	free(put_file(dir, "20_cycle.cf", "include sub/x.inc\n"));
+	for (int i = 0; i < 10; i++) {
+		char name[32], text[64];
+
+		assert_true(snprintf(name, sizeof(name), "d%d.inc", i) < (int) sizeof(name));
+		assert_true(snprintf(text, sizeof(text), "include d%d.inc\nbody D%d /claim/\n",
+				     i + 1, i) < (int) sizeof(text));
+		free(put_file(sub, name, text));
+	}
+	free(put_file(dir, "30_deep.cf", "include sub/d0.inc\n"));
+
+	sc_diags_init(&d);
+	rs = sc_ruleset_load_dir(dir, NULL, &d);
+	print_diags(&d);
+	assert_non_null(rs);
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, top, 6, "include nope.inc: cannot open"));
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, y, 1, "include x.inc: includes itself"));
+	assert_int_equal(sc_buf_printf(&p, "%s/d7.inc", sub), 0);
+	assert_non_null(find_diag(&d, SC_DIAG_ERROR, p.data, 1, "nested deeper than 8 files"));
+	sc_buf_free(&p);
+	assert_int_equal(d.errors, 3);
+	assert_int_equal(d.n, 3);
+	run_on(rs, parse_msg, sizeof(parse_msg) - 1, &hl, &rst);
+	got = hits_string(&hl);
+	/* B, C from the includes; Y once; D0..D7 (d8 is too deep) */
+	assert_string_equal(got, "B=2,C=1,A=1,Y=1,D7=1,D6=1,D5=1,D4=1,D3=1,D2=1,D1=1,D0=1");
+	free(got);
+	hits_free(&hl);
+	sc_ruleset_unref(rs);
+	sc_diags_free(&d);
+	free(top);
+	free(b);
+	free(x);
+	free(y);
+	free(sub);
+	remove_dir(dir);
+}
+
 /* main - run every rules test */
 int main(void)
 {
@@ -1142,6 +1270,8 @@ int main(void)
 		cmocka_unit_test(test_trailing_space_and_comments),
 		cmocka_unit_test(test_score_value_count),
 		cmocka_unit_test(test_negated_detail),
+		cmocka_unit_test(test_pseudo_headers),
+		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),
