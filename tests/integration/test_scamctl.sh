@@ -4,19 +4,9 @@
 # pass over the shared corpus when it is present.
 set -eu
 
-: "${top_srcdir:?}" "${top_builddir:?}"
-SCAMCTL="$top_builddir/scamctl"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok - $*"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
-check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
-	desc=$1; shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
+: "${top_srcdir:?}"
+# shellcheck source=tests/integration/scamctl_common.sh
+. "$top_srcdir/tests/integration/scamctl_common.sh"
 
 mkdir "$tmp/rules" "$tmp/msgs" "$tmp/msgs/sub"
 cat > "$tmp/rules/10_test.cf" <<'RULES'
