@@ -86,6 +86,15 @@ void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_
 void sc_auth_result_clear(sc_auth_result *r)
 {
 	free(r->spf_domain);
+	for (size_t i = 0; i < r->ndkim; i++) {
+		free(r->dkim[i].domain);
+		free(r->dkim[i].selector);
+		free(r->dkim[i].reason);
+		free(r->dkim[i].b);
+	}
+	free(r->dkim);
+	free(r->dmarc_domain);
+	free(r->dmarc_org_domain);
 	memset(r, 0, sizeof(*r));
 }
 
