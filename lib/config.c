@@ -45,10 +45,11 @@ typedef enum key_type {
 	KEY_MODE, /* octal file mode */
 	KEY_ON_ERROR,
 	KEY_LOG_LEVEL,
-	KEY_BOOL,           /* yes or no */
-	KEY_DNS_RESOLVER,   /* system, recursive or forward:IP[,IP]... */
-	KEY_TIMEOUT_MS,     /* seconds (decimals allowed, up to 60) into milliseconds */
-	KEY_QUARANTINE_MODE /* store or hold */
+	KEY_BOOL,            /* yes or no */
+	KEY_DNS_RESOLVER,    /* system, recursive or forward:IP[,IP]... */
+	KEY_TIMEOUT_MS,      /* seconds (decimals allowed, up to 60) into milliseconds */
+	KEY_QUARANTINE_MODE, /* store or hold */
+	KEY_NETWORKS         /* addresses and CIDR networks, by commas or blanks */
 } key_type;
 
 typedef struct key_spec {
@@ -92,6 +93,11 @@ static const key_spec keys[] = {
 	KEY("dns_message_timeout", KEY_TIMEOUT_MS, dns_message_timeout_ms),
 	KEY("spf", KEY_BOOL, spf),
 	KEY("authserv_id", KEY_STRING, authserv_id),
+	KEY("dkim", KEY_BOOL, dkim),
+	KEY("dmarc", KEY_BOOL, dmarc),
+	KEY("dkim_max_signatures", KEY_ULONG, dkim_max_signatures),
+	KEY("auth_skip_sasl", KEY_BOOL, auth_skip_sasl),
+	KEY("trusted_networks", KEY_NETWORKS, trusted_networks),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -165,6 +171,12 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->dns_message_timeout_ms = SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS;
 	c->spf = 1;
 	c->authserv_id = default_authserv_id();
+	c->dkim = 1;
+	c->dmarc = 1;
+	c->dkim_max_signatures = SC_CONFIG_DEFAULT_DKIM_MAX_SIGNATURES;
+	c->auth_skip_sasl = 1;
+	c->trusted_networks = NULL;
+	c->ntrusted_networks = 0;
 	return c;
 }
 
@@ -186,6 +198,7 @@ void sc_config_free(sc_config *c)
 	free(c->dns_resolver);
 	free(c->dns_local_data);
 	free(c->authserv_id);
+	free(c->trusted_networks);
 	free(c);
 }
 
@@ -272,6 +285,36 @@ static void set_string(char **field, const char *value)
 {
 	free(*field);
 	*field = value[0] != '\0' ? sc_strdup(value) : NULL;
+}
+
+/* set_networks - trusted_networks: every word a network, or "" for none;
+ * on a bad word an error naming it, and the old value is kept */
+static int set_networks(sc_config *c, const key_spec *k, const char *value, const char *file,
+			unsigned line, sc_diags *d)
+{
+	char *copy = sc_strdup(value), *save = NULL;
+	sc_cidr *v = NULL;
+	size_t n = 0;
+
+	for (char *w = strtok_r(copy, ", \t", &save); w != NULL;
+	     w = strtok_r(NULL, ", \t", &save)) {
+		v = sc_reallocarray(v, n + 1, sizeof(*v));
+		if (sc_cidr_parse(w, &v[n]) != 0) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "%s: \"%s\" is not an address or network (192.0.2.0/24, "
+				     "2001:db8::/32)",
+				     k->name, w);
+			free(v);
+			free(copy);
+			return -1;
+		}
+		n++;
+	}
+	free(copy);
+	free(c->trusted_networks);
+	c->trusted_networks = v;
+	c->ntrusted_networks = n;
+	return 0;
 }
 
 /* apply_key - store one value; on a bad value add an error and return -1 */
@@ -407,6 +450,8 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "quarantine_mode: \"%s\" is neither store nor hold", value);
 		return -1;
+	case KEY_NETWORKS:
+		return set_networks(c, k, value, file, line, d);
 	default:
 		sc_panic("config key %s has unknown type %d", k->name, (int) k->type);
 	}

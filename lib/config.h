@@ -18,7 +18,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cidr.h"
 #include "diag.h"
+
+#define SC_CONFIG_DEFAULT_DKIM_MAX_SIGNATURES 5 /* dkim_max_signatures' default */
 
 typedef enum sc_on_error {
 	SC_ON_ERROR_TEMPFAIL, /* answer 4xx: the client keeps the message */
@@ -52,15 +55,21 @@ typedef struct sc_config {
 	char *quarantine_dir;            /* the quarantine store and index, or NULL */
 	sc_quarantine_mode quarantine_mode;
 	char *release_smtp; /* HOST:PORT scamctl releases to over SMTP, or NULL: sendmail */
-	unsigned long mime_max_depth;    /* MIME nesting levels parsed (sc_msg_limits) */
-	unsigned long mime_max_parts;    /* MIME parts kept */
-	size_t mime_max_decoded_size;    /* decoded bytes over all parts; 0: the default */
-	char *dns_resolver;              /* system, recursive or forward:IP[,IP]... (dns.h) */
-	char *dns_local_data;            /* records answered instead of DNS, or NULL */
-	unsigned dns_timeout_ms;         /* one DNS query's limit */
-	unsigned dns_message_timeout_ms; /* all DNS queries of one message */
-	int spf;                         /* 1: check SPF when the client address is known */
-	char *authserv_id;               /* our name in Authentication-Results; never NULL */
+	unsigned long mime_max_depth;      /* MIME nesting levels parsed (sc_msg_limits) */
+	unsigned long mime_max_parts;      /* MIME parts kept */
+	size_t mime_max_decoded_size;      /* decoded bytes over all parts; 0: the default */
+	char *dns_resolver;                /* system, recursive or forward:IP[,IP]... (dns.h) */
+	char *dns_local_data;              /* records answered instead of DNS, or NULL */
+	unsigned dns_timeout_ms;           /* one DNS query's limit */
+	unsigned dns_message_timeout_ms;   /* all DNS queries of one message */
+	int spf;                           /* 1: check SPF when the client address is known */
+	char *authserv_id;                 /* our name in Authentication-Results; never NULL */
+	int dkim;                          /* 1: verify DKIM signatures */
+	int dmarc;                         /* 1: evaluate DMARC (needs spf and dkim) */
+	unsigned long dkim_max_signatures; /* DKIM-Signature fields verified per message */
+	int auth_skip_sasl;                /* 1: no sender authentication for SASL logins */
+	sc_cidr *trusted_networks;         /* owned array: clients whose mail skips sender */
+	size_t ntrusted_networks;          /* authentication (e.g. our own submission hosts) */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

@@ -83,41 +83,6 @@ static int valid_entry(const char *s)
 	return at != s && at[1] != '\0' && strchr(at + 1, '@') == NULL;
 }
 
-/* parse_cidr - "192.0.2.0/24", "2001:db8::/32" or a bare address; -1 if bad */
-static int parse_cidr(const char *s, cidr *out)
-{
-	char addr[64], *slash, *end;
-	unsigned long prefix;
-	int n = snprintf(addr, sizeof(addr), "%s", s);
-
-	if (n < 0 || (size_t) n >= sizeof(addr))
-		return -1;
-	memset(out, 0, sizeof(*out));
-	memcpy(out->text, addr, (size_t) n + 1); /* fits: both are 64 bytes */
-	slash = strchr(addr, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (inet_pton(AF_INET, addr, out->addr) == 1) {
-		out->family = AF_INET;
-		out->prefix = 32;
-	} else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
-		out->family = AF_INET6;
-		out->prefix = 128;
-	} else {
-		return -1;
-	}
-	if (slash == NULL)
-		return 0;
-	if (!isdigit((unsigned char) slash[1]))
-		return -1;
-	errno = 0;
-	prefix = strtoul(slash + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || prefix > out->prefix)
-		return -1;
-	out->prefix = (unsigned) prefix;
-	return 0;
-}
-
 /* parse_threshold - "N" or "off" (never) into *out; -1 if bad */
 static int parse_threshold(const char *s, double *out)
 {
@@ -171,14 +136,14 @@ static int parse_override(sc_policy *p, char **arg, int narg, const char *file, 
 static void parse_directive(sc_policy *p, char **w, int n, const char *file, unsigned line,
 			    sc_diags *d)
 {
-	cidr c;
+	sc_cidr c;
 
 	if (n < 2) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: an argument is required", w[0]);
 		return;
 	}
 	if (strcmp(w[0], "block_client") == 0) {
-		if (n != 2 || parse_cidr(w[1], &c) != 0) {
+		if (n != 2 || sc_cidr_parse(w[1], &c) != 0) {
 			sc_diags_add(d, SC_DIAG_ERROR, file, line,
 				     "block_client: \"%s\" is not an address or ADDRESS/PREFIX",
 				     w[1]);

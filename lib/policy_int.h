@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "cidr.h"
 #include "policy.h"
 
 typedef struct rcpt_override {
@@ -15,13 +16,6 @@ typedef struct rcpt_override {
 	double tag, quarantine, reject;
 	unsigned set; /* which of the three are set: bits 1, 2, 4 */
 } rcpt_override;
-
-typedef struct cidr {
-	char text[64]; /* as written in the file */
-	int family;    /* AF_INET or AF_INET6 */
-	unsigned char addr[16];
-	unsigned prefix; /* bits that must match */
-} cidr;
 
 typedef struct str_list {
 	char **v; /* owned array of owned strings */
@@ -32,7 +26,7 @@ struct sc_policy {
 	rcpt_override *ov; /* owned array of nov */
 	size_t nov;
 	str_list allow_sender, block_sender, block_url;
-	cidr *block_client; /* owned array of nblock_client */
+	sc_cidr *block_client; /* owned array of nblock_client */
 	size_t nblock_client;
 };
 

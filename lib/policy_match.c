@@ -14,21 +14,6 @@
 #include "policy_int.h"
 #include "scan.h"
 
-/* cidr_match - does the textual address ip fall in c? */
-static int cidr_match(const cidr *c, const char *ip)
-{
-	unsigned char a[16];
-	unsigned full = c->prefix / 8, rest = c->prefix % 8;
-
-	if (inet_pton(c->family, ip, a) != 1)
-		return 0;
-	if (memcmp(a, c->addr, full) != 0)
-		return 0;
-	if (rest == 0)
-		return 1;
-	return ((a[full] ^ c->addr[full]) & (0xFF << (8 - rest)) & 0xFF) == 0;
-}
-
 /* domain_of - the part after the last '@', or s itself */
 static const char *domain_of(const char *s)
 {
@@ -107,7 +92,7 @@ void sc_policy_check(const sc_policy *p, const sc_envelope *env, sc_verdict *v)
 		v->blocked = 1;
 	}
 	for (size_t i = 0; ip != NULL && i < p->nblock_client; i++) {
-		if (cidr_match(&p->block_client[i], ip)) {
+		if (sc_cidr_match(&p->block_client[i], ip)) {
 			add_policy_hit(v, SC_HIT_BLOCK_CLIENT, "client address is on a block list",
 				       ip, p->block_client[i].text);
 			v->blocked = 1;

@@ -146,6 +146,11 @@ static void test_defaults(void **state)
 	assert_int_equal(c->dns_timeout_ms, 5000);
 	assert_int_equal(c->dns_message_timeout_ms, 20000);
 	assert_int_equal(c->spf, 1);
+	assert_int_equal(c->dkim, 1);
+	assert_int_equal(c->dmarc, 1);
+	assert_int_equal(c->dkim_max_signatures, SC_CONFIG_DEFAULT_DKIM_MAX_SIGNATURES);
+	assert_int_equal(c->auth_skip_sasl, 1);
+	assert_int_equal(c->ntrusted_networks, 0);
 	assert_non_null(c->authserv_id); /* the host name */
 	assert_true(c->authserv_id[0] != '\0');
 	assert_string_equal(sc_on_error_name(SC_ON_ERROR_TEMPFAIL), "tempfail");
@@ -215,7 +220,12 @@ typedef enum field {
 	F_DNS_TIMEOUT,
 	F_DNS_MESSAGE_TIMEOUT,
 	F_SPF,
-	F_AUTHSERV_ID
+	F_AUTHSERV_ID,
+	F_DKIM,
+	F_DMARC,
+	F_DKIM_MAX_SIGNATURES,
+	F_AUTH_SKIP_SASL,
+	F_TRUSTED_NETWORKS /* num: how many; str: the last one's text */
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -321,6 +331,15 @@ static const value_case value_cases[] = {
 	{ "spf = no\n", F_SPF, NULL, 0 },
 	{ "spf = yes\n", F_SPF, NULL, 1 },
 	{ "authserv_id = mx.example.com\n", F_AUTHSERV_ID, "mx.example.com", 0 },
+	{ "dkim = no\n", F_DKIM, NULL, 0 },
+	{ "dmarc = no\n", F_DMARC, NULL, 0 },
+	{ "dkim_max_signatures = 2\n", F_DKIM_MAX_SIGNATURES, NULL, 2 },
+	{ "auth_skip_sasl = no\n", F_AUTH_SKIP_SASL, NULL, 0 },
+	{ "trusted_networks = 192.0.2.0/24\n", F_TRUSTED_NETWORKS, "192.0.2.0/24", 1 },
+	{ "trusted_networks = 10.0.0.0/8, 2001:db8::/32 198.51.100.7\n", F_TRUSTED_NETWORKS,
+	  "198.51.100.7", 3 },
+	{ "trusted_networks = ::1\n", F_TRUSTED_NETWORKS, "::1", 1 },
+	{ "trusted_networks =\n", F_TRUSTED_NETWORKS, NULL, 0 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -432,6 +451,24 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_AUTHSERV_ID:
 		check_string(f, c->authserv_id, vc->str);
 		break;
+	case F_DKIM:
+		assert_int_equal(c->dkim, (int) vc->num);
+		break;
+	case F_DMARC:
+		assert_int_equal(c->dmarc, (int) vc->num);
+		break;
+	case F_DKIM_MAX_SIGNATURES:
+		assert_int_equal(c->dkim_max_signatures, (unsigned long) vc->num);
+		break;
+	case F_AUTH_SKIP_SASL:
+		assert_int_equal(c->auth_skip_sasl, (int) vc->num);
+		break;
+	case F_TRUSTED_NETWORKS:
+		assert_int_equal(c->ntrusted_networks, (size_t) vc->num);
+		if (vc->str != NULL)
+			assert_string_equal(c->trusted_networks[c->ntrusted_networks - 1].text,
+					    vc->str);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -524,6 +561,10 @@ static const error_case error_cases[] = {
 	{ "dns_message_timeout = 0\n", 1, "dns_message_timeout: \"0\" is not a number of seconds" },
 	{ "spf = maybe\n", 1, "spf: \"maybe\" is neither yes nor no" },
 	{ "authserv_id =\n", 0, "authserv_id: a name without blanks" },
+	{ "trusted_networks = 10.0.0.0/33\n", 1, "trusted_networks: \"10.0.0.0/33\" is not an address or network" },
+	{ "trusted_networks = 10.0.0.0/8, mail.example.com\n", 1, "\"mail.example.com\" is not an address" },
+	{ "dkim = 1\n", 1, "dkim: \"1\" is neither yes nor no" },
+	{ "dkim_max_signatures = 0\n", 1, "dkim_max_signatures: \"0\" is not an integer from 1" },
 	{ "authserv_id = \"mx example\"\n", 0, "authserv_id: a name without blanks" },
 	{ "authserv_id = mx;evil\n", 0, "authserv_id: a name without blanks" },
 	{ "regex_depth_limit = 999999999999999999999999\n", 1, "is not an integer from 1 to 4294967295" },
