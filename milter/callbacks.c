@@ -118,6 +118,9 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 	sc_session_begin_message(s, eng->config->max_message_size);
 	sc_engine_unref(eng);
 	sc_session_set_sender(s, argv != NULL ? argv[0] : NULL);
+	/* Postfix sends {auth_authen} with MAIL FROM by default
+	 * (milter_mail_macros); sendmail needs it in Milter.macros.envfrom. */
+	sc_session_set_auth_user(s, smfi_getsymval(ctx, "{auth_authen}"));
 	fetch_queue_id(ctx, s);
 	return SMFIS_CONTINUE;
 }

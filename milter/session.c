@@ -36,6 +36,8 @@ static void free_message(sc_session *s)
 {
 	free(s->mail_from);
 	s->mail_from = NULL;
+	free(s->auth_user);
+	s->auth_user = NULL;
 	for (size_t i = 0; i < s->nrcpts; i++)
 		free(s->rcpts[i]);
 	free(s->rcpts);
@@ -156,6 +158,13 @@ void sc_session_set_sender(sc_session *s, const char *addr)
 {
 	free(s->mail_from);
 	s->mail_from = sc_strip_angles(addr);
+}
+
+/* sc_session_set_auth_user - the SASL login name ({auth_authen}), if any */
+void sc_session_set_auth_user(sc_session *s, const char *user)
+{
+	free(s->auth_user);
+	s->auth_user = user != NULL && user[0] != '\0' ? sc_strdup(user) : NULL;
 }
 
 /* sc_session_add_rcpt - append one recipient, <> stripped */

@@ -51,6 +51,7 @@ typedef struct sc_session {
 
 	/* The message in progress: reset by sc_session_begin_message(). */
 	char *mail_from; /* owned; without <>, "" for the null sender */
+	char *auth_user; /* owned; the SASL login ({auth_authen}), NULL when none */
 	char **rcpts;    /* owned array of nrcpts owned strings, without <> */
 	size_t nrcpts;
 	size_t rcpts_cap;
@@ -97,6 +98,9 @@ void sc_session_end_message(sc_session *s);
 char *sc_strip_angles(const char *addr);
 /* sc_session_set_sender - the envelope sender as given to MAIL FROM (<> stripped). */
 void sc_session_set_sender(sc_session *s, const char *addr);
+/* sc_session_set_auth_user - remember the SASL login the MTA reported
+ * (NULL or "": none) for the message in progress. */
+void sc_session_set_auth_user(sc_session *s, const char *user);
 /* sc_session_add_rcpt - one envelope recipient as given to RCPT TO (<> stripped). */
 void sc_session_add_rcpt(sc_session *s, const char *addr);
 /* sc_session_set_queue_id - the MTA's queue id; NULL or "" leaves it unchanged. */
