@@ -49,7 +49,8 @@ typedef enum sc_dmarc_result {
 	SC_DMARC_PASS,      /* aligned SPF pass or aligned DKIM pass */
 	SC_DMARC_FAIL,      /* a record exists, nothing aligned passed */
 	SC_DMARC_TEMPERROR, /* the record lookup failed temporarily */
-	SC_DMARC_PERMERROR  /* no single usable From domain, or a broken record */
+	SC_DMARC_PERMERROR  /* no single From domain, or one that is not a domain name
+			     * (a broken record is SC_DMARC_NONE: RFC 7489 6.6.3) */
 } sc_dmarc_result;
 
 typedef enum sc_dmarc_policy {
