@@ -128,9 +128,7 @@ static int is_let_dig(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* domain_syntax_ok - RFC 5321 Domain: dot-separated LDH labels of 1..63
- * bytes, no hyphen at either end, at most 253 bytes, not all-numeric at the
- * end (an address, not a name) */
+/* domain_syntax_ok - RFC 5321 Domain: LDH labels of 1..63 bytes, last one not all digits */
 static int domain_syntax_ok(const char *d)
 {
 	size_t len = strlen(d), label = 0;
@@ -162,8 +160,7 @@ static int domain_syntax_ok(const char *d)
 	return !digits_only;
 }
 
-/* domain_normalise - lower-case A-label form of d, malloc'd, or NULL when
- * d is not a valid domain name */
+/* domain_normalise - lower-case A-label form of d (malloc'd), NULL when d is no domain name */
 static char *domain_normalise(const char *d)
 {
 	char *out = sc_strdup(d);
@@ -224,8 +221,7 @@ static char *org_domain(const char *d)
 	return sc_strdup(p);
 }
 
-/* aligned - 1 when the authenticated domain aligns with the From domain
- * (strict: the same name; relaxed: the same organisational domain) */
+/* aligned - auth_domain is From (strict) or shares its organisational domain (relaxed) */
 static int aligned(const char *auth_domain, const char *from, const char *from_org, int strict)
 {
 	char *a = auth_domain != NULL ? domain_normalise(auth_domain) : NULL;
@@ -245,8 +241,7 @@ static int aligned(const char *auth_domain, const char *from, const char *from_o
 	return r;
 }
 
-/* txt_join - the character-strings of one TXT rdata joined into out; -1
- * when the rdata is malformed, holds a NUL or is too long */
+/* txt_join - one TXT rdata's strings joined into out; -1 if malformed, with a NUL, too long */
 static int txt_join(const unsigned char *d, size_t len, sc_buf *out)
 {
 	size_t i = 0;
@@ -373,8 +368,7 @@ static int rua_valid(const char *v, size_t n)
 enum { TAG_V, TAG_P, TAG_SP, TAG_PCT, TAG_ADKIM, TAG_ASPF, TAG_RUA, TAG_COUNT };
 static const char *const tag_names[TAG_COUNT] = {"v", "p", "sp", "pct", "adkim", "aspf", "rua"};
 
-/* parse_record - a record that starts with v=DMARC1 into out; -1 when it
- * gives no policy (6.6.3 step 6) */
+/* parse_record - a v=DMARC1 record into out; -1 when it gives no policy (6.6.3 step 6) */
 static int parse_record(const char *rec, dmarc_record *out)
 {
 	const char *val[TAG_COUNT] = {0};
@@ -421,8 +415,7 @@ static int parse_record(const char *rec, dmarc_record *out)
 	return 0;
 }
 
-/* fetch_record - the DMARC records at _dmarc.domain; on FETCH_ONE *rec is
- * the record text, malloc'd */
+/* fetch_record - the DMARC records at _dmarc.domain; FETCH_ONE sets *rec (malloc'd) */
 static fetch_status fetch_record(sc_dns *dns, sc_dns_budget *budget, const char *domain, char **rec)
 {
 	fetch_status st = FETCH_EMPTY;

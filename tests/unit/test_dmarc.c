@@ -63,6 +63,15 @@ static const char *const zone[] = {
 	"_dmarc.example.com. IN TXT \"v=DMARC1; p=reject\"",
 	"_dmarc.xn--bcher-kva.example. IN TXT \"v=DMARC1; p=reject\"",
 	"_dmarc.example.zz. IN TXT \"v=DMARC1; p=quarantine\"",
+	"_dmarc.other.rej.example. IN TXT \"site-verification=abc\"",
+	"_dmarc.nodata.rej.example. IN A 192.0.2.1",
+	"_dmarc.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example. IN TXT \"v=DMARC1; p=reject\"",
+	"_dmarc.empty.example. IN TXT \"\"",
+	"_dmarc.bare.example. IN TXT \"v=DMARC1\"",
+	"_dmarc.eqs.example. IN TXT \"v=DMARC1;=;==;p==reject;;\"",
+	"_dmarc.nul.example. IN TXT \"v=DMARC1; p=reject\\000\"",
+	"_dmarc.vcase.example. IN TXT \"v=dmarc1; p=reject\"",
+	"_dmarc.long.example. IN TXT \"v=DMARC1; x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; p=quarantine\"",
 };
 
 /* Which resolver a row runs against. */
@@ -165,6 +174,16 @@ static const dmarc_case cases[] = {
 	{ZONE, "dup.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "dup.example", "dup.example"},
 	{ZONE, "ws.example", NOSPF, NULL, 0, "pass:mail.ws.example", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "ws.example", "ws.example"},
 	{ZONE, "ws.example", NOSPF, NULL, 0, "pass:ws.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "ws.example", "ws.example"},
+	{ZONE, "other.rej.example", FAIL, NULL, 0, NULL, 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "other.rej.example", "rej.example"},
+	{ZONE, "nodata.rej.example", FAIL, NULL, 0, "pass:rej.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "nodata.rej.example", "rej.example"},
+	/* 251 bytes: _dmarc.FROM would be too long a name, so only the org domain is asked */
+	{ZONE, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example", FAIL, NULL, 0, NULL, 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example"},
+	{ZONE, "empty.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "empty.example", "empty.example"},
+	{ZONE, "bare.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "bare.example", "bare.example"},
+	{ZONE, "eqs.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "eqs.example", "eqs.example"},
+	{ZONE, "nul.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "nul.example", "nul.example"},
+	{ZONE, "vcase.example", FAIL, NULL, 0, NULL, 0, R(NONE), P(UNSPEC), P(UNSPEC), 0, 0, "vcase.example", "vcase.example"},
+	{ZONE, "long.example", FAIL, NULL, 0, NULL, 0, R(FAIL), P(QUARANTINE), P(QUARANTINE), 0, 0, "long.example", "long.example"},
 	{ZONE, "split.example", FAIL, NULL, 0, NULL, 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "split.example", "split.example"},
 	/* DNS trouble: temperror, no policy, the flags relaxed */
 	{SERVFAIL, "rej.example", PASS, "rej.example", 0, NULL, 0, R(TEMPERROR), P(UNSPEC), P(UNSPEC), 1, 0, "rej.example", "rej.example"},
@@ -186,6 +205,9 @@ static const dmarc_case cases[] = {
 	{ZONE, "REJ.Example", PASS, "rej.EXAMPLE", 0, NULL, 0, R(PASS), P(REJECT), P(UNSPEC), 1, 0, "rej.example", "rej.example"},
 	{ZONE, "B\xc3\xbc" "cher.example", NOSPF, NULL, 0, "pass:XN--BCHER-KVA.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "xn--bcher-kva.example", "xn--bcher-kva.example"},
 	{ZONE, "xn--bcher-kva.example", FAIL, NULL, 0, "pass:b\xc3\xbc" "cher.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "xn--bcher-kva.example", "xn--bcher-kva.example"},
+	{ZONE, "B\xc3\x9c" "CHER.EXAMPLE", NOSPF, NULL, 0, "pass:xn--bcher-kva.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "xn--bcher-kva.example", "xn--bcher-kva.example"},
+	{ZONE, "b\xc3\xbc" "cher.example", NOSPF, NULL, 0, "pass:xn--bcher-kva.example.evil", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "xn--bcher-kva.example", "xn--bcher-kva.example"},
+	{ZONE, "b\xff.example", PASS, "rej.example", 0, NULL, 0, R(PERMERROR), P(UNSPEC), P(UNSPEC), 0, 0, NULL, NULL},
 	{ZONE, NULL, PASS, "rej.example", 0, "pass:rej.example", 0, R(PERMERROR), P(UNSPEC), P(UNSPEC), 0, 0, NULL, NULL},
 	{ZONE, "", PASS, "rej.example", 0, NULL, 0, R(PERMERROR), P(UNSPEC), P(UNSPEC), 0, 0, NULL, NULL},
 	{ZONE, "not a domain", PASS, "rej.example", 0, NULL, 0, R(PERMERROR), P(UNSPEC), P(UNSPEC), 0, 0, NULL, NULL},
@@ -332,6 +354,8 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 
+	if (f == NULL)
+		return 0; /* setup failed before it made anything */
 	sc_dns_free(f->zone);
 	sc_dns_free(f->servfail);
 	sc_dns_free(f->silent);
