@@ -2,13 +2,15 @@
  * auth_dmarc.c - DMARC (RFC 7489) evaluated by our own code from the SPF
  * and DKIM results already in an sc_auth_result (see auth.h).
  *
- * Why not libopendmarc: its tracker is full of false passes (alignment
- * decided on the wrong identity, records taken from the wrong name, broken
- * records read as policies), and a false pass is the one mistake a scam
- * filter must not make, because the allowlist trusts DMARC. The evaluation
- * itself is small; written here it stays readable, goes through lib/dns
- * like every other lookup, and the unit matrix (tests/unit/test_dmarc.c)
- * covers every branch below.
+ * Why not libopendmarc: its tracker is full of false passes, and a false
+ * pass is the one mistake a scam filter must not make, because the
+ * allowlist trusts DMARC. One example: OpenDMARC pull request #70 fixed
+ * the library reporting an aligned DKIM pass when a failing signature for
+ * the From domain was stored before a passing one for an unrelated domain,
+ * so anyone with any valid signature could pass for any domain (the matrix
+ * in tests/unit/test_dmarc.c carries that case). The evaluation itself is
+ * small; written here it stays readable, looks up through lib/dns like
+ * every other check, and the matrix covers every branch below.
  *
  * Decisions, with the RFC text they rest on:
  * - Identifiers. DMARC uses the SPF result of the MAIL FROM identity
@@ -34,8 +36,9 @@
  *   SERVFAIL and timeouts are SC_DMARC_TEMPERROR.
  * - Record syntax (6.3, 6.4): tag=value pairs split on ';', blanks around
  *   names, '=' and values ignored, tag names and keywords case-insensitive,
- *   v=DMARC1 first. A repeated tag makes the record invalid (the DKIM
- *   tag-list rule 6.4 refers to). A missing or invalid p=, or an invalid
+ *   v=DMARC1 first, its value upper-case as the 6.4 ABNF spells it. A
+ *   repeated tag makes the record invalid (the DKIM tag-list syntax that
+ *   6.3 adopts, RFC 6376 3.2). A missing or invalid p=, or an invalid
  *   sp=, gives p=none when rua= holds at least one syntactically valid URI,
  *   else no policy (6.6.3 step 6). Invalid pct=, adkim= or aspf= fall back
  *   to their defaults (100, r, r: "syntax errors in the remainder of the
@@ -45,6 +48,10 @@
  *   when it came from the organisational domain. pct= (6.6.4): a failing
  *   message is sampled in when pct_draw < pct; sampled out, the applied
  *   policy is one step lower (reject -> quarantine, quarantine -> none).
+ * - From domain: NULL (no From, or several addresses) or a name that is
+ *   not an RFC 5321 Domain once IDN-converted (an address literal, bad
+ *   bytes, empty or long labels, a trailing dot) is SC_DMARC_PERMERROR,
+ *   with no lookup and dmarc_domain NULL.
  * - The aligned flags are filled for every valid From domain, with the
  *   record's adkim=/aspf= or, without a usable record, relaxed (the
  *   default), so rules see them whatever the record says.

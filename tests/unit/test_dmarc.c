@@ -193,6 +193,7 @@ static const dmarc_case cases[] = {
 	/* only a passing, aligned identifier counts */
 	{ZONE, "rej.example", PASS, "unrelated.example", 0, "fail:rej.example", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "rej.example", "rej.example"},
 	{ZONE, "rej.example", NOSPF, NULL, 0, "pass:thirdparty.example", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "rej.example", "rej.example"},
+	/* OpenDMARC PR #70: a failing aligned signature, then a passing third-party one */
 	{ZONE, "rej.example", NOSPF, NULL, 0, "fail:rej.example pass:thirdparty.example", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "rej.example", "rej.example"},
 	{ZONE, "rej.example", NOSPF, NULL, 0, "fail:thirdparty.example pass:rej.example", 0, R(PASS), P(REJECT), P(UNSPEC), 0, 1, "rej.example", "rej.example"},
 	{ZONE, "rej.example", NOSPF, NULL, 0, "pass:- neutral:rej.example temperror:rej.example permerror:rej.example", 0, R(FAIL), P(REJECT), P(REJECT), 0, 0, "rej.example", "rej.example"},
