@@ -27,10 +27,16 @@
 
 #define DNS_NAME_TEXT_MAX 1025 /* a wire name as dotted text, escapes excluded */
 
+/* RFC 7208 4.6.4: more than this many lookups that find nothing (NXDOMAIN,
+ * or an empty answer) during one evaluation is a permerror. libspf2 1.2
+ * does not count them, so our DNS layer does. */
+#define SPF_MAX_VOID_LOOKUPS 2
+
 /* What one check's DNS layer needs. */
 typedef struct spf_hook {
 	sc_dns *dns;
 	sc_dns_budget *budget;
+	unsigned voids; /* lookups that found nothing */
 } spf_hook;
 
 /* sc_spf_result_name - the RFC 8601 word for a result */
@@ -204,6 +210,8 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *server, const char *domain, ns
 	rr->num_rr = n;
 	if (n == 0 && herrno == NETDB_SUCCESS)
 		rr->herrno = NO_DATA;
+	if (rr->herrno == NO_DATA || rr->herrno == HOST_NOT_FOUND)
+		h->voids++;
 	sc_dns_answer_free(a);
 	return rr;
 }
@@ -246,14 +254,17 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 		  const char *mail_from, sc_auth_result *out)
 {
 	SPF_dns_server_t layer;
-	spf_hook hook = {dns, budget};
+	spf_hook hook = {dns, budget, 0};
 	SPF_server_t *server;
 	SPF_request_t *req;
 	SPF_response_t *resp = NULL;
 	const char *at;
 	sc_buf from;
 
-	memset(out, 0, sizeof(*out));
+	/* Only the SPF fields: DKIM and DMARC results may be there already. */
+	free(out->spf_domain);
+	out->spf_domain = NULL;
+	out->spf_helo = 0;
 	out->spf = SC_SPF_NONE;
 	sc_buf_init(&from, SC_BUF_UNLIMITED);
 	if (mail_from != NULL && mail_from[0] != '\0') {
@@ -288,6 +299,11 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 			out->spf = map_result(SPF_response_result(resp), err);
 		else
 			out->spf = SC_SPF_TEMPERROR;
+		/* Every lookup counted came before the result was decided:
+		 * libspf2 stops at the first mechanism that matches. */
+		if (hook.voids > SPF_MAX_VOID_LOOKUPS && out->spf != SC_SPF_NONE &&
+		    out->spf != SC_SPF_TEMPERROR)
+			out->spf = SC_SPF_PERMERROR;
 	}
 	if (resp != NULL)
 		SPF_response_free(resp);

@@ -85,7 +85,8 @@ typedef struct sc_auth_result {
 /* sc_spf_check - the SPF result for client_ip (IPv4 or IPv6 text) sending
  * as mail_from (without <>; NULL or "" is the null sender, and then the HELO
  * name is checked as postmaster@helo). Lookups draw on budget (may be NULL).
- * Fills out (the caller frees out->spf_domain with sc_auth_result_clear()).
+ * Fills the SPF fields of out, which must be zeroed or hold earlier results
+ * (other fields are left alone; free with sc_auth_result_clear()).
  * A client_ip that is not an address, or no identity at all, gives
  * SC_SPF_NONE. Never fails otherwise: DNS trouble is SC_SPF_TEMPERROR. */
 void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, const char *helo,
