@@ -99,8 +99,9 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
  * appends one sc_dkim_sig per signature seen (signatures beyond max_sigs
  * are ignored). Never fails: trouble is a per-signature result.
  * Verified but neutral, never pass: l= leaving body content unsigned, a key
- * in test mode (t=y), a From field the signature does not cover. rsa-sha1
- * (RFC 8301) and keys under 1024 bits are permerror. */
+ * in test mode (t=y), more From (or signed Sender, Reply-To, Subject, To,
+ * Cc, Content-Type) fields than h= covers. rsa-sha1 (RFC 8301) and keys
+ * under 1024 bits are permerror. */
 void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t len,
 		    unsigned max_sigs, sc_auth_result *out);
 

@@ -26,6 +26,7 @@
  */
 #include "autoconfig.h"
 
+#include <sys/time.h>
 #include <sys/types.h>
 #include <opendkim/dkim.h>
 #include <pthread.h>
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "mem.h"
@@ -75,8 +77,7 @@ typedef struct verify_ctx {
 typedef struct field {
 	const char *text;
 	size_t len;
-	int is_sig;  /* a DKIM-Signature field */
-	int is_from; /* a From field */
+	int is_sig; /* 1: a DKIM-Signature field; -1: one over max_sigs */
 } field;
 
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
@@ -214,6 +215,53 @@ static DKIM_CBSTAT key_lookup(DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t
 	return ret;
 }
 
+/* dns_init_none - libopendkim's resolver set-up: there is none (keys come from key_lookup) */
+static int dns_init_none(void **srv)
+{
+	*srv = NULL;
+	return DKIM_DNS_SUCCESS;
+}
+
+/* dns_close_none - nothing to shut down */
+static void dns_close_none(void *srv)
+{
+	(void) srv;
+}
+
+/* dns_start_refuse - libopendkim's own queries are refused: lib/dns is the only resolver */
+static int dns_start_refuse(void *srv, int type, unsigned char *q, unsigned char *buf,
+			    size_t buflen, void **qh)
+{
+	(void) srv;
+	(void) type;
+	(void) q;
+	(void) buf;
+	(void) buflen;
+	*qh = NULL;
+	return DKIM_DNS_ERROR;
+}
+
+/* dns_cancel_none - no query to cancel */
+static int dns_cancel_none(void *srv, void *qh)
+{
+	(void) srv;
+	(void) qh;
+	return DKIM_DNS_SUCCESS;
+}
+
+/* dns_wait_refuse - no reply ever comes */
+static int dns_wait_refuse(void *srv, void *qh, struct timeval *to, size_t *bytes, int *error,
+			   int *dnssec)
+{
+	(void) srv;
+	(void) qh;
+	(void) to;
+	(void) bytes;
+	(void) error;
+	(void) dnssec;
+	return DKIM_DNS_ERROR;
+}
+
 /* lib_init - the process's DKIM_LIB, with our key lookup and flags */
 static void lib_init(void)
 {
@@ -223,6 +271,13 @@ static void lib_init(void)
 	lib = dkim_init(NULL, NULL);
 	if (lib == NULL)
 		return;
+	/* belt and braces: should libopendkim ever bypass key_lookup, its
+	 * resolver hooks refuse instead of asking the system resolver */
+	dkim_dns_set_init(lib, dns_init_none);
+	dkim_dns_set_close(lib, dns_close_none);
+	dkim_dns_set_query_start(lib, dns_start_refuse);
+	dkim_dns_set_query_cancel(lib, dns_cancel_none);
+	dkim_dns_set_query_waitreply(lib, dns_wait_refuse);
 	if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags)) !=
 		    DKIM_STAT_OK ||
 	    dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_MINKEYBITS, &minbits, sizeof(minbits)) !=
@@ -291,7 +346,6 @@ static field *split_header(const char *msg, size_t len, size_t *nfields, size_t 
 		f[n].text = msg + start;
 		f[n].len = end - start;
 		f[n].is_sig = field_named(f[n].text, f[n].len, DKIM_SIGNHEADER);
-		f[n].is_from = field_named(f[n].text, f[n].len, "From");
 		n++;
 	}
 	*nfields = n;
@@ -379,26 +433,48 @@ static ssize_t canon_body_len(const char *body, size_t len, dkim_canon_t canon)
 	return total;
 }
 
-/* from_count_in_h - how many times h= of sig names From */
-static size_t from_count_in_h(DKIM_SIGINFO *sig)
+/* Fields a signer chose to sign that a forger gains by adding another
+ * instance above the signed one (RFC 6376 8.15): MUAs show the top one,
+ * verifiers check the bottom ones. */
+static const char *const guarded_fields[] = {"From", "Sender", "Reply-To",     "Subject",
+					     "To",   "Cc",     "Content-Type", NULL};
+
+/* h_count - how many times h= of sig names the field name */
+static size_t h_count(DKIM_SIGINFO *sig, const char *name)
 {
 	const char *h = (const char *) dkim_sig_gettagvalue(sig, 0, (u_char *) "h");
-	size_t n = 0;
+	size_t n = 0, nl = strlen(name);
 
 	while (h != NULL && *h != '\0') {
 		const char *colon = strchr(h, ':');
 		size_t l = colon ? (size_t) (colon - h) : strlen(h);
-		const char *s = h, *e = h + l;
+		const char *b = h, *e = h + l;
 
-		while (s < e && isspace((unsigned char) *s))
-			s++;
-		while (e > s && isspace((unsigned char) e[-1]))
+		while (b < e && isspace((unsigned char) *b))
+			b++;
+		while (e > b && isspace((unsigned char) e[-1]))
 			e--;
-		if (e - s == 4 && strncasecmp(s, "from", 4) == 0)
+		if ((size_t) (e - b) == nl && strncasecmp(b, name, nl) == 0)
 			n++;
 		h = colon ? colon + 1 : NULL;
 	}
 	return n;
+}
+
+/* unsigned_extra - a guarded field the message has more of than sig signed, or NULL */
+static const char *unsigned_extra(DKIM_SIGINFO *sig, const field *f, size_t nf)
+{
+	for (const char *const *g = guarded_fields; *g != NULL; g++) {
+		size_t have = 0, signed_n = h_count(sig, *g);
+
+		if (signed_n == 0 && strcmp(*g, "From") != 0)
+			continue; /* not signed at all: the signer vouches for none */
+		for (size_t i = 0; i < nf; i++)
+			have += (size_t) field_named(f[i].text, f[i].len, *g);
+		if (have > signed_n)
+			return *g;
+	}
+	return NULL;
 }
 
 /* set_result - the result and reason of one signature */
@@ -441,8 +517,10 @@ static int key_result(const key_note *note, sc_dkim_sig *s)
 
 /* judge - the result of one signature libopendkim processed */
 static void judge(DKIM *dkim, DKIM_SIGINFO *sig, const verify_ctx *v, const char *body,
-		  size_t body_len, size_t nfrom, const char *stage_err, sc_dkim_sig *s)
+		  size_t body_len, const field *fields, size_t nfields, const char *stage_err,
+		  sc_dkim_sig *s)
 {
+	const char *extra;
 	int err = dkim_sig_geterror(sig);
 	unsigned int flags = dkim_sig_getflags(sig);
 	dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
@@ -510,8 +588,10 @@ static void judge(DKIM *dkim, DKIM_SIGINFO *sig, const verify_ctx *v, const char
 		set_result(s, SC_DKIM_NEUTRAL, "key in test mode (t=y)");
 		return;
 	}
-	if (from_count_in_h(sig) < nfrom) {
-		set_result(s, SC_DKIM_NEUTRAL, "a From field is not signed");
+	extra = unsigned_extra(sig, fields, nfields);
+	if (extra != NULL) {
+		snprintf(why, sizeof(why), "a %s field is not signed", extra);
+		set_result(s, SC_DKIM_NEUTRAL, why);
 		return;
 	}
 	{
@@ -535,22 +615,53 @@ static void judge(DKIM *dkim, DKIM_SIGINFO *sig, const verify_ctx *v, const char
 	set_result(s, SC_DKIM_PASS, NULL);
 }
 
-/* sig_from_field - d=, s= and the b= prefix of a DKIM-Signature field, result unset */
-static void sig_from_field(const field *f, sc_dkim_sig *s)
+/* sig_from_field - d=, s= and the b= prefix of a DKIM-Signature field, result unset;
+ * the whole b= (FWS removed) into *full */
+static void sig_from_field(const field *f, sc_dkim_sig *s, char **full)
 {
-	char *b;
-
 	memset(s, 0, sizeof(*s));
 	s->domain = tag_value(f->text, f->len, "d");
 	if (s->domain != NULL)
 		for (char *p = s->domain; *p != '\0'; p++)
 			*p = (char) tolower((unsigned char) *p);
 	s->selector = tag_value(f->text, f->len, "s");
-	b = tag_value(f->text, f->len, "b");
-	if (b != NULL && strlen(b) > B_PREFIX_LEN)
-		b[B_PREFIX_LEN] = '\0';
-	s->b = b;
+	*full = tag_value(f->text, f->len, "b");
+	if (*full != NULL)
+		s->b = sc_strndup(*full, B_PREFIX_LEN);
 	s->result = SC_DKIM_PERMERROR;
+}
+
+/* same_text - a equals b, ignoring whitespace (NULL equals only NULL) */
+static int same_text(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	for (;;) {
+		while (isspace((unsigned char) *a))
+			a++;
+		while (isspace((unsigned char) *b))
+			b++;
+		if (*a != *b)
+			return 0;
+		if (*a == '\0')
+			return 1;
+		a++;
+		b++;
+	}
+}
+
+/* sig_is - 1 when libopendkim's sig is the field we parsed as mine (b= equal,
+ * and d=, s= equal where libopendkim read them) */
+static int sig_is(DKIM_SIGINFO *sig, const sc_dkim_sig *mine, const char *full_b)
+{
+	const char *d = (const char *) dkim_sig_getdomain(sig);
+	const char *sel = (const char *) dkim_sig_getselector(sig);
+
+	if (!same_text((const char *) dkim_sig_gettagvalue(sig, 0, (u_char *) "b"), full_b))
+		return 0;
+	if (d != NULL && (mine->domain == NULL || strcasecmp(d, mine->domain) != 0))
+		return 0;
+	return sel == NULL || (mine->selector != NULL && strcmp(sel, mine->selector) == 0);
 }
 
 /* sc_dkim_verify - verify the first max_sigs DKIM-Signature fields of raw */
@@ -560,7 +671,9 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
 	verify_ctx v = {dns, budget, NULL, 0, 0};
 	sc_buf msg;
 	field *fields;
-	size_t nfields, body_off, nsig = 0, nfrom = 0, first = out->ndkim;
+	size_t nfields, body_off, nsig = 0, first = out->ndkim;
+	char **full_b = NULL;
+	unsigned char *used = NULL;
 	DKIM *dkim = NULL;
 	DKIM_STAT st;
 	DKIM_SIGINFO **sigs = NULL;
@@ -573,7 +686,6 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
 	to_crlf(raw, len, &msg);
 	fields = split_header(msg.data ? msg.data : "", msg.len, &nfields, &body_off);
 	for (size_t i = 0; i < nfields; i++) {
-		nfrom += (size_t) fields[i].is_from;
 		if (fields[i].is_sig && nsig++ >= max_sigs)
 			fields[i].is_sig = -1; /* over the limit: not fed */
 	}
@@ -582,9 +694,13 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
 		goto done;
 
 	out->dkim = sc_reallocarray(out->dkim, first + nsig, sizeof(*out->dkim));
-	for (size_t i = 0, k = first; i < nfields; i++)
-		if (fields[i].is_sig == 1)
-			sig_from_field(&fields[i], &out->dkim[k++]);
+	full_b = sc_calloc(nsig, sizeof(*full_b));
+	for (size_t i = 0, k = 0; i < nfields; i++) {
+		if (fields[i].is_sig != 1)
+			continue;
+		sig_from_field(&fields[i], &out->dkim[first + k], &full_b[k]);
+		k++;
+	}
 	out->ndkim = first + nsig;
 
 	(void) pthread_once(&lib_once, lib_init);
@@ -623,29 +739,26 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
 			set_result(&out->dkim[k], SC_DKIM_PERMERROR, why);
 		goto done;
 	}
-	for (size_t k = first; k < out->ndkim; k++) {
-		size_t idx = k - first;
+	/* libopendkim lists the signatures in header order, malformed ones
+	 * included (BADSIGHANDLES); still, pair each with the field it came
+	 * from by its tags, never by position alone */
+	used = sc_calloc((size_t) nsigs, 1);
+	for (size_t k = 0; k < nsig; k++) {
+		sc_dkim_sig *mine = &out->dkim[first + k];
+		size_t idx = (size_t) nsigs;
 
-		if ((size_t) nsigs != nsig) {
-			/* libopendkim dropped some: match on the b= prefix */
-			idx = (size_t) nsigs;
-			for (int j = 0; j < nsigs && out->dkim[k].b != NULL; j++) {
-				const char *bb = (const char *) dkim_sig_gettagvalue(
-					sigs[j], 0, (u_char *) "b");
-				if (bb != NULL &&
-				    strncmp(bb, out->dkim[k].b, strlen(out->dkim[k].b)) == 0) {
-					idx = (size_t) j;
-					break;
-				}
-			}
-			if (idx == (size_t) nsigs) {
-				set_result(&out->dkim[k], SC_DKIM_PERMERROR,
-					   "malformed signature: not parsed");
-				continue;
-			}
+		if (k < (size_t) nsigs && !used[k] && sig_is(sigs[k], mine, full_b[k]))
+			idx = k;
+		for (size_t j = 0; idx == (size_t) nsigs && j < (size_t) nsigs; j++)
+			if (!used[j] && sig_is(sigs[j], mine, full_b[k]))
+				idx = j;
+		if (idx == (size_t) nsigs) {
+			set_result(mine, SC_DKIM_PERMERROR, "malformed signature: not parsed");
+			continue;
 		}
-		judge(dkim, sigs[idx], &v, msg.data + body_off, msg.len - body_off, nfrom,
-		      stage_err, &out->dkim[k]);
+		used[idx] = 1;
+		judge(dkim, sigs[idx], &v, msg.data + body_off, msg.len - body_off, fields, nfields,
+		      stage_err, mine);
 	}
 	goto done;
 
@@ -655,6 +768,10 @@ fail_all_temp:
 done:
 	if (dkim != NULL)
 		(void) dkim_free(dkim);
+	for (size_t k = 0; full_b != NULL && k < nsig; k++)
+		free(full_b[k]);
+	free(full_b);
+	free(used);
 	free(v.notes);
 	free(fields);
 	sc_buf_free(&msg);

@@ -287,15 +287,23 @@ static void check_sig(const sc_dkim_sig *s, sc_dkim_result want, const char *rea
 		assert_string_equal(s->selector, sel);
 }
 
-/* b_prefix_of - the first 8 characters of b= in a signature field */
-static void b_prefix_of(const char *field, char out[9])
+/* find_b - where " b=" (or "\tb=") starts in a signature field */
+static const char *find_b(const char *field)
 {
 	const char *b = strstr(field, " b=");
-	size_t n = 0;
 
 	if (b == NULL)
 		b = strstr(field, "\tb=");
 	assert_non_null(b);
+	return b;
+}
+
+/* b_prefix_of - the first 8 characters of b= in a signature field */
+static void b_prefix_of(const char *field, char out[9])
+{
+	const char *b = find_b(field);
+	size_t n = 0;
+
 	for (b += 3; *b != '\0' && *b != ';' && n < 8; b++)
 		if (*b != ' ' && *b != '\t' && *b != '\r' && *b != '\n')
 			out[n++] = *b;
@@ -762,22 +770,112 @@ static void test_lf_only(void **state)
 	sc_dns_free(dns);
 }
 
-/* test_extra_from - a From field added above a signed message makes the pass neutral */
-static void test_extra_from(void **state)
+/* extra_case - prepend a field to a signed message; expect the result and reason */
+static void extra_case(const char *added, sc_dkim_result want, const char *reason)
 {
 	sc_dns *dns = sc_dns_new_static(1000);
 	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
 			 DKIM_SIGN_RSASHA256, 0);
-	char *msg = cat("From: PayPal <service@paypal.invalid>\r\n", sig, base_msg, NULL);
+	char *msg = cat(added, sig, base_msg, NULL);
 	sc_auth_result r;
 
-	(void) state;
 	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
 	verify(dns, NULL, msg, 8, &r);
 	assert_int_equal(r.ndkim, 1);
-	check_sig(&r.dkim[0], SC_DKIM_NEUTRAL, "a From field is not signed", DOM, "sel1");
+	check_sig(&r.dkim[0], want, reason, DOM, "sel1");
 	sc_auth_result_clear(&r);
 	free(msg);
+	free(sig);
+	sc_dns_free(dns);
+}
+
+/* test_extra_from - a From field added above a signed message makes the pass neutral */
+static void test_extra_from(void **state)
+{
+	(void) state;
+	extra_case("From: PayPal <service@paypal.invalid>\r\n", SC_DKIM_NEUTRAL,
+		   "a From field is not signed");
+	extra_case("Subject: Your account is locked\r\n", SC_DKIM_NEUTRAL,
+		   "a Subject field is not signed");
+	/* a field the signer did not sign at all is no forgery of its content */
+	extra_case("X-Mailer: whatever\r\n", SC_DKIM_PASS, NULL);
+}
+
+/* test_copied_b - a malformed field copying a good signature's b= under another d=
+ * stays permerror; the good one is reported for its own domain */
+static void test_copied_b(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			 DKIM_SIGN_RSASHA256, 0);
+	const char *b = find_b(sig);
+	char *fake, *msg;
+	sc_auth_result r;
+
+	(void) state;
+	fake = cat("DKIM-Signature: v=1; d=paypal.invalid;", b, NULL);
+	msg = cat(fake, sig, base_msg, NULL);
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 2);
+	check_sig(&r.dkim[0], SC_DKIM_PERMERROR, "malformed signature", "paypal.invalid", NULL);
+	check_sig(&r.dkim[1], SC_DKIM_PASS, NULL, DOM, "sel1");
+	sc_auth_result_clear(&r);
+	free(msg);
+	free(fake);
+	free(sig);
+	sc_dns_free(dns);
+}
+
+/* One thread's share of test_threads. */
+typedef struct thread_job {
+	sc_dns *dns;
+	const char *good, *bad;
+	int failures;
+} thread_job;
+
+/* verify_loop - verify a good and a bad message repeatedly, counting wrong results */
+static void *verify_loop(void *arg)
+{
+	thread_job *j = arg;
+
+	for (int i = 0; i < 10; i++) {
+		sc_auth_result r;
+
+		memset(&r, 0, sizeof(r));
+		sc_dkim_verify(j->dns, NULL, j->good, strlen(j->good), 8, &r);
+		j->failures += r.ndkim != 1 || r.dkim[0].result != SC_DKIM_PASS;
+		sc_auth_result_clear(&r);
+		sc_dkim_verify(j->dns, NULL, j->bad, strlen(j->bad), 8, &r);
+		j->failures += r.ndkim != 1 || r.dkim[0].result != SC_DKIM_FAIL;
+		sc_auth_result_clear(&r);
+	}
+	return NULL;
+}
+
+/* test_threads - concurrent verification on one sc_dns and one DKIM_LIB */
+static void test_threads(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			 DKIM_SIGN_RSASHA256, 0);
+	char *good = cat(sig, base_msg, NULL);
+	char *bad = replace(good, "Regards", "Regrets");
+	thread_job jobs[4];
+	pthread_t t[4];
+
+	(void) state;
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	for (int i = 0; i < 4; i++) {
+		jobs[i] = (thread_job){dns, good, bad, 0};
+		assert_int_equal(pthread_create(&t[i], NULL, verify_loop, &jobs[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(jobs[i].failures, 0);
+	}
+	free(bad);
+	free(good);
 	free(sig);
 	sc_dns_free(dns);
 }
@@ -807,7 +905,8 @@ int main(void)
 		cmocka_unit_test(test_l_appended),     cmocka_unit_test(test_budget_timeout),
 		cmocka_unit_test(test_servfail),       cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_unsigned),       cmocka_unit_test(test_lf_only),
-		cmocka_unit_test(test_extra_from),     cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_extra_from),     cmocka_unit_test(test_copied_b),
+		cmocka_unit_test(test_threads),        cmocka_unit_test(test_result_names),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
