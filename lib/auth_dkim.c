@@ -560,8 +560,11 @@ static void judge(DKIM *dkim, DKIM_SIGINFO *sig, const verify_ctx *v, const char
 		return;
 	default: {
 		const char *e = dkim_sig_geterrorstr(err);
+		int key_err = err == DKIM_SIGERROR_DNSSYNTAX || err == DKIM_SIGERROR_MULTIREPLY ||
+			      (err >= DKIM_SIGERROR_KEYVERSION && err <= DKIM_SIGERROR_KEYDECODE);
 
-		snprintf(why, sizeof(why), "malformed signature: %s", e ? e : "unknown error");
+		snprintf(why, sizeof(why), "%s: %s", key_err ? "bad key" : "malformed signature",
+			 e ? e : "unknown error");
 		set_result(s, SC_DKIM_PERMERROR, why);
 		return;
 	}

@@ -103,10 +103,10 @@ static char *pem_of(EVP_PKEY *k)
 	return out;
 }
 
-/* make_rsa - an RSA 2048 key; p= is the DER SubjectPublicKeyInfo */
-static void make_rsa(test_key *tk)
+/* make_rsa_bits - an RSA key of bits; p= is the DER SubjectPublicKeyInfo */
+static void make_rsa_bits(test_key *tk, unsigned bits)
 {
-	EVP_PKEY *k = EVP_RSA_gen(2048);
+	EVP_PKEY *k = EVP_RSA_gen(bits);
 	unsigned char *der = NULL;
 	int n;
 
@@ -117,6 +117,12 @@ static void make_rsa(test_key *tk)
 	tk->pem = pem_of(k);
 	OPENSSL_free(der);
 	EVP_PKEY_free(k);
+}
+
+/* make_rsa - an RSA 2048 key */
+static void make_rsa(test_key *tk)
+{
+	make_rsa_bits(tk, 2048);
 }
 
 /* make_ed25519 - an Ed25519 key; p= is the raw 32-byte public key (RFC 8463) */
@@ -162,12 +168,13 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* sign - a "DKIM-Signature: ...\r\n" field for msg (CRLF, unfolded header) */
-static char *sign(const char *msg, const test_key *k, const char *sel, dkim_canon_t hc,
-		  dkim_canon_t bc, dkim_alg_t alg, int signlen)
+/* sign_at - a "DKIM-Signature: ...\r\n" field for msg (CRLF, unfolded header);
+ * when (nonzero) as t= and x= = t= + ttl */
+static char *sign_at(const char *msg, const test_key *k, const char *sel, dkim_canon_t hc,
+		     dkim_canon_t bc, dkim_alg_t alg, int signlen, uint64_t when, uint64_t ttl)
 {
 	DKIM_LIB *lib = dkim_init(NULL, NULL);
-	unsigned int flags = signlen ? DKIM_LIBFLAGS_SIGNLEN : 0;
+	unsigned int flags = signlen ? DKIM_LIBFLAGS_SIGNLEN : 0, minbits = 0;
 	const char *body = strstr(msg, "\r\n\r\n");
 	DKIM_STAT st;
 	DKIM *d;
@@ -179,6 +186,17 @@ static char *sign(const char *msg, const test_key *k, const char *sel, dkim_cano
 	assert_non_null(body);
 	assert_int_equal(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof(flags)),
 			 DKIM_STAT_OK);
+	assert_int_equal(
+		dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_MINKEYBITS, &minbits, sizeof(minbits)),
+		DKIM_STAT_OK);
+	if (when != 0)
+		assert_int_equal(
+			dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &when, sizeof(when)),
+			DKIM_STAT_OK);
+	if (ttl != 0)
+		assert_int_equal(
+			dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNATURETTL, &ttl, sizeof(ttl)),
+			DKIM_STAT_OK);
 	d = dkim_sign(lib, (const u_char *) "test", NULL, (dkim_sigkey_t) k->pem,
 		      (const u_char *) sel, (const u_char *) DOM, hc, bc, alg, -1, &st);
 	assert_non_null(d);
@@ -206,6 +224,13 @@ static char *sign(const char *msg, const test_key *k, const char *sel, dkim_cano
 	dkim_free(d);
 	dkim_close(lib);
 	return sc_buf_steal(&out);
+}
+
+/* sign - sign_at now, without x= */
+static char *sign(const char *msg, const test_key *k, const char *sel, dkim_canon_t hc,
+		  dkim_canon_t bc, dkim_alg_t alg, int signlen)
+{
+	return sign_at(msg, k, sel, hc, bc, alg, signlen, 0, 0);
 }
 
 /* cat - the concatenation of NULL-terminated strings (malloc'd) */
@@ -479,7 +504,74 @@ static void test_key_testing(void **state)
 static void test_key_garbage(void **state)
 {
 	(void) state;
-	key_case("v=DKIM1; k=rsa; ", "bm90IGEga2V5", SC_DKIM_PERMERROR, "");
+	key_case("v=DKIM1; k=rsa; ", "bm90IGEga2V5", SC_DKIM_PERMERROR, "bad key");
+}
+
+/* test_key_multiple - two TXT records at the key name is permerror */
+static void test_key_multiple(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			 DKIM_SIGN_RSASHA256, 0);
+	char *msg = cat(sig, base_msg, NULL);
+	sc_auth_result r;
+
+	(void) state;
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_b.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 1);
+	check_sig(&r.dkim[0], SC_DKIM_PERMERROR, "multiple key records", DOM, "sel1");
+	sc_auth_result_clear(&r);
+	free(msg);
+	free(sig);
+	sc_dns_free(dns);
+}
+
+/* test_key_small - an RSA key under 1024 bits is permerror (RFC 8301) */
+static void test_key_small(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	test_key small;
+	char *sig, *msg;
+	sc_auth_result r;
+
+	(void) state;
+	make_rsa_bits(&small, 768);
+	sig = sign(base_msg, &small, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+		   DKIM_SIGN_RSASHA256, 0);
+	msg = cat(sig, base_msg, NULL);
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", small.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 1);
+	check_sig(&r.dkim[0], SC_DKIM_PERMERROR, "key too small", DOM, "sel1");
+	sc_auth_result_clear(&r);
+	free(msg);
+	free(sig);
+	free(small.p);
+	free(small.pem);
+	sc_dns_free(dns);
+}
+
+/* test_expired - a signature past its x= is permerror */
+static void test_expired(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign_at(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			    DKIM_SIGN_RSASHA256, 0, 1600000000, 3600);
+	char *msg = cat(sig, base_msg, NULL);
+	sc_auth_result r;
+
+	(void) state;
+	assert_non_null(strstr(sig, "x=1600003600"));
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 1);
+	check_sig(&r.dkim[0], SC_DKIM_PERMERROR, "signature expired", DOM, "sel1");
+	sc_auth_result_clear(&r);
+	free(msg);
+	free(sig);
+	sc_dns_free(dns);
 }
 
 /* test_rsa_sha1 - rsa-sha1 is not accepted (RFC 8301) */
@@ -603,6 +695,28 @@ static void test_l_appended(void **state)
 	(void) state;
 	l_case(DKIM_CANON_RELAXED, scam, SC_DKIM_NEUTRAL, 1);
 	l_case(DKIM_CANON_SIMPLE, scam, SC_DKIM_NEUTRAL, 1);
+}
+
+/* test_l_truncated - a body cut below l= fails */
+static void test_l_truncated(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			 DKIM_SIGN_RSASHA256, 1);
+	char *cut = replace(base_msg, "Regards, Alice\r\n", "");
+	char *msg = cat(sig, cut, NULL);
+	sc_auth_result r;
+
+	(void) state;
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 1);
+	check_sig(&r.dkim[0], SC_DKIM_FAIL, "body shorter than l=", DOM, "sel1");
+	sc_auth_result_clear(&r);
+	free(msg);
+	free(cut);
+	free(sig);
+	sc_dns_free(dns);
 }
 
 /* temp_case - a good signature whose key lookup fails temporarily */
@@ -880,6 +994,45 @@ static void test_threads(void **state)
 	sc_dns_free(dns);
 }
 
+/* test_odd_input - no From, no body, thousands of signatures: no pass, no crash */
+static void test_odd_input(void **state)
+{
+	sc_dns *dns = sc_dns_new_static(1000);
+	char *sig = sign(base_msg, &rsa_a, "sel1", DKIM_CANON_RELAXED, DKIM_CANON_RELAXED,
+			 DKIM_SIGN_RSASHA256, 0);
+	char *nofrom = replace(base_msg, "From: Alice <alice@example.com>\r\n", "");
+	char *msg = cat(sig, nofrom, NULL);
+	char *head = cat(sig, "From: alice@example.com\r\nSubject: x", NULL);
+	sc_auth_result r;
+	sc_buf many;
+
+	(void) state;
+	add_key(dns, "sel1", "v=DKIM1; k=rsa; ", rsa_a.p);
+	verify(dns, NULL, msg, 8, &r);
+	assert_int_equal(r.ndkim, 1);
+	assert_int_not_equal(r.dkim[0].result, SC_DKIM_PASS);
+	sc_auth_result_clear(&r);
+	verify(dns, NULL, head, 8, &r); /* header only, no empty line */
+	assert_int_equal(r.ndkim, 1);
+	assert_int_not_equal(r.dkim[0].result, SC_DKIM_PASS);
+	sc_auth_result_clear(&r);
+	sc_buf_init(&many, SC_BUF_UNLIMITED);
+	for (int i = 0; i < 5000; i++)
+		sc_buf_printf(&many, "DKIM-Signature: v=1; d=x%d.example; s=s; b=AAAA\r\n", i);
+	sc_buf_puts(&many, sig);
+	sc_buf_puts(&many, base_msg);
+	verify(dns, NULL, sc_buf_cstr(&many), 8, &r);
+	assert_int_equal(r.ndkim, 8);
+	check_sig(&r.dkim[7], SC_DKIM_PERMERROR, "malformed signature", "x7.example", "s");
+	sc_auth_result_clear(&r);
+	sc_buf_free(&many);
+	free(head);
+	free(msg);
+	free(nofrom);
+	free(sig);
+	sc_dns_free(dns);
+}
+
 /* test_result_names - the RFC 8601 words */
 static void test_result_names(void **state)
 {
@@ -900,13 +1053,16 @@ int main(void)
 		cmocka_unit_test(test_key_missing),    cmocka_unit_test(test_key_nxdomain),
 		cmocka_unit_test(test_key_revoked),    cmocka_unit_test(test_key_wrong),
 		cmocka_unit_test(test_key_testing),    cmocka_unit_test(test_key_garbage),
+		cmocka_unit_test(test_key_multiple),   cmocka_unit_test(test_key_small),
+		cmocka_unit_test(test_expired),        cmocka_unit_test(test_l_truncated),
 		cmocka_unit_test(test_rsa_sha1),       cmocka_unit_test(test_several),
 		cmocka_unit_test(test_max_sigs),       cmocka_unit_test(test_l_whole_body),
 		cmocka_unit_test(test_l_appended),     cmocka_unit_test(test_budget_timeout),
 		cmocka_unit_test(test_servfail),       cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_unsigned),       cmocka_unit_test(test_lf_only),
 		cmocka_unit_test(test_extra_from),     cmocka_unit_test(test_copied_b),
-		cmocka_unit_test(test_threads),        cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_threads),        cmocka_unit_test(test_odd_input),
+		cmocka_unit_test(test_result_names),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
