@@ -4,8 +4,9 @@
  * evaluated by our own code from those two results (auth_dmarc.c). Every
  * DNS lookup goes through the engine's lib/dns resolver.
  *
- * Thread-safe: each check builds its own library state per call, and
- * sc_dns is thread-safe (dns.h).
+ * Thread-safe: each check builds its own library state per call (DKIM:
+ * one DKIM_LIB for the process, made under pthread_once, and a DKIM handle
+ * per call), and sc_dns is thread-safe (dns.h).
  */
 #ifndef SC_AUTH_H
 #define SC_AUTH_H

@@ -7,7 +7,9 @@
  * libopendkim's resolver: dkim_set_key_lookup() routes every key query to
  * key_lookup(), which asks lib/dns for SELECTOR._domainkey.DOMAIN TXT within
  * the message's budget and records what DNS said per signature, so a
- * SERVFAIL or timeout becomes temperror and NXDOMAIN/NODATA "no key".
+ * SERVFAIL or timeout becomes temperror and NXDOMAIN/NODATA "no key"
+ * (several TXT records: permerror, as libopendkim's own resolver would).
+ * libopendkim's resolver hooks are set to stubs that refuse every query.
  *
  * The raw message is converted to CRLF line ends and fed field by field,
  * then EOH, the body and EOM. Only the first max_sigs DKIM-Signature fields
@@ -21,8 +23,12 @@
  * Safety choices beyond libopendkim's verdict (documented in auth.h):
  * an l= signature that verifies but leaves part of the canonicalized body
  * unsigned is neutral (partial = 1); a key in test mode (t=y) is neutral;
- * rsa-sha1 is permerror (RFC 8301); a passing signature that covers fewer
- * From fields than the message has is neutral.
+ * rsa-sha1 and RSA keys under 1024 bits are permerror (RFC 8301); a
+ * passing signature is neutral when the message has more From fields than
+ * h= covers, or more of a signed Sender, Reply-To, Subject, To, Cc or
+ * Content-Type (a forger adds one above the signed one: RFC 6376 8.15).
+ * Results are paired with their fields by b=, d= and s=, never by position
+ * alone, so a forged field copying another's b= cannot borrow its verdict.
  */
 #include "autoconfig.h"
 

@@ -194,9 +194,9 @@ static char *sign_at(const char *msg, const test_key *k, const char *sel, dkim_c
 			dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FIXEDTIME, &when, sizeof(when)),
 			DKIM_STAT_OK);
 	if (ttl != 0)
-		assert_int_equal(
-			dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNATURETTL, &ttl, sizeof(ttl)),
-			DKIM_STAT_OK);
+		assert_int_equal(dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_SIGNATURETTL, &ttl,
+					      sizeof(ttl)),
+				 DKIM_STAT_OK);
 	d = dkim_sign(lib, (const u_char *) "test", NULL, (dkim_sigkey_t) k->pem,
 		      (const u_char *) sel, (const u_char *) DOM, hc, bc, alg, -1, &st);
 	assert_non_null(d);
@@ -335,7 +335,7 @@ static void b_prefix_of(const char *field, char out[9])
 	out[n] = '\0';
 }
 
-/* one_case - sign base_msg with key k as sel, publish pub, verify edited */
+/* valid_case - sign base_msg with k (hc/bc, alg), publish the key, expect a pass */
 static void valid_case(dkim_canon_t hc, dkim_canon_t bc, const test_key *k, dkim_alg_t alg,
 		       const char *ktype)
 {
@@ -427,7 +427,7 @@ static void test_whitespace_relaxed(void **state)
 	edited_case("the  invoice   is", "the invoice\tis", SC_DKIM_PASS, NULL);
 }
 
-/* key_case - a good signature whose key record is rr_tags + p (NULL: none) */
+/* key_case - a good signature whose key record is tags + p= (p NULL: no TXT at all) */
 static void key_case(const char *tags, const char *p, sc_dkim_result want, const char *reason)
 {
 	const char *why = NULL;
@@ -1044,6 +1044,7 @@ static void test_result_names(void **state)
 	assert_string_equal(sc_dkim_result_name(SC_DKIM_PERMERROR), "permerror");
 }
 
+/* main - run every DKIM test, with the keys made once */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
