@@ -4,8 +4,9 @@
  * evaluated by our own code from those two results (auth_dmarc.c). Every
  * DNS lookup goes through the engine's lib/dns resolver.
  *
- * Thread-safe: each check builds its own library state per call, and
- * sc_dns is thread-safe (dns.h).
+ * Thread-safe: each check builds its own library state per call (DKIM:
+ * one DKIM_LIB for the process, made under pthread_once, and a DKIM handle
+ * per call), and sc_dns is thread-safe (dns.h).
  */
 #ifndef SC_AUTH_H
 #define SC_AUTH_H
@@ -40,7 +41,10 @@ typedef struct sc_dkim_sig {
 	char *reason;   /* owned; why it did not pass ("body hash mismatch",
 			 * "key revoked", ...), NULL on pass */
 	char *b;        /* owned; the first 8 characters of b=, for header.b, or NULL */
-	int partial;    /* 1: l= signed less than the whole body */
+	int partial;    /* 1: l= signed less than the whole body; such a
+			 * signature is never a pass, only neutral
+			 * (RFC 6376 8.2: text appended after l= would
+			 * ride on the signer's name) */
 } sc_dkim_sig;
 
 typedef enum sc_dmarc_result {
@@ -96,7 +100,11 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
  * message (len bytes, as received: CRLF or LF line ends), keys looked up
  * through dns within budget (may be NULL). Sets out->dkim_checked and
  * appends one sc_dkim_sig per signature seen (signatures beyond max_sigs
- * are ignored). Never fails: trouble is a per-signature result. */
+ * are ignored). Never fails: trouble is a per-signature result.
+ * Verified but neutral, never pass: l= leaving body content unsigned, a key
+ * in test mode (t=y), more From (or signed Sender, Reply-To, Subject, To,
+ * Cc, Content-Type) fields than h= covers. rsa-sha1 (RFC 8301) and keys
+ * under 1024 bits are permerror. */
 void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t len,
 		    unsigned max_sigs, sc_auth_result *out);
 
