@@ -74,18 +74,89 @@ static int domain_is_plain(const char *d)
 	return 1;
 }
 
-/* sc_auth_results_value - "id; spf=RESULT smtp.mailfrom=DOMAIN" */
+/* put_token_or_quoted - " name=value": value bare when it is an RFC 2045
+ * token, else as a quoted-string; left out when it holds control bytes */
+static void put_token_or_quoted(sc_buf *out, const char *name, const char *value)
+{
+	int bare = 1;
+
+	if (value == NULL || *value == '\0')
+		return;
+	for (const char *p = value; *p != '\0'; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (c < 0x21 || c > 0x7e)
+			return;
+		if (strchr("()<>@,;:\\\"/[]?=", c) != NULL)
+			bare = 0;
+	}
+	(void) sc_buf_printf(out, " %s=", name);
+	if (bare) {
+		(void) sc_buf_puts(out, value);
+		return;
+	}
+	(void) sc_buf_putc(out, '"');
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			(void) sc_buf_putc(out, '\\');
+		(void) sc_buf_putc(out, *p);
+	}
+	(void) sc_buf_putc(out, '"');
+}
+
+/* put_comment - " (text)" with only printable ASCII other than ( ) \ kept */
+static void put_comment(sc_buf *out, const char *text)
+{
+	if (text == NULL || *text == '\0')
+		return;
+	(void) sc_buf_puts(out, " (");
+	for (const char *p = text; *p != '\0'; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (c >= 0x20 && c < 0x7f && c != '(' && c != ')' && c != '\\')
+			(void) sc_buf_putc(out, (char) c);
+	}
+	(void) sc_buf_putc(out, ')');
+}
+
+/* sc_auth_results_value - "id; spf=...; dkim=...; dmarc=..." */
 void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out)
 {
 	(void) sc_buf_puts(out, authserv_id);
-	if (r->spf == SC_SPF_UNCHECKED) {
+	if (r->spf == SC_SPF_UNCHECKED && !r->dkim_checked && r->dmarc == SC_DMARC_UNCHECKED) {
 		(void) sc_buf_puts(out, "; none");
 		return;
 	}
-	(void) sc_buf_printf(out, "; spf=%s", sc_spf_result_name(r->spf));
-	if (domain_is_plain(r->spf_domain))
-		(void) sc_buf_printf(out, " smtp.%s=%s", r->spf_helo ? "helo" : "mailfrom",
-				     r->spf_domain);
+	if (r->spf != SC_SPF_UNCHECKED) {
+		(void) sc_buf_printf(out, "; spf=%s", sc_spf_result_name(r->spf));
+		if (domain_is_plain(r->spf_domain))
+			(void) sc_buf_printf(out, " smtp.%s=%s", r->spf_helo ? "helo" : "mailfrom",
+					     r->spf_domain);
+	}
+	if (r->dkim_checked && r->ndkim == 0)
+		(void) sc_buf_puts(out, "; dkim=none");
+	for (size_t i = 0; r->dkim_checked && i < r->ndkim; i++) {
+		const sc_dkim_sig *sig = &r->dkim[i];
+
+		(void) sc_buf_printf(out, "; dkim=%s", sc_dkim_result_name(sig->result));
+		put_comment(out, sig->reason);
+		if (domain_is_plain(sig->domain))
+			(void) sc_buf_printf(out, " header.d=%s", sig->domain);
+		put_token_or_quoted(out, "header.s", sig->selector);
+		put_token_or_quoted(out, "header.b", sig->b);
+	}
+	if (r->dmarc != SC_DMARC_UNCHECKED) {
+		(void) sc_buf_printf(out, "; dmarc=%s", sc_dmarc_result_name(r->dmarc));
+		if (r->dmarc_policy != SC_DMARC_POLICY_UNSPEC) {
+			(void) sc_buf_printf(out, " (p=%s", sc_dmarc_policy_name(r->dmarc_policy));
+			if (r->dmarc == SC_DMARC_FAIL && r->dmarc_applied != r->dmarc_policy)
+				(void) sc_buf_printf(out, ", pct sampled: %s",
+						     sc_dmarc_policy_name(r->dmarc_applied));
+			(void) sc_buf_putc(out, ')');
+		}
+		if (domain_is_plain(r->dmarc_domain))
+			(void) sc_buf_printf(out, " header.from=%s", r->dmarc_domain);
+	}
 }
 
 /* sc_auth_result_clear - free the owned strings and reset */

@@ -75,15 +75,18 @@ typedef struct sc_auth_result {
 	size_t ndkim;
 
 	sc_dmarc_result dmarc;
-	char *dmarc_domain;     /* owned; the RFC5322.From domain, or NULL */
-	char *dmarc_org_domain; /* owned; its organisational domain (libpsl), or NULL */
-	sc_dmarc_policy dmarc_policy; /* p= (or sp= for a subdomain) as published */
+	char *dmarc_domain;            /* owned; the RFC5322.From domain, or NULL */
+	char *dmarc_org_domain;        /* owned; its organisational domain (libpsl), or NULL */
+	sc_dmarc_policy dmarc_policy;  /* p= (or sp= for a subdomain) as published */
 	sc_dmarc_policy dmarc_applied; /* what a receiver should do after pct=: on
 					* SC_DMARC_FAIL, the policy, or one step
 					* lower when pct sampled the message out;
 					* UNSPEC otherwise */
-	int dmarc_spf_aligned;  /* 1: SPF passed for a domain aligned with From */
-	int dmarc_dkim_aligned; /* 1: a passing DKIM d= is aligned with From */
+	int dmarc_spf_aligned;         /* 1: SPF passed for a domain aligned with From */
+	int dmarc_dkim_aligned;        /* 1: a passing DKIM d= is aligned with From */
+
+	const char *skipped; /* static text: why nothing was checked ("SASL
+			      * login", "trusted network"), or NULL */
 } sc_auth_result;
 
 /* sc_spf_check - the SPF result for client_ip (IPv4 or IPv6 text) sending
@@ -115,8 +118,8 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
  * from libpsl. pct_draw (0..99) decides pct= sampling: the message is
  * sampled in when pct_draw < pct; the caller draws it at random. Fills the
  * dmarc fields of r. */
-void sc_dmarc_check(sc_dns *dns, sc_dns_budget *budget, const char *from_domain,
-		    unsigned pct_draw, sc_auth_result *r);
+void sc_dmarc_check(sc_dns *dns, sc_dns_budget *budget, const char *from_domain, unsigned pct_draw,
+		    sc_auth_result *r);
 
 /* sc_dkim_result_name - RFC 8601 words: "pass", "fail", "neutral", ... */
 const char *sc_dkim_result_name(sc_dkim_result r);
@@ -129,10 +132,13 @@ const char *sc_dmarc_policy_name(sc_dmarc_policy p);
 void sc_auth_result_clear(sc_auth_result *r);
 
 /* sc_auth_results_value - the value of our Authentication-Results field
- * (RFC 8601) into out: "authserv_id; spf=pass smtp.mailfrom=example.com",
- * smtp.helo= for the HELO identity, the domain left out when it holds
- * characters a header value must not carry unquoted; "authserv_id; none"
- * when nothing was checked. */
+ * (RFC 8601) into out: "authserv_id; spf=pass smtp.mailfrom=example.com;
+ * dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh;
+ * dmarc=pass (p=reject) header.from=example.com", each method only when it
+ * ran: smtp.helo= for the HELO identity, one dkim= per signature (dkim=none
+ * for an unsigned message, a reason in a comment when it did not pass),
+ * values left out when they hold characters a header value must not carry
+ * unquoted; "authserv_id; none" when nothing was checked. */
 void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out);
 
 /* sc_spf_result_name - RFC 8601 words: "pass", "fail", ... ("none" for

@@ -24,7 +24,8 @@ typedef struct sc_envelope {
 	const char *mail_from;    /* envelope sender without <> */
 	const char *const *rcpts; /* nrcpts envelope recipients without <> */
 	size_t nrcpts;
-	const char *queue_id; /* the MTA's id, for logs */
+	const char *queue_id;  /* the MTA's id, for logs */
+	const char *auth_user; /* the SASL login ({auth_authen}), or NULL */
 } sc_envelope;
 
 typedef struct sc_hit {
@@ -45,13 +46,16 @@ typedef struct sc_verdict {
 	 * owned strings. */
 	char **url_hosts;
 	size_t nurl_hosts;
-	/* The domain the sender is authenticated for (aligned SPF or DKIM, or
-	 * DMARC pass), owned; NULL when not authenticated -- always, until
-	 * sender authentication lands. Only this lets allow_sender match. */
+	/* The domain the sender is authenticated for, owned: the From domain
+	 * when SPF or DKIM passed aligned with it (DMARC's alignment, so
+	 * dmarc = yes is needed); NULL otherwise. Only this lets allow_sender
+	 * match (the entry's envelope sender domain must equal it). */
 	char *auth_domain;
-	/* Sender authentication: spf is SC_SPF_UNCHECKED unless the envelope
-	 * had a client address, the engine a resolver and the config spf = yes.
-	 * The result is also a 0-score hit (SPF_PASS, SPF_HELO_FAIL, ...). */
+	/* Sender authentication, only when the envelope has a client address
+	 * and the engine a resolver (none when auth.skipped says why): SPF
+	 * when spf = yes; DKIM when dkim = yes and the message was kept whole;
+	 * DMARC when dmarc = yes and SPF ran. The SPF result is also a 0-score
+	 * hit (SPF_PASS, SPF_HELO_FAIL, ...). */
 	sc_auth_result auth;
 	int blocked; /* 1: a policy block list matched; every recipient rejects */
 	int allowed; /* 1: an allow_sender entry matched (and not blocked) */

@@ -401,7 +401,7 @@ static void test_spf_in_scan(void **state)
 		0);
 	for (size_t i = 0; i < sizeof(spf_scan_cases) / sizeof(spf_scan_cases[0]); i++) {
 		const struct spf_scan_case *c = &spf_scan_cases[i];
-		sc_envelope env = {c->ip, NULL, c->helo, c->from, NULL, 0, NULL};
+		sc_envelope env = {.client_addr = c->ip, .helo = c->helo, .mail_from = c->from};
 		sc_verdict *v;
 		char *hits;
 

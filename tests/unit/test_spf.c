@@ -229,6 +229,27 @@ static const struct {
 	{{.spf = SC_SPF_NONE, .spf_domain = "x y", .spf_helo = 0}, "mx.test; spf=none"},
 	{{.spf = SC_SPF_PERMERROR, .spf_domain = NULL, .spf_helo = 0}, "mx.test; spf=permerror"},
 	{{.spf = SC_SPF_UNCHECKED, .spf_domain = NULL, .spf_helo = 0}, "mx.test; none"},
+	/* DKIM: unsigned, several signatures, reasons as comments, b= quoted when needed */
+	{{.dkim_checked = 1}, "mx.test; dkim=none"},
+	{{.spf = SC_SPF_PASS, .spf_domain = "example.com", .dkim_checked = 1,
+	  .dkim = (sc_dkim_sig[]){{SC_DKIM_PASS, "example.com", "sel", NULL, "AbCd1234", 0},
+				  {SC_DKIM_FAIL, "esp.example", "s2", "body hash mismatch", "x/y+z=w", 0}},
+	  .ndkim = 2},
+	 "mx.test; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com header.s=sel header.b=AbCd1234; dkim=fail (body hash mismatch) header.d=esp.example header.s=s2 header.b=\"x/y+z=w\""},
+	{{.dkim_checked = 1,
+	  .dkim = (sc_dkim_sig[]){{SC_DKIM_PERMERROR, "bad domain", "s\"1", "no key (really)", NULL, 0}},
+	  .ndkim = 1},
+	 "mx.test; dkim=permerror (no key really) header.s=\"s\\\"1\""},
+	/* DMARC: the published policy in a comment, pct sampling shown */
+	{{.spf = SC_SPF_FAIL, .spf_domain = "bank.example", .dkim_checked = 1,
+	  .dmarc = SC_DMARC_FAIL, .dmarc_domain = "bank.example", .dmarc_policy = SC_DMARC_POLICY_REJECT,
+	  .dmarc_applied = SC_DMARC_POLICY_REJECT},
+	 "mx.test; spf=fail smtp.mailfrom=bank.example; dkim=none; dmarc=fail (p=reject) header.from=bank.example"},
+	{{.dmarc = SC_DMARC_FAIL, .dmarc_domain = "bank.example", .dmarc_policy = SC_DMARC_POLICY_REJECT,
+	  .dmarc_applied = SC_DMARC_POLICY_QUARANTINE},
+	 "mx.test; dmarc=fail (p=reject, pct sampled: quarantine) header.from=bank.example"},
+	{{.dmarc = SC_DMARC_NONE, .dmarc_domain = "plain.example"}, "mx.test; dmarc=none header.from=plain.example"},
+	{{.dmarc = SC_DMARC_PERMERROR}, "mx.test; dmarc=permerror"},
 };
 
 /* test_auth_results_value - the RFC 8601 header value, unsafe domains left out */
