@@ -60,6 +60,7 @@ typedef struct sc_config {
 	size_t mime_max_decoded_size;      /* decoded bytes over all parts; 0: the default */
 	char *dns_resolver;                /* system, recursive or forward:IP[,IP]... (dns.h) */
 	char *dns_local_data;              /* records answered instead of DNS, or NULL */
+	char *dns_trust_anchor;            /* DNSSEC trust anchor file, or NULL: no validation */
 	unsigned dns_timeout_ms;           /* one DNS query's limit */
 	unsigned dns_message_timeout_ms;   /* all DNS queries of one message */
 	int spf;                           /* 1: check SPF when the client address is known */

@@ -11,6 +11,7 @@
 #include "policy.h"
 #include "diag.h"
 #include "dns.h"
+#include "engine.h"
 #include "mem.h"
 #include "rules.h"
 #include "scamctl.h"
@@ -77,7 +78,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	if (c != NULL && c->policy_file != NULL)
 		sc_policy_free(sc_policy_load(c->policy_file, &d));
 	if (c != NULL) /* the resolver setting and every dns_local_data line */
-		sc_dns_free(sc_dns_new(c->dns_resolver, c->dns_local_data, c->dns_timeout_ms, &d));
+		sc_dns_free(sc_engine_dns_new(c, &d));
 	sc_diags_print(&d, stdout);
 	for (size_t i = 0; i < d.n; i++)
 		warnings += d.v[i].level == SC_DIAG_WARNING;

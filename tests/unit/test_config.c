@@ -222,6 +222,7 @@ typedef enum field {
 	F_SPF,
 	F_AUTHSERV_ID,
 	F_DKIM,
+	F_DNS_TRUST_ANCHOR,
 	F_DMARC,
 	F_DKIM_MAX_SIGNATURES,
 	F_AUTH_SKIP_SASL,
@@ -332,6 +333,7 @@ static const value_case value_cases[] = {
 	{ "spf = yes\n", F_SPF, NULL, 1 },
 	{ "authserv_id = mx.example.com\n", F_AUTHSERV_ID, "mx.example.com", 0 },
 	{ "dkim = no\n", F_DKIM, NULL, 0 },
+	{ "dns_trust_anchor = root.key\n", F_DNS_TRUST_ANCHOR, "@DIR@/root.key", 0 },
 	{ "dmarc = no\n", F_DMARC, NULL, 0 },
 	{ "dkim_max_signatures = 2\n", F_DKIM_MAX_SIGNATURES, NULL, 2 },
 	{ "auth_skip_sasl = no\n", F_AUTH_SKIP_SASL, NULL, 0 },
@@ -453,6 +455,9 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 		break;
 	case F_DKIM:
 		assert_int_equal(c->dkim, (int) vc->num);
+		break;
+	case F_DNS_TRUST_ANCHOR:
+		check_string(f, c->dns_trust_anchor, vc->str);
 		break;
 	case F_DMARC:
 		assert_int_equal(c->dmarc, (int) vc->num);
