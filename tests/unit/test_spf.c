@@ -192,14 +192,14 @@ static const struct {
 	sc_auth_result r;
 	const char *want;
 } ar_cases[] = {
-	{{SC_SPF_PASS, "example.com", 0}, "mx.test; spf=pass smtp.mailfrom=example.com"},
-	{{SC_SPF_FAIL, "helo.example", 1}, "mx.test; spf=fail smtp.helo=helo.example"},
-	{{SC_SPF_TEMPERROR, "a-b_c.example", 0},
+	{{.spf = SC_SPF_PASS, .spf_domain = "example.com", .spf_helo = 0}, "mx.test; spf=pass smtp.mailfrom=example.com"},
+	{{.spf = SC_SPF_FAIL, .spf_domain = "helo.example", .spf_helo = 1}, "mx.test; spf=fail smtp.helo=helo.example"},
+	{{.spf = SC_SPF_TEMPERROR, .spf_domain = "a-b_c.example", .spf_helo = 0},
 	 "mx.test; spf=temperror smtp.mailfrom=a-b_c.example"},
-	{{SC_SPF_SOFTFAIL, "bad;domain", 0}, "mx.test; spf=softfail"},
-	{{SC_SPF_NONE, "x y", 0}, "mx.test; spf=none"},
-	{{SC_SPF_PERMERROR, NULL, 0}, "mx.test; spf=permerror"},
-	{{SC_SPF_UNCHECKED, NULL, 0}, "mx.test; none"},
+	{{.spf = SC_SPF_SOFTFAIL, .spf_domain = "bad;domain", .spf_helo = 0}, "mx.test; spf=softfail"},
+	{{.spf = SC_SPF_NONE, .spf_domain = "x y", .spf_helo = 0}, "mx.test; spf=none"},
+	{{.spf = SC_SPF_PERMERROR, .spf_domain = NULL, .spf_helo = 0}, "mx.test; spf=permerror"},
+	{{.spf = SC_SPF_UNCHECKED, .spf_domain = NULL, .spf_helo = 0}, "mx.test; none"},
 };
 
 /* test_auth_results_value - the RFC 8601 header value, unsafe domains left out */
