@@ -63,6 +63,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "eval.h"
 #include "msg.h"
 
 typedef struct sc_ruleset sc_ruleset;
@@ -73,10 +74,13 @@ typedef struct sc_rule_limits {
 	unsigned long depth_limit; /* pcre2_set_depth_limit */
 } sc_rule_limits;
 
-#define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
-#define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
-#define SC_RULES_MAX_LINE            65536 /* bytes of one rule-file line */
-#define SC_RULES_MAX_MULTIPLE        1000  /* matches counted under tflags multiple */
+#define SC_RULES_DEFAULT_MATCH_LIMIT    100000UL
+#define SC_RULES_DEFAULT_DEPTH_LIMIT    10000UL
+#define SC_RULES_MAX_LINE               65536  /* bytes of one rule-file line */
+#define SC_RULES_MAX_MULTIPLE           1000   /* matches counted under tflags multiple */
+#define SC_RULES_BODY_LINE_MAX          2048   /* SpamAssassin's MAX_BODY_LINE_LENGTH */
+#define SC_RULES_RAWBODY_SCAN_SIZE      500000 /* its rawbody_part_scan_size default */
+#define SC_RULES_DEFAULT_TIME_BUDGET_MS 2000UL /* rules_time_budget_ms default */
 
 /* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
  * file's score overrides an earlier one. Returns NULL, with an error in d,
@@ -98,10 +102,15 @@ void sc_ruleset_unref(sc_ruleset *rs);
 /* sc_ruleset_count - rules loaded (sub-rules included). */
 size_t sc_ruleset_count(const sc_ruleset *rs);
 
-/* Counts by kind, for lint and logs. */
+/* Counts by kind, for lint and logs: each live rule is in exactly one of
+ * header (regex and exists:), body, rawbody, full, uri (regex rules), eval
+ * (eval: rules of any directive) and meta; total is their sum. never
+ * counts those of them that are loaded but can never hit (unknown_evals
+ * unknown evals, and header rules on a selector we do not implement). */
 typedef struct sc_rule_stats {
-	size_t header, body, total, skipped_directives;
-	size_t meta; /* meta rules, not counted in header or body */
+	size_t header, body, rawbody, full, uri, eval, meta, total;
+	size_t never, unknown_evals;
+	size_t skipped_directives; /* lines left out: unsupported directives */
 } sc_rule_stats;
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
 
@@ -118,15 +127,22 @@ typedef void (*sc_rule_hit_fn)(void *arg, const sc_rule_hit *hit);
 
 /* Result counters of one run, for logs. */
 typedef struct sc_rule_run_stats {
-	size_t evaluated;    /* rules run */
-	size_t regex_errors; /* runs that hit a match limit or failed, counted as no match */
+	size_t evaluated;      /* rules run */
+	size_t regex_errors;   /* runs that hit a match limit or failed (or an eval
+				* error), counted as no match */
+	size_t budget_skipped; /* rules not run: the time budget was spent */
 } sc_rule_run_stats;
 
-/* sc_ruleset_run - run every rule once over msg and call hit_fn for each
- * rule that matched, except "__" sub-rules: first the non-meta rules in
- * rule-file order, then the metas, each after every meta it uses.
- * Thread-safe. */
-void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
+/* sc_ruleset_run - run every rule once over the message of ctx (eval.h;
+ * everything in it borrowed for the call) and call hit_fn for each rule
+ * that matched, except "__" sub-rules: first the non-meta rules in
+ * rule-file order, then the metas, each after every meta it uses. The
+ * non-meta rules run within ctx->config->rules_time_budget_ms (0: no
+ * limit; SC_RULES_DEFAULT_TIME_BUDGET_MS when config is NULL), checked
+ * between rules on the monotonic clock: once it is spent the remaining
+ * ones are skipped (counted in st->budget_skipped, reading 0 for metas,
+ * which still run). Thread-safe. */
+void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "eval.h"
 #include "mem.h"
 #include "msg.h"
 #include "policy.h"
@@ -65,7 +66,8 @@ static void collect_url_hosts(sc_verdict *v, const sc_msg *msg)
 		qsort(v->url_hosts, kept, sizeof(*v->url_hosts), cmp_host);
 	v->nurl_hosts = 0;
 	for (size_t i = 0; i < kept; i++) {
-		if (v->nurl_hosts > 0 && strcmp(v->url_hosts[i], v->url_hosts[v->nurl_hosts - 1]) == 0)
+		if (v->nurl_hosts > 0 &&
+		    strcmp(v->url_hosts[i], v->url_hosts[v->nurl_hosts - 1]) == 0)
 			free(v->url_hosts[i]);
 		else
 			v->url_hosts[v->nurl_hosts++] = v->url_hosts[i];
@@ -117,6 +119,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 {
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
+	sc_run_ctx ctx;
 	sc_msg_limits lim;
 	sc_msg *msg;
 
@@ -126,8 +129,16 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	lim.max_decoded = eng->config->mime_max_decoded_size;
 	msg = sc_msg_parse_limits(raw, len, &lim);
 	check_spf(eng, env, v);
-	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = msg;
+	ctx.raw = raw;
+	ctx.raw_len = len;
+	ctx.env = env;
+	ctx.auth = &v->auth;
+	ctx.config = eng->config;
+	sc_ruleset_run(eng->rules, &ctx, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
+	v->rules_skipped_budget = st.budget_skipped;
 	if (truncated) {
 		char why[128];
 
