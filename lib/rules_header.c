@@ -397,9 +397,17 @@ static void add_field_values(const sc_msg *msg, const char *name, int raw, value
 {
 	long i = -1;
 
-	while ((i = sc_msg_header_find(msg, name, (size_t) (i + 1))) >= 0)
-		vl_push_nl(l, raw ? sc_msg_header_raw(msg, (size_t) i)
-				  : sc_msg_header_decoded(msg, (size_t) i));
+	while ((i = sc_msg_header_find(msg, name, (size_t) (i + 1))) >= 0) {
+		const char *v = raw ? sc_msg_header_raw(msg, (size_t) i)
+				    : sc_msg_header_decoded(msg, (size_t) i);
+		size_t n = strlen(v);
+
+		/* the model's raw value may already end in its line's LF */
+		if (n > 0 && v[n - 1] == '\n')
+			vl_push(l, v, n);
+		else
+			vl_push_nl(l, v);
+	}
 }
 
 /* first_addr - the first :addr of field name into l; 1 if there was one */
@@ -473,10 +481,12 @@ static void add_all(const sc_msg *msg, int raw, value_list *l)
 
 	sc_buf_init(&b, SC_BUF_UNLIMITED);
 	for (size_t i = 0; i < sc_msg_header_count(msg); i++) {
+		const char *v = raw ? sc_msg_header_raw(msg, i) : sc_msg_header_decoded(msg, i);
+		size_t n = strlen(v);
+
 		sc_buf_reset(&b);
-		(void) sc_buf_printf(&b, "%s:%s%s\n", sc_msg_header_name(msg, i), raw ? "" : " ",
-				     raw ? sc_msg_header_raw(msg, i)
-					 : sc_msg_header_decoded(msg, i));
+		(void) sc_buf_printf(&b, "%s:%s%s%s", sc_msg_header_name(msg, i), raw ? "" : " ", v,
+				     n > 0 && v[n - 1] == '\n' ? "" : "\n");
 		vl_push(l, sc_buf_cstr(&b), b.len);
 	}
 	sc_buf_free(&b);
