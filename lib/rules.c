@@ -68,6 +68,16 @@ static void ruleset_free(sc_ruleset *rs)
 		free(rs->pend[i].text);
 		free(rs->pend[i].file);
 	}
+	for (size_t i = 0; i < rs->nrepl; i++) {
+		free(rs->repl[i].name);
+		free(rs->repl[i].value);
+	}
+	free(rs->repl);
+	for (size_t i = 0; i < rs->nrepl_rules; i++)
+		free(rs->repl_rules[i]);
+	free(rs->repl_rules);
+	free(rs->repl_start);
+	free(rs->repl_end);
 	free(rs->rules);
 	free(rs->pend);
 	free(rs->meta_order);
@@ -228,6 +238,7 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 			r->score_set = 1;
 		}
 	}
+	rules_replace_tags(rs, idx, d);
 	rules_meta_order(rs, idx, d);
 	free(idx);
 }

@@ -105,6 +105,7 @@ typedef struct rule {
 	unsigned tflags;         /* TFLAG_* */
 	unsigned maxhits;        /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
 	int dead;                /* replaced by a later definition, or a meta in a cycle */
+	int replaced;            /* replace_rules already applied */
 	int never;               /* defined but never hits: an unknown eval or an
 				  * unsupported header selector (metas read 0) */
 	const char *eval_type;   /* RULE_EVAL: "header", "body", ... (static) */
@@ -147,6 +148,15 @@ typedef struct cond_state {
 	const include_frame *frame;
 } cond_state;
 
+/* ReplaceTags: one replace_tag, replace_pre, replace_inter or replace_post line. */
+typedef enum replace_kind { REPL_TAG, REPL_PRE, REPL_INTER, REPL_POST } replace_kind;
+
+typedef struct replace_def {
+	replace_kind kind;
+	char *name;  /* owned */
+	char *value; /* owned */
+} replace_def;
+
 struct sc_ruleset {
 	rule *rules;
 	size_t n, cap;
@@ -154,7 +164,12 @@ struct sc_ruleset {
 	size_t npend, cappend;
 	size_t skipped_directives;
 	size_t never_selectors; /* header rules on a selector we do not implement */
-	size_t *meta_order;     /* live metas, each after the metas it uses */
+	replace_def *repl;      /* ReplaceTags definitions, in file order */
+	size_t nrepl;
+	char **repl_rules; /* names listed by replace_rules */
+	size_t nrepl_rules;
+	char *repl_start, *repl_end; /* replace_start/replace_end, NULL: "<" and ">" */
+	size_t *meta_order;          /* live metas, each after the metas it uses */
 	size_t nmeta;
 	size_t meta_stack; /* the largest max_stack of those metas */
 	sc_rule_limits lim;
@@ -188,6 +203,16 @@ void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 /* rules_meta_eval - prog's value given every rule's value; stack has room
  * for prog->max_stack values. */
 double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
+
+/* rules_regex_split - split the Perl regex literal at s into a pattern
+ * (*pat, *patlen pointing into s), PCRE2 options and *rest; NULL or why not. */
+const char *rules_regex_split(char *s, const char **pat, size_t *patlen, uint32_t *opts,
+			      char **rest);
+
+/* rules_replace_tags - apply replace_rules (ReplaceTags) to the rules they
+ * name, recompiling each changed regex; a regex that then fails to compile
+ * keeps its original form, with a warning, as in SpamAssassin. */
+void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 
 /* rules_if_eval - the value of an "if" condition (rules_if.c): 0 with
  * *value set to 1 (true) or 0, or -1 with the reason in *why. */

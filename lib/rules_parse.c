@@ -22,8 +22,7 @@
 /* clang-format off */
 static const char *const known_unsupported[] = {
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
-	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
-	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
+	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "redirector_pattern", "util_rb_tld",
 	"util_rb_2tld", "util_rb_3tld", "freemail_domains", "whitelist_from", "blacklist_from",
 	"whitelist_auth", "def_whitelist_from_rcvd", "report", "add_header", "required_score",
 	"bayes_auto_learn", "clear_headers", "remove_header", "ok_locales", "rewrite_header",
@@ -88,13 +87,13 @@ static char closing_delim(char open)
 }
 
 /*
- * split_regex - parse the Perl regex literal at s (/re/ or m with another
+ * rules_regex_split - parse the Perl regex literal at s (/re/ or m with another
  * delimiter): sets *pat and *patlen to the
  * pattern, *opts to the PCRE2 options of its flags, *rest past the literal.
  * Returns NULL on success or a reason.
  */
-static const char *split_regex(char *s, const char **pat, size_t *patlen, uint32_t *opts,
-			       char **rest)
+const char *rules_regex_split(char *s, const char **pat, size_t *patlen, uint32_t *opts,
+			      char **rest)
 {
 	char open, close;
 	unsigned nest = 0;
@@ -311,7 +310,7 @@ static pcre2_code *compile_literal(char *rest, const char *name, const char *fil
 	uint32_t opts;
 	pcre2_code *re;
 
-	why = split_regex(rest, &pat, &patlen, &opts, tail);
+	why = rules_regex_split(rest, &pat, &patlen, &opts, tail);
 	if (why != NULL) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
 		return NULL;
@@ -584,6 +583,57 @@ static int handle_conditional(const char *dir, const char *rest, const char *fil
 	return 0;
 }
 
+/* parse_replace - the ReplaceTags directives; returns 1 if dir was one */
+static int parse_replace(sc_ruleset *rs, const char *dir, char *rest, const char *file,
+			 unsigned line, sc_diags *d)
+{
+	static const struct {
+		const char *dir;
+		replace_kind kind;
+	} defs[] = {{"replace_tag", REPL_TAG},
+		    {"replace_pre", REPL_PRE},
+		    {"replace_inter", REPL_INTER},
+		    {"replace_post", REPL_POST}};
+	char *word;
+
+	if (strcmp(dir, "replace_start") == 0 || strcmp(dir, "replace_end") == 0) {
+		char **slot = dir[8] == 's' ? &rs->repl_start : &rs->repl_end;
+
+		word = next_word(&rest);
+		if (word == NULL || *rest != '\0') {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: expected one string", dir);
+			return 1;
+		}
+		free(*slot);
+		*slot = sc_strdup(word);
+		return 1;
+	}
+	if (strcmp(dir, "replace_rules") == 0) {
+		while ((word = next_word(&rest)) != NULL) {
+			rs->repl_rules = sc_reallocarray(rs->repl_rules, rs->nrepl_rules + 1,
+							 sizeof(*rs->repl_rules));
+			rs->repl_rules[rs->nrepl_rules++] = sc_strdup(word);
+		}
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++) {
+		if (strcmp(dir, defs[k].dir) != 0)
+			continue;
+		word = next_word(&rest);
+		if (word == NULL || *rest == '\0') {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: expected NAME VALUE", dir);
+			return 1;
+		}
+		rs->repl = sc_reallocarray(rs->repl, rs->nrepl + 1, sizeof(*rs->repl));
+		rs->repl[rs->nrepl].kind = defs[k].kind;
+		rs->repl[rs->nrepl].name = sc_strdup(word);
+		rs->repl[rs->nrepl].value = sc_strdup(rest);
+		rs->nrepl++;
+		return 1;
+	}
+	return 0;
+}
+
 /* rules_parse_line - dispatch one line on its directive */
 void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
 		      sc_diags *d)
@@ -603,6 +653,8 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		rules_include(rs, rest, file, lineno, cs->frame, d);
 		return;
 	}
+	if (parse_replace(rs, dir, rest, file, lineno, d))
+		return;
 	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
 	    strcmp(dir, "full") != 0 && strcmp(dir, "uri") != 0 && strcmp(dir, "meta") != 0 &&
 	    strcmp(dir, "tflags") != 0 && strcmp(dir, "priority") != 0 &&

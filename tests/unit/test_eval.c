@@ -492,6 +492,43 @@ static void test_long_lines(void **state)
 	sc_buf_free(&msg);
 }
 
+/* --- ReplaceTags -------------------------------------------------------- */
+
+/* test_replace_tags - replace_tag/pre/inter/post in the rules replace_rules
+ * names, as SpamAssassin's ReplaceTags plugin rewrites them */
+static void test_replace_tags(void **state)
+{
+	static const char rules[] = "replace_start <\n"
+				    "replace_end >\n"
+				    "replace_tag A (?:a|4)\n"
+				    "replace_tag B b\n"
+				    "replace_tag C <A><B>\n"
+				    "replace_inter W1 \\W?\n"
+				    "replace_post P2 {1,2}\n"
+				    "replace_pre X1 \\b\n"
+				    "body R1 /^<A><B> /\n"
+				    "body R2 /\\s<inter W1><A><B>\\s/\n"
+				    "body R3 /x<post P2><A>y/\n"
+				    "body R4 /<pre X1><A>z/\n"
+				    "body R5 /<A>$/\n"
+				    "body R6 /^<C> /\n"
+				    "body R7 /<Q>/\n"
+				    "body R8 /<A>x/\n"
+				    "replace_rules R1 R2 R3 R4 R6 R7 R8\n";
+	static const char msg[] = "Subject: s\n\n4b 4-b x44y 4z <A>\n";
+	size_t errors;
+	char *got;
+
+	(void) state;
+	got = run_text(rules, msg, NULL, NULL, NULL, &errors);
+	assert_int_equal(errors, 0);
+	/* R5 was not listed and matches its literal "<A>"; R6's tag brings
+	 * tags, replaced in a second pass; R7's unknown tag stays literal and
+	 * finds no "<Q>"; R8 finds no "ax" or "4x" */
+	assert_string_equal(got, "R1,R2,R3,R4,R5,R6,");
+	free(got);
+}
+
 /* --- the time budget ----------------------------------------------------- */
 
 /* test_time_budget - once the budget is spent the remaining rules are
@@ -556,7 +593,7 @@ int main(void)
 		cmocka_unit_test(test_checks),       cmocka_unit_test(test_selectors),
 		cmocka_unit_test(test_envelope_from), cmocka_unit_test(test_if_conditions),
 		cmocka_unit_test(test_text_rules),   cmocka_unit_test(test_long_lines),
-		cmocka_unit_test(test_time_budget),
+		cmocka_unit_test(test_time_budget),  cmocka_unit_test(test_replace_tags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
