@@ -75,9 +75,11 @@ const sc_eval_def *sc_eval_find(const char *name);
  * for "ifplugin" and "if plugin(...)"; 0 otherwise. */
 int sc_eval_plugin_loaded(const char *name);
 
-/* sc_eval_can - 1 when name is a "can(...)" feature test we pass:
- * Mail::SpamAssassin::Conf::feature_* names of features we implement, or
- * Plugin::method for a loaded plugin's eval we have. */
+/* sc_eval_can - 1 when name (the argument of "if can(...)") is a
+ * Mail::SpamAssassin::Conf method we pass (the feature_* flags of features
+ * we have, perl_min_version_5010000), a has_* method SpamAssassin 4.0 gives
+ * a loaded plugin, or Mail::SpamAssassin::Plugin::P::check for a loaded
+ * plugin P and one of our checks; 0 otherwise. */
 int sc_eval_can(const char *name);
 
 /* sc_eval_parse_args - split an eval argument list (the text between the

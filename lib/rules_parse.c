@@ -430,6 +430,22 @@ static void parse_meta(sc_ruleset *rs, const char *name, const char *rest, const
 	r->source = sc_strdup(rest);
 }
 
+/* quiet_tflag - SpamAssassin tflags that do not change what a rule
+ * matches or scores here (publishing, learning, user config, and DNS
+ * options of checks we do not run), ignored without a warning */
+static int quiet_tflag(const char *flag)
+{
+	static const char *const quiet[] = {
+		"publish", "nopublish", "userconf", "noautolearn",  "autolearn_force",
+		"learn",   "net",       "notrim",   "domains_only", "ips_only",
+		"nolog",   "a",         "noawl"};
+
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (strcmp(flag, quiet[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* parse_tflags - "tflags NAME flag...": multiple, maxhits=N and nice are
  * understood; any other flag is warned about and ignored */
 static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const char *file,
@@ -459,7 +475,7 @@ static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const cha
 				return;
 			}
 			maxhits = (unsigned) v;
-		} else {
+		} else if (!quiet_tflag(word)) {
 			sc_diags_add(d, SC_DIAG_WARNING, file, line,
 				     "tflags %s: flag \"%s\" is not supported; ignored", name,
 				     word);

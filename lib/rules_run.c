@@ -198,6 +198,18 @@ static span_list *build_body(run_state *s)
 	const char *t;
 
 	if (!s->body.built) {
+		long subj = sc_msg_header_find(s->ctx->msg, "Subject", 0);
+		int blank = 1;
+
+		for (const char *p = subj >= 0 ? sc_msg_header_decoded(s->ctx->msg, (size_t) subj)
+					       : "";
+		     *p != '\0' && blank; p++)
+			blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		/* SpamAssassin's array always starts with the Subject line, "\n"
+		 * when there is none or it is blank; the rendering then has no
+		 * such line */
+		if (blank)
+			spans_add(&s->body, "\n", 1);
 		t = sc_msg_body_text(s->ctx->msg, &n);
 		add_short_lines(&s->body, t, n);
 		s->body.built = 1;

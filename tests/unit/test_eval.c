@@ -461,6 +461,19 @@ static void test_text_rules(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* test_no_subject - without a Subject the body array still starts with an
+ * empty Subject line, which nosubject skips */
+static void test_no_subject(void **state)
+{
+	char *got;
+
+	(void) state;
+	got = run_text("body B /^text$/\ntflags B nosubject\nbody E /\\A\\n\\z/\n",
+		       "From: a@b.example\n\ntext\n", NULL, NULL, NULL, NULL);
+	assert_string_equal(got, "B,E,");
+	free(got);
+}
+
 /* test_long_lines - body lines past 2048 bytes are cut after a space */
 static void test_long_lines(void **state)
 {
@@ -594,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_envelope_from), cmocka_unit_test(test_if_conditions),
 		cmocka_unit_test(test_text_rules),   cmocka_unit_test(test_long_lines),
 		cmocka_unit_test(test_time_budget),  cmocka_unit_test(test_replace_tags),
+		cmocka_unit_test(test_no_subject),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
