@@ -419,6 +419,38 @@ static void test_spf_in_scan(void **state)
 	sc_engine_unref(eng);
 }
 
+/* test_time_budget_exposed - a 1 ms budget and a slow regex: the rules
+ * after it are skipped and counted in the verdict */
+static void test_time_budget_exposed(void **state)
+{
+	static const char rules[] = "body SLOW /(?:a|aa)+$/\nbody AFTER /a/\n";
+	sc_rule_limits lim = {4000000000UL, 100000UL};
+	sc_ruleset *rs;
+	sc_engine *eng;
+	sc_verdict *v;
+	sc_diags d;
+	sc_buf msg;
+
+	(void) state;
+	sc_diags_init(&d);
+	rs = sc_ruleset_load_text("test.cf", rules, sizeof(rules) - 1, &lim, &d);
+	assert_int_equal(d.n, 0);
+	eng = sc_engine_new(sc_config_defaults(NULL), rs);
+	eng->config->rules_time_budget_ms = 1;
+	sc_buf_init(&msg, SC_BUF_UNLIMITED);
+	(void) sc_buf_puts(&msg, "Subject: s\n\n");
+	for (int i = 0; i < 28; i++)
+		(void) sc_buf_putc(&msg, 'a');
+	(void) sc_buf_puts(&msg, "!\n");
+	v = sc_scan(eng, NULL, msg.data, msg.len, 0);
+	assert_int_equal(v->rules_skipped_budget, 1);
+	assert_int_equal(v->nhits, 0);
+	sc_verdict_free(v);
+	sc_engine_unref(eng);
+	sc_buf_free(&msg);
+	sc_diags_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds_table),
 		cmocka_unit_test(test_envelope_is_optional),
 		cmocka_unit_test(test_regex_errors_counted),
+		cmocka_unit_test(test_time_budget_exposed),
 		cmocka_unit_test(test_net_zero_headers),
 		cmocka_unit_test(test_spf_in_scan),
 	};
