@@ -29,11 +29,20 @@ static const sc_eval_table *const tables[] = {
  * SpamAssassin does not load by default (ASN, AWL, TxRep, TextCat,
  * Shortcircuit, PDFInfo, FromNameSpoof, Phishing, DecodeShortURLs, ...)
  * are not listed: their blocks are skipped, as SpamAssassin skips them.
+ *
+ * Also left out, although SpamAssassin loads them: the plugins whose own
+ * rule directives we do not run -- MIMEHeader (mimeheader), URIDetail
+ * (uri_detail), AskDNS (askdns), URIDNSBL (uridnsbl, urirhssub...),
+ * HashBL (hashbl_*) and FreeMail (freemail_domains, which its evals need).
+ * Taking their blocks would define metas over sub-rules that can never be
+ * computed (e.g. MIME_NO_TEXT over the mimeheader __ANY_TEXT_ATTACH would
+ * hit every multipart message), while the stock files' own fallbacks for
+ * a missing plugin ("if !plugin(...)": meta __X 0) keep those metas sane;
+ * the network ones give nothing under SpamAssassin -L either.
  */
 static const char *const loaded_plugins[] = {
 	"Check",
 	"HTTPSMismatch",
-	"URIDetail",
 	"Bayes",
 	"BodyEval",
 	"DNSEval",
@@ -45,16 +54,11 @@ static const char *const loaded_plugins[] = {
 	"WLBLEval",
 	"VBounce",
 	"ImageInfo",
-	"FreeMail",
-	"AskDNS",
-	"HashBL",
 	"DMARC",
-	"MIMEHeader",
 	"ReplaceTags",
 	"DKIM",
 	"AutoLearnThreshold",
 	"WelcomeListSubject",
-	"URIDNSBL",
 	"SPF",
 	"Rule2XSBody",
 	"Pyzor",
@@ -62,9 +66,10 @@ static const char *const loaded_plugins[] = {
 	"SpamCop",
 };
 
-/* The has_* capability methods of those plugins in SpamAssassin 4.0, for
- * "if can(Mail::SpamAssassin::Plugin::P::has_x)": true there, so the
- * guarded block is taken as for any other loaded plugin. */
+/* The has_* capability methods SpamAssassin 4.0's plugins have, for
+ * "if can(Mail::SpamAssassin::Plugin::P::has_x)": true when P is in the
+ * list above, so the guarded block is taken as for any other block of a
+ * loaded plugin. */
 static const char *const plugin_methods[] = {
 	"AskDNS::has_tag_header",
 	"BodyEval::has_check_body_length",
@@ -179,17 +184,19 @@ int sc_eval_can(const char *name)
 	if (strncmp(name, plugin, sizeof(plugin) - 1) != 0)
 		return 0;
 	p = name + sizeof(plugin) - 1;
-	for (size_t i = 0; plugin_methods[i] != NULL; i++)
-		if (strcmp(plugin_methods[i], p) == 0)
-			return 1;
 	method = strstr(p, "::");
 	if (method == NULL || strstr(method + 2, "::") != NULL)
 		return 0;
 	plen = (size_t) (method - p);
 	for (size_t i = 0; i < sizeof(loaded_plugins) / sizeof(loaded_plugins[0]); i++)
 		if (strlen(loaded_plugins[i]) == plen && strncmp(loaded_plugins[i], p, plen) == 0)
-			ok = sc_eval_find(method + 2) != NULL;
-	return ok;
+			ok = 1;
+	if (!ok)
+		return 0;
+	for (size_t i = 0; plugin_methods[i] != NULL; i++)
+		if (strcmp(plugin_methods[i], p) == 0)
+			return 1;
+	return sc_eval_find(method + 2) != NULL;
 }
 
 /* bare_char - a character of an unquoted argument ([\d.:A-Za-z-]) */

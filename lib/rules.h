@@ -48,7 +48,8 @@
  *                       has(Module::method), numbers, ! - * / + - < <= > >=
  *                       == != && || and parentheses; anything else is an
  *                       error and the block is skipped. plugin() is true
- *                       for the plugins SpamAssassin loads by default
+ *                       for the plugins SpamAssassin loads by default,
+ *                       except those whose own directives we do not run
  *                       (eval.c has the list and why: their blocks are
  *                       taken, so their regex rules run as in SA and their
  *                       evals we lack read 0); can() for the Conf features

@@ -391,6 +391,24 @@ static void vl_free(value_list *l)
 	l->n = 0;
 }
 
+/* decoded_trimmed - field i's decoded value without the white space
+ * around it (SpamAssassin trims after unfolding; a value that began on
+ * the next line keeps a leading space in the model); *n gets its length */
+static const char *decoded_trimmed(const sc_msg *msg, size_t i, size_t *n)
+{
+	const char *v = sc_msg_header_decoded(msg, i);
+	size_t len;
+
+	while (*v == ' ' || *v == '\t' || *v == '\n' || *v == '\r' || *v == '\f' || *v == '\v')
+		v++;
+	len = strlen(v);
+	while (len > 0 && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\n' ||
+			   v[len - 1] == '\r' || v[len - 1] == '\f' || v[len - 1] == '\v'))
+		len--;
+	*n = len;
+	return v;
+}
+
 /* add_field_values - every value of field name: decoded (SpamAssassin's
  * header()), or raw (its raw_header()), each with a newline */
 static void add_field_values(const sc_msg *msg, const char *name, int raw, value_list *l)
@@ -398,15 +416,21 @@ static void add_field_values(const sc_msg *msg, const char *name, int raw, value
 	long i = -1;
 
 	while ((i = sc_msg_header_find(msg, name, (size_t) (i + 1))) >= 0) {
+		size_t n;
 		const char *v = raw ? sc_msg_header_raw(msg, (size_t) i)
-				    : sc_msg_header_decoded(msg, (size_t) i);
-		size_t n = strlen(v);
+				    : decoded_trimmed(msg, (size_t) i, &n);
+		char *t;
 
+		if (raw)
+			n = strlen(v);
 		/* the model's raw value may already end in its line's LF */
-		if (n > 0 && v[n - 1] == '\n')
+		if (raw && n > 0 && v[n - 1] == '\n') {
 			vl_push(l, v, n);
-		else
-			vl_push_nl(l, v);
+			continue;
+		}
+		t = sc_strndup(v, n);
+		vl_push_nl(l, t);
+		free(t);
 	}
 }
 
@@ -481,12 +505,14 @@ static void add_all(const sc_msg *msg, int raw, value_list *l)
 
 	sc_buf_init(&b, SC_BUF_UNLIMITED);
 	for (size_t i = 0; i < sc_msg_header_count(msg); i++) {
-		const char *v = raw ? sc_msg_header_raw(msg, i) : sc_msg_header_decoded(msg, i);
-		size_t n = strlen(v);
+		size_t n;
+		const char *v = raw ? sc_msg_header_raw(msg, i) : decoded_trimmed(msg, i, &n);
 
+		if (raw)
+			n = strlen(v);
 		sc_buf_reset(&b);
-		(void) sc_buf_printf(&b, "%s:%s%s%s", sc_msg_header_name(msg, i), raw ? "" : " ", v,
-				     n > 0 && v[n - 1] == '\n' ? "" : "\n");
+		(void) sc_buf_printf(&b, "%s:%s%.*s%s", sc_msg_header_name(msg, i), raw ? "" : " ",
+				     (int) n, v, n > 0 && v[n - 1] == '\n' ? "" : "\n");
 		vl_push(l, sc_buf_cstr(&b), b.len);
 	}
 	sc_buf_free(&b);

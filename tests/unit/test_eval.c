@@ -226,6 +226,7 @@ static const char sel_msg[] = "From: \"Prize Desk\" <desk@example.com>, other@ex
 			      "Received: from a\n"
 			      "Received: from b\n"
 			      "Subject: Hi\n"
+			      "Message-ID:\n <id@x.example> \n"
 			      "\n"
 			      "body\n";
 
@@ -238,6 +239,7 @@ typedef struct sel_case {
 /* clang-format off */
 static const sel_case sel_cases[] = {
 	{ "Subject", 1, "Hi\n" },
+	{ "MESSAGEID", 1, "<id@x.example>\n" }, /* trimmed after unfolding */
 	{ "subject", 1, "Hi\n" },
 	{ "Received", 1, "from a\nfrom b\n" },
 	{ "Received:first", 1, "from a\n" },
@@ -359,7 +361,10 @@ static const if_case if_cases[] = {
 	{ "if version >= 3 && (0 || 2 > 1)", 1 },
 	{ "if -1 < 0 && 4 / 2 != 3", 1 },
 	{ "if local_tests_only", 0 },
-	{ "ifplugin Mail::SpamAssassin::Plugin::MIMEHeader", 1 },
+	{ "ifplugin Mail::SpamAssassin::Plugin::HTMLEval", 1 },
+	/* loaded by SpamAssassin, but its mimeheader directive is not ours */
+	{ "ifplugin Mail::SpamAssassin::Plugin::MIMEHeader", 0 },
+	{ "if can(Mail::SpamAssassin::Plugin::MIMEHeader::has_all_header)", 0 },
 	{ "ifplugin Mail::SpamAssassin::Plugin::Shortcircuit", 0 },
 };
 /* clang-format on */
