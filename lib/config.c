@@ -78,6 +78,7 @@ static const key_spec keys[] = {
 	KEY("log_level", KEY_LOG_LEVEL, log_level),
 	KEY("regex_match_limit", KEY_ULONG, regex_match_limit),
 	KEY("regex_depth_limit", KEY_ULONG, regex_depth_limit),
+	KEY("rules_time_budget_ms", KEY_ULONG, rules_time_budget_ms),
 	KEY("policy_file", KEY_PATH, policy_file),
 	KEY("subject_prefix", KEY_STRING, subject_prefix),
 	KEY("reject_show_rules", KEY_BOOL, reject_show_rules),
@@ -156,6 +157,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->on_error = SC_ON_ERROR_TEMPFAIL;
 	c->log_level = SC_LOG_INFO;
 	c->regex_match_limit = SC_RULES_DEFAULT_MATCH_LIMIT;
+	c->rules_time_budget_ms = SC_RULES_DEFAULT_TIME_BUDGET_MS;
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
 	c->policy_file = NULL;
 	c->subject_prefix = NULL;

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "cidr.h"
 #include "config.h"
+#include "eval.h"
 #include "mem.h"
 #include "msg.h"
 #include "policy.h"
@@ -75,39 +76,6 @@ static void collect_url_hosts(sc_verdict *v, const sc_msg *msg)
 		else
 			v->url_hosts[v->nurl_hosts++] = v->url_hosts[i];
 	}
-}
-
-/* The pseudo-hit for each SPF result, by identity (SpamAssassin's names). */
-static const struct {
-	const char *mailfrom, *helo, *description;
-} spf_hits[] = {
-	[SC_SPF_PASS] = {"SPF_PASS", "SPF_HELO_PASS", "SPF: sender is authorised by its domain"},
-	[SC_SPF_FAIL] = {"SPF_FAIL", "SPF_HELO_FAIL", "SPF: sender is not authorised (-all)"},
-	[SC_SPF_SOFTFAIL] = {"SPF_SOFTFAIL", "SPF_HELO_SOFTFAIL",
-			     "SPF: sender is probably not authorised (~all)"},
-	[SC_SPF_NEUTRAL] = {"SPF_NEUTRAL", "SPF_HELO_NEUTRAL",
-			    "SPF: the domain says nothing (?all)"},
-	[SC_SPF_NONE] = {"SPF_NONE", "SPF_HELO_NONE", "SPF: the domain publishes no SPF record"},
-	[SC_SPF_TEMPERROR] = {"T_SPF_TEMPERROR", "T_SPF_HELO_TEMPERROR",
-			      "SPF: temporary DNS error while checking"},
-	[SC_SPF_PERMERROR] = {"T_SPF_PERMERROR", "T_SPF_HELO_PERMERROR",
-			      "SPF: the domain's SPF record is broken"},
-};
-
-/* spf_hit - the SPF result as a 0-score hit */
-static void spf_hit(const sc_envelope *env, sc_verdict *v)
-{
-	const char *name;
-	char detail[512];
-
-	if (v->auth.spf == SC_SPF_UNCHECKED)
-		return;
-	name = v->auth.spf_helo ? spf_hits[v->auth.spf].helo : spf_hits[v->auth.spf].mailfrom;
-	(void) snprintf(detail, sizeof(detail), "%s for %s from %s",
-			sc_spf_result_name(v->auth.spf),
-			v->auth.spf_domain != NULL ? v->auth.spf_domain : "(no identity)",
-			env->client_addr);
-	sc_verdict_add_hit(v, name, spf_hits[v->auth.spf].description, detail, 0.0);
 }
 
 /* single_from_domain - the domain of the message's one From address; NULL
@@ -174,11 +142,9 @@ static void check_auth(const sc_engine *eng, const sc_envelope *env, const sc_ms
 	if (v->auth.skipped != NULL)
 		return;
 	sc_dns_budget_start(&budget, c->dns_message_timeout_ms);
-	if (c->spf) {
+	if (c->spf)
 		sc_spf_check(eng->dns, &budget, env->client_addr, env->helo, env->mail_from,
 			     &v->auth);
-		spf_hit(env, v);
-	}
 	/* A cut message cannot verify: its body hash would fail. */
 	if (c->dkim && !truncated)
 		sc_dkim_verify(eng->dns, &budget, raw, len, (unsigned) c->dkim_max_signatures,
@@ -197,6 +163,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 {
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
+	sc_run_ctx ctx;
 	sc_msg_limits lim;
 	sc_msg *msg;
 
@@ -206,8 +173,16 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	lim.max_decoded = eng->config->mime_max_decoded_size;
 	msg = sc_msg_parse_limits(raw, len, &lim);
 	check_auth(eng, env, msg, raw, len, truncated, v);
-	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = msg;
+	ctx.raw = raw;
+	ctx.raw_len = len;
+	ctx.env = env;
+	ctx.auth = &v->auth;
+	ctx.config = eng->config;
+	sc_ruleset_run(eng->rules, &ctx, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
+	v->rules_skipped_budget = st.budget_skipped;
 	if (truncated) {
 		char why[128];
 

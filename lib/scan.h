@@ -13,20 +13,8 @@
 
 #include "auth.h"
 #include "engine.h"
+#include "envelope.h"
 #include "policy.h"
-
-/* What the MTA told us about the SMTP transaction; every field may be NULL
- * (or 0) when unknown. All borrowed for the duration of sc_scan(). */
-typedef struct sc_envelope {
-	const char *client_addr; /* "192.0.2.1" or "2001:db8::1" */
-	const char *client_name; /* reverse DNS name, or "unknown" */
-	const char *helo;
-	const char *mail_from;    /* envelope sender without <> */
-	const char *const *rcpts; /* nrcpts envelope recipients without <> */
-	size_t nrcpts;
-	const char *queue_id;  /* the MTA's id, for logs */
-	const char *auth_user; /* the SASL login ({auth_authen}), or NULL */
-} sc_envelope;
 
 typedef struct sc_hit {
 	char *name;        /* owned */
@@ -39,8 +27,9 @@ typedef struct sc_verdict {
 	double score; /* sum of hit scores */
 	sc_hit *hits; /* owned array of nhits, in rule order */
 	size_t nhits;
-	sc_action action;    /* from the policy, under the config's thresholds */
-	size_t regex_errors; /* regex runs cut short by a limit */
+	sc_action action;            /* from the policy, under the config's thresholds */
+	size_t regex_errors;         /* regex runs cut short by a limit (or eval errors) */
+	size_t rules_skipped_budget; /* rules skipped: rules_time_budget_ms was spent */
 	/* The distinct hosts (ASCII, lower-case) of the message's URLs, sorted,
 	 * for the policy's block_url_domain: an owned array of nurl_hosts
 	 * owned strings. */

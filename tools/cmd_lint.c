@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "policy.h"
@@ -37,7 +38,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	const char *path;
 	sc_rule_limits lim;
 	sc_ruleset *rs = NULL;
-	sc_rule_stats st = {0, 0, 0, 0, 0};
+	sc_rule_stats st;
 	sc_config *c;
 	sc_diags d;
 	size_t warnings = 0;
@@ -63,6 +64,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 		lint_usage(stderr);
 		return SCAMCTL_USAGE;
 	}
+	memset(&st, 0, sizeof(st));
 	sc_diags_init(&d);
 	path = scamctl_config_path(o);
 	c = path != NULL ? sc_config_load(path, &d) : sc_config_defaults(NULL);
@@ -85,10 +87,11 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	(void) printf("config: %s\n", path != NULL ? path : "(built-in defaults)");
 	if (c != NULL && c->policy_file != NULL)
 		(void) printf("policy: %s\n", c->policy_file);
-	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu meta), %zu directives skipped; "
-		      "%zu errors, %zu warnings\n",
-		      st.total, st.header, st.body, st.meta, st.skipped_directives, d.errors,
-		      warnings);
+	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu rawbody, %zu full, %zu uri, "
+		      "%zu meta, %zu eval), %zu never hit (%zu unknown evals); %zu directives "
+		      "skipped; %zu errors, %zu warnings\n",
+		      st.total, st.header, st.body, st.rawbody, st.full, st.uri, st.meta, st.eval,
+		      st.never, st.unknown_evals, st.skipped_directives, d.errors, warnings);
 	ch = d.errors > 0 ? SCAMCTL_SOME_FAILED : SCAMCTL_OK;
 	sc_ruleset_unref(rs);
 	sc_config_free(c);

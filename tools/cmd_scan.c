@@ -82,6 +82,9 @@ static void print_human(const scan_ctx *c, const char *name, const sc_verdict *v
 	if (c->verbose && v->regex_errors > 0)
 		(void) printf("        note: %zu regex runs stopped at a match limit\n",
 			      v->regex_errors);
+	if (c->verbose && v->rules_skipped_budget > 0)
+		(void) printf("        note: rules time budget spent, %zu rules skipped\n",
+			      v->rules_skipped_budget);
 }
 
 /* json_opt - a string, or null */

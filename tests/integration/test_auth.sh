@@ -13,6 +13,7 @@ set -eu
 
 mkdir "$tmp/rules"
 printf 'header T_NEVER Subject =~ /^never-matches$/\nscore T_NEVER 1.0\n' > "$tmp/rules/10_t.cf"
+cp "$top_srcdir/rules/15_auth.cf" "$tmp/rules/"
 cat > "$tmp/dns.zone" <<'ZONE'
 # offline zone for test_auth.sh
 sender.example.   300 IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"
@@ -40,11 +41,11 @@ scan() {
 		--mail-from "$3" "$tmp/msg.eml"
 }
 
-# expect_spf IP HELO FROM RESULT HIT - auth.spf is RESULT and HIT is a 0-score hit
+# expect_spf IP HELO FROM RESULT HIT - auth.spf is RESULT and the shipped rule HIT hit
 expect_spf() {
 	out=$(scan "$1" "$2" "$3" 2>"$tmp/err") || true
 	case $out in
-	*"\"auth\":{\"spf\":\"$4\","*"\"name\":\"$5\",\"score\":0"*|*"\"name\":\"$5\",\"score\":0"*"\"auth\":{\"spf\":\"$4\","*)
+	*"\"name\":\"$5\","*"\"auth\":{\"spf\":\"$4\","*)
 		ok "$1 as <$3> helo $2: spf=$4, hit $5" ;;
 	*) not_ok "$1 as <$3> helo $2: want spf=$4 and $5, got: $out $(cat "$tmp/err")" ;;
 	esac
@@ -118,6 +119,24 @@ check "outside the trusted networks it is checked" sh -c "echo '$out' | grep -q 
 printf 'rules_dir = rules\ndns_local_data = dkim.zone\ndkim = no\ndmarc = no\n' > "$tmp/off.conf"
 out=$(conf=off auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
 check "dkim = no, dmarc = no: only SPF" sh -c "echo '$out' | grep -q '\"spf\":\"pass\".*\"dkim\":null,.*\"dmarc\":null,'"
+
+# hits_of ARGS... - the names of the rules that hit, one line, space-separated
+hits_of() {
+	"$SCAMCTL" -c "$tmp/dkim.conf" scan --json "$@" | grep -o '"name":"[A-Z_]*"' |
+		sed 's/"name":"\(.*\)"/\1/' | sort | tr '\n' ' '
+}
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
+check "rules: signed and aligned hits DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS ($got)" \
+	test "$got" = "DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS "
+got=$(hits_of --client-ip 203.0.113.5 --mail-from a@soft.example "$tmp/changed.eml")
+check "rules: a changed body hits DKIM_INVALID, DMARC_REJECT, SPF_SOFTFAIL ($got)" \
+	test "$got" = "DKIM_INVALID DKIM_SIGNED DMARC_REJECT SPF_SOFTFAIL "
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/forged.eml")
+check "rules: a forged p=quarantine From hits DMARC_QUAR ($got)" \
+	test "$got" = "DMARC_QUAR SPF_PASS "
+sed 's/^From: .*/From: <news@unknown.example>/' "$tmp/msg.eml" > "$tmp/nodmarc.eml"
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@unknown.example "$tmp/nodmarc.eml")
+check "rules: no DMARC record hits DMARC_MISSING ($got)" test "$got" = "DMARC_MISSING SPF_NONE "
 
 printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
 printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"
