@@ -51,6 +51,7 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	}
 	lim.match_limit = c->regex_match_limit;
 	lim.depth_limit = c->regex_depth_limit;
+	lim.score_set = sc_rule_score_set(c->spf || c->dkim || c->dmarc);
 	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
 	if (rules != NULL && d->errors == 0 && c->policy_file != NULL)
 		policy = sc_policy_load(c->policy_file, d);

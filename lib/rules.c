@@ -37,6 +37,7 @@ static sc_ruleset *ruleset_new(const sc_rule_limits *lim)
 
 	rs->lim.match_limit = lim != NULL ? lim->match_limit : SC_RULES_DEFAULT_MATCH_LIMIT;
 	rs->lim.depth_limit = lim != NULL ? lim->depth_limit : SC_RULES_DEFAULT_DEPTH_LIMIT;
+	rs->lim.score_set = lim != NULL ? lim->score_set : 0;
 	rs->mctx = pcre2_match_context_create(NULL);
 	if (rs->mctx == NULL)
 		sc_panic("out of memory creating a PCRE2 match context");

@@ -26,7 +26,9 @@
  *                       and decimals, rule names; Perl's precedence and
  *                       meaning, x/0 = 0; an unknown name reads as 0 with a
  *                       warning; a meta in or using a cycle is an error
- *   score NAME N [N N N]  the first value (set 0: no Bayes, no network);
+ *   score NAME N [N N N]  one value, or four of which sc_rule_limits'
+ *                       score_set picks one (0: no Bayes, no network
+ *                       tests; 1: network tests, ours being on);
  *                       0 = off, metas then read the rule as 0; without a
  *                       score line a rule scores 1, a T_ rule 0.01, and
  *                       negative under tflags nice
@@ -110,7 +112,15 @@ typedef struct sc_ruleset sc_ruleset;
 typedef struct sc_rule_limits {
 	unsigned long match_limit; /* pcre2_set_match_limit */
 	unsigned long depth_limit; /* pcre2_set_depth_limit */
+	unsigned score_set;        /* which value of a four-value score line counts:
+				    * SpamAssassin's sets, 0 = no Bayes and no
+				    * network tests, 1 = network tests (ours: SPF,
+				    * DKIM, DMARC); see sc_rule_score_set() */
 } sc_rule_limits;
+
+/* sc_rule_score_set - the SpamAssassin score set for a filter whose network
+ * tests are on (1) or off (0); we never have Bayes (sets 2 and 3). */
+#define sc_rule_score_set(network_tests) ((network_tests) ? 1u : 0u)
 
 #define SC_RULES_DEFAULT_MATCH_LIMIT    100000UL
 #define SC_RULES_DEFAULT_DEPTH_LIMIT    10000UL

@@ -502,14 +502,15 @@ static void parse_priority(const char *name, char *rest, const char *file, unsig
 			     name);
 }
 
-/* parse_score - "score NAME N [N N N]": the first value is the one for a
- * system without Bayes or network tests, as SpamAssassin's score set 0 */
+/* parse_score - "score NAME N [N N N]": one value for every score set, or
+ * four, of which the ruleset's score set picks one (SpamAssassin's sets:
+ * no Bayes or network tests, network tests, Bayes, both) */
 static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char *file,
 			unsigned line, sc_diags *d)
 {
 	char *word = next_word(&rest), *end;
 	int extra = 0;
-	double v;
+	double v, set[4];
 
 	if (word == NULL) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: missing value", name);
@@ -522,9 +523,13 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     word);
 		return;
 	}
+	set[0] = v;
 	while ((word = next_word(&rest)) != NULL) {
-		(void) strtod(word, &end);
-		if (*end != '\0' || ++extra > 3)
+		if (extra == 3)
+			break;
+		errno = 0;
+		set[++extra] = strtod(word, &end);
+		if (errno != 0 || *end != '\0' || !isfinite(set[extra]))
 			break;
 	}
 	if (word != NULL || (extra != 0 && extra != 3)) {
@@ -532,6 +537,8 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     name);
 		return;
 	}
+	if (extra == 3)
+		v = set[rs->lim.score_set < 4 ? rs->lim.score_set : 0];
 	(void) add_pending(rs, PEND_SCORE, name, NULL, v, file, line);
 }
 

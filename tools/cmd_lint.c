@@ -73,6 +73,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 
 		lim.match_limit = c != NULL ? c->regex_match_limit : SC_RULES_DEFAULT_MATCH_LIMIT;
 		lim.depth_limit = c != NULL ? c->regex_depth_limit : SC_RULES_DEFAULT_DEPTH_LIMIT;
+		lim.score_set = c != NULL ? sc_rule_score_set(c->spf || c->dkim || c->dmarc) : 0;
 		rs = sc_ruleset_load_dir(dir, &lim, &d);
 		if (rs != NULL)
 			sc_ruleset_stats(rs, &st);

@@ -558,7 +558,7 @@ static void test_time_budget(void **state)
 				    "body AFTER2 /a/\n"
 				    "meta M !AFTER1\n";
 	sc_config *cfg = sc_config_defaults(NULL);
-	sc_rule_limits lim = {4000000000UL, 100000UL};
+	sc_rule_limits lim = {4000000000UL, 100000UL, 0};
 	sc_rule_run_stats st;
 	sc_ruleset *rs;
 	sc_msg *m;

@@ -718,7 +718,7 @@ static void test_limits_table(void **state)
 	(void) state;
 	for (size_t i = 0; i < sizeof(limit_cases) / sizeof(limit_cases[0]); i++) {
 		const limit_case *c = &limit_cases[i];
-		sc_rule_limits lim = { c->match_limit, c->depth_limit };
+		sc_rule_limits lim = { c->match_limit, c->depth_limit, 0 };
 		sc_rule_run_stats rst;
 		sc_ruleset *rs;
 		hit_list hl;
@@ -746,7 +746,7 @@ static void test_limits_table(void **state)
 static void test_small_match_limit(void **state)
 {
 	static const char rules[] = "body HEAVY /(x+x+)+$/\nbody LIGHT /^x/\n";
-	sc_rule_limits lim = { 1000, 1000 };
+	sc_rule_limits lim = { 1000, 1000, 0 };
 	sc_rule_run_stats rst;
 	sc_ruleset *rs;
 	hit_list hl;
@@ -1294,6 +1294,41 @@ static void test_include(void **state)
 }
 
 /* main - run every rules test */
+/* test_score_sets - four values: the ruleset's score set picks one; one
+ * value counts in every set; a bad fourth value is an error */
+static void test_score_sets(void **state)
+{
+	static const char text[] = "body FOUR /hello/\nscore FOUR 1 2 3 4\n"
+				   "body ONE /hello/\nscore ONE 0.5\n"
+				   "body OFF0 /hello/\nscore OFF0 0 1.5 0 1.5\n"
+				   "body BAD /hello/\nscore BAD 1 2 3 x\n";
+	static const char msg[] = "Subject: x\n\nhello\n";
+	static const char *const want[] = {"FOUR=1,ONE=0.5,BAD=1", "FOUR=2,ONE=0.5,OFF0=1.5,BAD=1"};
+	hit_list hl;
+	sc_rule_run_stats st;
+
+	(void) state;
+	for (unsigned set = 0; set < 2; set++) {
+		sc_rule_limits lim = {SC_RULES_DEFAULT_MATCH_LIMIT, SC_RULES_DEFAULT_DEPTH_LIMIT, set};
+		sc_diags d;
+		sc_ruleset *rs;
+		char *got;
+
+		sc_diags_init(&d);
+		rs = sc_ruleset_load_text(FILE_NAME, text, sizeof(text) - 1, &lim, &d);
+		assert_non_null(find_diag(&d, SC_DIAG_ERROR, FILE_NAME, 8, "one or four numbers"));
+		memset(&hl, 0, sizeof(hl));
+		run_on(rs, msg, sizeof(msg) - 1, &hl, &st);
+		got = hits_string(&hl);
+		print_message("score set %u: %s\n", set, got);
+		assert_string_equal(got, want[set]);
+		free(got);
+		hits_free(&hl);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1311,6 +1346,7 @@ int main(void)
 		cmocka_unit_test(test_negated_detail),
 		cmocka_unit_test(test_pseudo_headers),
 		cmocka_unit_test(test_include),
+		cmocka_unit_test(test_score_sets),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),

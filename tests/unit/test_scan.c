@@ -430,7 +430,7 @@ static void test_spf_in_scan(void **state)
 static void test_time_budget_exposed(void **state)
 {
 	static const char rules[] = "body SLOW /(?:a|aa)+$/\nbody AFTER /a/\n";
-	sc_rule_limits lim = {4000000000UL, 100000UL};
+	sc_rule_limits lim = {4000000000UL, 100000UL, 0};
 	sc_ruleset *rs;
 	sc_engine *eng;
 	sc_verdict *v;
