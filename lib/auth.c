@@ -163,6 +163,7 @@ void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_
 void sc_auth_result_clear(sc_auth_result *r)
 {
 	free(r->spf_domain);
+	free(r->spf_helo_domain);
 	for (size_t i = 0; i < r->ndkim; i++) {
 		free(r->dkim[i].domain);
 		free(r->dkim[i].selector);
@@ -320,35 +321,17 @@ static int set_client(SPF_request_t *req, const char *ip)
 	return SPF_request_set_ipv4_str(req, ip) == SPF_E_SUCCESS ? 0 : -1;
 }
 
-/* sc_spf_check - evaluate SPF for one client and identity */
-void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, const char *helo,
-		  const char *mail_from, sc_auth_result *out)
+/* spf_eval - the SPF result for client_ip sending as identity
+ * (local@domain), helo being the HELO name or NULL */
+static sc_spf_result spf_eval(sc_dns *dns, sc_dns_budget *budget, const char *client_ip,
+			      const char *helo, const char *identity)
 {
 	SPF_dns_server_t layer;
 	spf_hook hook = {dns, budget, 0};
 	SPF_server_t *server;
 	SPF_request_t *req;
 	SPF_response_t *resp = NULL;
-	const char *at;
-	sc_buf from;
-
-	/* Only the SPF fields: DKIM and DMARC results may be there already. */
-	free(out->spf_domain);
-	out->spf_domain = NULL;
-	out->spf_helo = 0;
-	out->spf = SC_SPF_NONE;
-	sc_buf_init(&from, SC_BUF_UNLIMITED);
-	if (mail_from != NULL && mail_from[0] != '\0') {
-		(void) sc_buf_puts(&from, mail_from);
-	} else if (helo != NULL && helo[0] != '\0') {
-		(void) sc_buf_printf(&from, "postmaster@%s", helo);
-		out->spf_helo = 1;
-	} else {
-		sc_buf_free(&from);
-		return;
-	}
-	at = strrchr(sc_buf_cstr(&from), '@');
-	out->spf_domain = sc_strdup(at != NULL ? at + 1 : sc_buf_cstr(&from));
+	sc_spf_result result = SC_SPF_NONE;
 
 	/* No destroy hook: libspf2 leaves a layer on our stack alone. */
 	memset(&layer, 0, sizeof(layer));
@@ -363,22 +346,57 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 		sc_panic("SPF_request_new: out of memory");
 	if (set_client(req, client_ip) == 0 &&
 	    (helo == NULL || helo[0] == '\0' || SPF_request_set_helo_dom(req, helo) == 0) &&
-	    SPF_request_set_env_from(req, sc_buf_cstr(&from)) == 0) {
+	    SPF_request_set_env_from(req, identity) == 0) {
 		SPF_errcode_t err = SPF_request_query_mailfrom(req, &resp);
 
 		if (resp != NULL)
-			out->spf = map_result(SPF_response_result(resp), err);
+			result = map_result(SPF_response_result(resp), err);
 		else
-			out->spf = SC_SPF_TEMPERROR;
+			result = SC_SPF_TEMPERROR;
 		/* Every lookup counted came before the result was decided:
 		 * libspf2 stops at the first mechanism that matches. */
-		if (hook.voids > SPF_MAX_VOID_LOOKUPS && out->spf != SC_SPF_NONE &&
-		    out->spf != SC_SPF_TEMPERROR)
-			out->spf = SC_SPF_PERMERROR;
+		if (hook.voids > SPF_MAX_VOID_LOOKUPS && result != SC_SPF_NONE &&
+		    result != SC_SPF_TEMPERROR)
+			result = SC_SPF_PERMERROR;
 	}
 	if (resp != NULL)
 		SPF_response_free(resp);
 	SPF_request_free(req);
 	SPF_server_free(server);
-	sc_buf_free(&from);
+	return result;
+}
+
+/* sc_spf_check - evaluate SPF for the MAIL FROM identity and the HELO one */
+void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, const char *helo,
+		  const char *mail_from, sc_auth_result *out)
+{
+	int have_helo = helo != NULL && helo[0] != '\0';
+	const char *at;
+	sc_buf id;
+
+	/* Only the SPF fields: DKIM and DMARC results may be there already. */
+	free(out->spf_domain);
+	free(out->spf_helo_domain);
+	out->spf_domain = out->spf_helo_domain = NULL;
+	out->spf_helo = 0;
+	out->spf = SC_SPF_NONE;
+	out->spf_helo_result = SC_SPF_UNCHECKED;
+	sc_buf_init(&id, SC_BUF_UNLIMITED);
+	if (have_helo) {
+		(void) sc_buf_printf(&id, "postmaster@%s", helo);
+		out->spf_helo_domain = sc_strdup(helo);
+		out->spf_helo_result = spf_eval(dns, budget, client_ip, helo, sc_buf_cstr(&id));
+	}
+	if (mail_from != NULL && mail_from[0] != '\0') {
+		at = strrchr(mail_from, '@');
+		out->spf_domain = sc_strdup(at != NULL ? at + 1 : mail_from);
+		out->spf = spf_eval(dns, budget, client_ip, helo, mail_from);
+	} else if (have_helo) {
+		/* The null sender's MAIL FROM identity is postmaster@HELO
+		 * (RFC 7208 2.4): the HELO check's result. */
+		out->spf_domain = sc_strdup(helo);
+		out->spf = out->spf_helo_result;
+		out->spf_helo = 1;
+	}
+	sc_buf_free(&id);
 }

@@ -67,8 +67,12 @@ typedef enum sc_dmarc_policy {
 /* What sender authentication found for one message. */
 typedef struct sc_auth_result {
 	sc_spf_result spf;
-	char *spf_domain; /* owned; the domain SPF checked, or NULL when unchecked */
-	int spf_helo;     /* 1: the HELO identity was checked (null sender) */
+	char *spf_domain;              /* owned; the domain SPF checked, or NULL when unchecked */
+	int spf_helo;                  /* 1: the MAIL FROM identity was postmaster@HELO
+					* (the null sender) */
+	sc_spf_result spf_helo_result; /* the HELO identity's own result
+					* (SC_SPF_UNCHECKED without a HELO name) */
+	char *spf_helo_domain;         /* owned; the HELO name checked, or NULL */
 
 	int dkim_checked;  /* 1: sc_dkim_verify() ran (ndkim may be 0: unsigned) */
 	sc_dkim_sig *dkim; /* owned array of ndkim signatures */
@@ -89,9 +93,11 @@ typedef struct sc_auth_result {
 			      * login", "trusted network"), or NULL */
 } sc_auth_result;
 
-/* sc_spf_check - the SPF result for client_ip (IPv4 or IPv6 text) sending
- * as mail_from (without <>; NULL or "" is the null sender, and then the HELO
- * name is checked as postmaster@helo). Lookups draw on budget (may be NULL).
+/* sc_spf_check - the SPF results for client_ip (IPv4 or IPv6 text): the
+ * MAIL FROM identity mail_from (without <>; NULL or "" is the null sender,
+ * whose identity is postmaster@helo) into spf, and the HELO identity, when
+ * helo is given, into spf_helo_result (RFC 7208 2.3; one check serves both
+ * for the null sender). Lookups draw on budget (may be NULL).
  * Fills the SPF fields of out, which must be zeroed or hold earlier results
  * (other fields are left alone; free with sc_auth_result_clear()).
  * A client_ip that is not an address, or no identity at all, gives

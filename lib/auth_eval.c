@@ -5,10 +5,9 @@
  *
  * Meanings, following SpamAssassin 4.0 (Plugin/SPF.pm, Plugin/DKIM.pm,
  * Plugin/DMARC.pm):
- * - check_for_spf_RESULT(): the MAIL FROM identity's SPF result is RESULT;
- *   check_for_spf_helo_RESULT(): the HELO identity's. We check the HELO
- *   identity only for the null sender (RFC 7208 2.4), so SPF_HELO_* hit
- *   only then.
+ * - check_for_spf_RESULT(): the MAIL FROM identity's SPF result is RESULT
+ *   (never for the null sender, as in SpamAssassin);
+ *   check_for_spf_helo_RESULT(): the HELO identity's.
  * - check_dkim_signed([domain...]): a DKIM-Signature is present (whatever
  *   its result), with d= one of the domains when given; check_dkim_valid
  *   ([domain...]): one of them verified; check_dkim_valid_author_sig
@@ -35,16 +34,22 @@
 #include "auth.h"
 #include "eval.h"
 
-/* spf_is - the SPF result of the identity asked (helo or MAIL FROM) is want */
+/* spf_is - the SPF result of the identity asked (HELO, or a non-null MAIL
+ * FROM) is want */
 static int spf_is(const sc_run_ctx *ctx, int helo, sc_spf_result want, sc_buf *detail)
 {
 	const sc_auth_result *a = ctx->auth;
+	sc_spf_result got;
+	const char *dom;
 
-	if (a == NULL || a->spf == SC_SPF_UNCHECKED || (a->spf_helo != 0) != helo || a->spf != want)
+	if (a == NULL)
 		return 0;
-	(void) sc_buf_printf(detail, "SPF %s for %s %s", sc_spf_result_name(a->spf),
-			     helo ? "HELO" : "MAIL FROM",
-			     a->spf_domain != NULL ? a->spf_domain : "(no domain)");
+	got = helo ? a->spf_helo_result : a->spf_helo ? SC_SPF_UNCHECKED : a->spf;
+	dom = helo ? a->spf_helo_domain : a->spf_domain;
+	if (got == SC_SPF_UNCHECKED || got != want)
+		return 0;
+	(void) sc_buf_printf(detail, "SPF %s for %s %s", sc_spf_result_name(got),
+			     helo ? "HELO" : "MAIL FROM", dom != NULL ? dom : "(no domain)");
 	return 1;
 }
 
@@ -110,7 +115,8 @@ static int is_author_domain(const sc_run_ctx *ctx, const char *d)
 	for (size_t i = 0; i < n; i++) {
 		const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
 
-		if (a->field == SC_ADDR_FROM && a->domain[0] != '\0' && strcasecmp(a->domain, d) == 0)
+		if (a->field == SC_ADDR_FROM && a->domain[0] != '\0' &&
+		    strcasecmp(a->domain, d) == 0)
 			return 1;
 	}
 	return 0;
@@ -150,10 +156,9 @@ static int dkim_find(const sc_run_ctx *ctx, enum dkim_want want, const char *con
 		if (want == DKIM_ENVELOPE &&
 		    (s->domain == NULL || !is_envelope_domain(ctx, s->domain)))
 			continue;
-		(void) sc_buf_printf(detail, "DKIM signature d=%s s=%s: %s",
-				     s->domain != NULL ? s->domain : "?",
-				     s->selector != NULL ? s->selector : "?",
-				     sc_dkim_result_name(s->result));
+		(void) sc_buf_printf(
+			detail, "DKIM signature d=%s s=%s: %s", s->domain != NULL ? s->domain : "?",
+			s->selector != NULL ? s->selector : "?", sc_dkim_result_name(s->result));
 		if (s->reason != NULL)
 			(void) sc_buf_printf(detail, " (%s)", s->reason);
 		return 1;
@@ -162,15 +167,13 @@ static int dkim_find(const sc_run_ctx *ctx, enum dkim_want want, const char *con
 }
 
 /* dkim_signed - check_dkim_signed([domain...]) */
-static int dkim_signed(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
-		       sc_buf *detail)
+static int dkim_signed(const sc_run_ctx *ctx, const char *const *args, size_t nargs, sc_buf *detail)
 {
 	return dkim_find(ctx, DKIM_ANY, args, nargs, detail);
 }
 
 /* dkim_valid - check_dkim_valid([domain...]) */
-static int dkim_valid(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
-		      sc_buf *detail)
+static int dkim_valid(const sc_run_ctx *ctx, const char *const *args, size_t nargs, sc_buf *detail)
 {
 	return dkim_find(ctx, DKIM_VALID, args, nargs, detail);
 }

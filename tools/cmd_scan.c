@@ -123,6 +123,12 @@ static void json_auth(sc_buf *out, const sc_verdict *v)
 	json_opt(out, a->spf != SC_SPF_UNCHECKED ? sc_spf_result_name(a->spf) : NULL);
 	(void) sc_buf_puts(out, ",\"spf_domain\":");
 	json_opt(out, a->spf != SC_SPF_UNCHECKED ? a->spf_domain : NULL);
+	(void) sc_buf_puts(out, ",\"spf_helo\":");
+	json_opt(out, a->spf_helo_result != SC_SPF_UNCHECKED
+			      ? sc_spf_result_name(a->spf_helo_result)
+			      : NULL);
+	(void) sc_buf_puts(out, ",\"spf_helo_domain\":");
+	json_opt(out, a->spf_helo_domain);
 	(void) sc_buf_puts(out, ",\"dkim\":");
 	json_opt(out, dkim_summary(a));
 	(void) sc_buf_puts(out, ",\"dkim_signatures\":[");

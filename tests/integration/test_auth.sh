@@ -128,6 +128,9 @@ hits_of() {
 got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
 check "rules: signed and aligned hits DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS ($got)" \
 	test "$got" = "DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS "
+got=$(hits_of --client-ip 198.51.100.7 --helo helo.example --mail-from a@sender.example "$tmp/signed.eml")
+check "rules: HELO passes on its own while MAIL FROM fails ($got)" \
+	test "$got" = "DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_FAIL SPF_HELO_PASS "
 got=$(hits_of --client-ip 203.0.113.5 --mail-from a@soft.example "$tmp/changed.eml")
 check "rules: a changed body hits DKIM_INVALID, DMARC_REJECT, SPF_SOFTFAIL ($got)" \
 	test "$got" = "DKIM_INVALID DKIM_SIGNED DMARC_REJECT SPF_SOFTFAIL "

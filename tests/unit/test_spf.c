@@ -158,6 +158,52 @@ static void test_spf_matrix(void **state)
 	sc_dns_free(dns);
 }
 
+/* test_helo_identity - the HELO name is checked on its own, next to a
+ * non-null MAIL FROM, and serves as the null sender's identity */
+static void test_helo_identity(void **state)
+{
+	static const struct {
+		const char *ip, *helo, *from;
+		sc_spf_result spf, helo_result;
+		const char *domain, *helo_domain;
+		int spf_helo;
+	} rows[] = {
+		{"192.0.2.77", "helo.example", "a@ip6.example", SC_SPF_FAIL, SC_SPF_PASS,
+		 "ip6.example", "helo.example", 0},
+		{"198.51.100.1", "helo.example", "a@pass4.example", SC_SPF_FAIL, SC_SPF_FAIL,
+		 "pass4.example", "helo.example", 0},
+		{"192.0.2.5", "nohelo.example", "a@pass4.example", SC_SPF_PASS, SC_SPF_NONE,
+		 "pass4.example", "nohelo.example", 0},
+		{"192.0.2.77", "helo.example", "", SC_SPF_PASS, SC_SPF_PASS, "helo.example",
+		 "helo.example", 1},
+		{"192.0.2.5", NULL, "a@pass4.example", SC_SPF_PASS, SC_SPF_UNCHECKED, "pass4.example",
+		 NULL, 0},
+	};
+	sc_dns *dns = sc_dns_new_static(0);
+	const char *why;
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(zone) / sizeof(zone[0]); i++)
+		assert_int_equal(sc_dns_add_rr(dns, zone[i], &why), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		sc_auth_result r = {0};
+
+		print_message("helo row %zu: %s %s %s\n", i, rows[i].ip,
+			      rows[i].helo ? rows[i].helo : "(none)", rows[i].from);
+		sc_spf_check(dns, NULL, rows[i].ip, rows[i].helo, rows[i].from, &r);
+		assert_string_equal(sc_spf_result_name(r.spf), sc_spf_result_name(rows[i].spf));
+		assert_int_equal(r.spf_helo_result, rows[i].helo_result);
+		assert_string_equal(r.spf_domain, rows[i].domain);
+		if (rows[i].helo_domain == NULL)
+			assert_null(r.spf_helo_domain);
+		else
+			assert_string_equal(r.spf_helo_domain, rows[i].helo_domain);
+		assert_int_equal(r.spf_helo, rows[i].spf_helo);
+		sc_auth_result_clear(&r);
+	}
+	sc_dns_free(dns);
+}
+
 /* test_no_identity - neither sender nor HELO: none, no domain */
 static void test_no_identity(void **state)
 {
@@ -271,7 +317,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spf_matrix),         cmocka_unit_test(test_no_identity),
 		cmocka_unit_test(test_temperror),          cmocka_unit_test(test_result_names),
-		cmocka_unit_test(test_auth_results_value),
+		cmocka_unit_test(test_auth_results_value), cmocka_unit_test(test_helo_identity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
