@@ -118,6 +118,19 @@ check "an unreadable message gets an error line" \
 	grep -q '"file":".*missing.eml",.*"error":"No such file or directory"' "$tmp/err"
 check "the readable message is still scanned" test "$(wc -l < "$tmp/err")" -eq 2
 
+# -j N: the same records in the same order as one thread, errors included.
+set +e
+"$SCAMCTL" --rules "$tmp/rules" scan --json "$tmp/missing.eml" "$tmp/msgs" "$tmp/ham.eml" \
+	"$tmp/scam.eml" > "$tmp/j1"
+"$SCAMCTL" --rules "$tmp/rules" scan -j 3 --json "$tmp/missing.eml" "$tmp/msgs" \
+	"$tmp/ham.eml" "$tmp/scam.eml" > "$tmp/j3"
+rc=$?
+"$SCAMCTL" --rules "$tmp/rules" scan -j 0 "$tmp/ham.eml" > /dev/null 2>&1; rc_j0=$?
+set -e
+check "-j 3 prints what one thread prints, in order" cmp -s "$tmp/j1" "$tmp/j3"
+check "-j 3 still exits 1 for the unreadable message" test "$rc" -eq 1
+check "-j 0 is a usage error" test "$rc_j0" -eq 2
+
 # Bad usage and bad config exit 2.
 set +e
 "$SCAMCTL" scan > /dev/null 2>&1; rc_usage=$?
