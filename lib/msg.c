@@ -108,7 +108,9 @@ static int is_blank_line(const char *raw, size_t p, size_t e)
 	return (n == 1 && raw[p] == '\n') || (n == 2 && raw[p] == '\r' && raw[p + 1] == '\n');
 }
 
-/* unfold - the value without line breaks, trimmed of surrounding white space */
+/* unfold - the value with each line break and the blanks after it as one
+ * space (SpamAssassin's unfolding: "a\n\tb" is "a b"), trimmed of
+ * surrounding white space */
 static char *unfold(sc_msg *m, const char *raw, size_t n)
 {
 	sc_buf b;
@@ -121,8 +123,15 @@ static char *unfold(sc_msg *m, const char *raw, size_t n)
 	for (; i < n; i++) {
 		if (raw[i] == '\r' && i + 1 < n && raw[i + 1] == '\n')
 			continue;
-		if (raw[i] == '\n')
+		if (raw[i] == '\n') {
+			if (i + 1 < n && (raw[i + 1] == ' ' || raw[i + 1] == '\t')) {
+				while (i + 1 < n && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
+					i++;
+				if (b.len > 0) /* a value starting on the next line */
+					(void) sc_buf_putc(&b, ' ');
+			}
 			continue;
+		}
 		(void) sc_buf_putc(&b, raw[i] != '\0' ? raw[i] : ' ');
 	}
 	while (b.len > 0 &&
@@ -286,6 +295,7 @@ sc_msg *sc_msg_parse_limits(const char *crlf_raw, size_t crlf_len, const sc_msg_
 	sc_msg_global_init();
 	m->lim = limits_or_defaults(lim);
 	sc_buf_init(&m->body_text, SC_BUF_UNLIMITED);
+	sc_buf_init(&m->sa_body, SC_BUF_UNLIMITED);
 	sc_buf_init(&m->rawbody, SC_BUF_UNLIMITED);
 	m->urls = sc_url_set_new(0);
 	if (memchr(raw, '\0', len) != NULL)
@@ -302,8 +312,8 @@ sc_msg *sc_msg_parse_limits(const char *crlf_raw, size_t crlf_len, const sc_msg_
 	decode_headers(m, opts);
 	msg_addr_collect(m, opts);
 	g_mime_parser_options_free(opts);
-	msg_render_begin(m);
 	msg_mime_walk(m, raw + p, len - p);
+	msg_render_end(m);
 	if (sc_url_set_truncated(m->urls))
 		m->findings |= SC_MSG_URL_LIMIT;
 	free(raw);
@@ -334,6 +344,7 @@ void sc_msg_free(sc_msg *m)
 	}
 	free(m->atts);
 	sc_buf_free(&m->body_text);
+	sc_buf_free(&m->sa_body);
 	sc_buf_free(&m->rawbody);
 	free(m->body);
 	while (m->pool != NULL) {

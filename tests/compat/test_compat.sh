@@ -17,10 +17,10 @@ set -u
 # --- thresholds, in percent (the one place they are kept) ---------------------
 # Targets of issue #4: 99% of the comparable stock rules load, 98% of the
 # per-message hit sets are identical. Not met yet: these are the measured
-# floors (76.0% load, 42.7% identical on 2026-11-28), so a regression fails;
+# floors (76.0% load, 43.3% identical on 2026-11-28), so a regression fails;
 # raise them as the engine closes the gap, up to 99 and 98.
 MIN_LOAD=76
-MIN_IDENTICAL=42
+MIN_IDENTICAL=43
 # -------------------------------------------------------------------------------
 
 : "${top_srcdir:?}" "${top_builddir:?}"

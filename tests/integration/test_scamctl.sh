@@ -92,7 +92,7 @@ check "--dump shows the From address split" \
 	grep -q 'From: name="Agent" addr="agent@example.org" local="agent" domain="example.org"' "$tmp/dump"
 check "--dump shows the part with charset, encoding and size" \
 	grep -Eq '\[0\] text/plain charset=utf-8 encoding=base64 size=34 displayed' "$tmp/dump"
-check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent."' "$tmp/dump"
+check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent. "' "$tmp/dump"
 check "--dump shows links, forms and hidden HTML text" sh -c "
 	\"$SCAMCTL\" --rules \"$tmp/rules\" scan --dump \"$top_srcdir/tests/data/html-links.eml\" > \"$tmp/dump_html\" &&
 	grep -q 'link href=\"http://login.evil.example/pay?id=1\" text=\"https://www.bank.example/login\" shows=\"www.bank.example\"' \"$tmp/dump_html\" &&

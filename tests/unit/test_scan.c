@@ -326,7 +326,8 @@ static void test_regex_errors_counted(void **state)
 	(void) state;
 	sc_buf_init(&msg, SC_BUF_UNLIMITED);
 	assert_int_equal(sc_buf_putc(&msg, '\n'), 0);
-	for (int i = 0; i < 50000; i++)
+	/* under the 2,048-byte body line SpamAssassin cuts at */
+	for (int i = 0; i < 2000; i++)
 		assert_int_equal(sc_buf_putc(&msg, 'a'), 0);
 	assert_int_equal(sc_buf_putc(&msg, 'b'), 0);
 	v = sc_scan(eng, NULL, msg.data, msg.len, 0);
