@@ -315,7 +315,8 @@ def main_compare(rules_dir, site_dir, sa_path, ours_path, lint_path, min_load, m
 
     load_pct = 100.0 * loaded / len(comp) if comp else 0.0
     ident_pct = 100.0 * identical / compared if compared else 0.0
-    print("stock rules (scored, non-__, in active blocks): %d" % len(total))
+    print("stock rules: %d defined in active blocks (%d without __ sub-rules)"
+          % (len(rules), len(total)))
     print("comparable rules (regex-only closure, run in score set 0): %d" % len(comp))
     print("comparable rules our engine loads: %d (%.1f%%)" % (loaded, load_pct))
     print("messages compared: %d; identical comparable hit sets: %d (%.1f%%)"
