@@ -150,6 +150,26 @@ static void sa_source(const GumboText *t, int *nbsp_space, int *quotes)
 	*quotes = has(s, n, "\xe2\x80\x9c") || has(s, n, "\xe2\x80\x9d");
 }
 
+/* sa_split_ws - the white-space runs of src (white space and tags only), one
+ * text event each */
+static void sa_split_ws(sa_out *o, const char *src, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && src[i] != '<')
+			i++;
+		if (i > start)
+			sa_text(o, src + start, i - start, 0, 0);
+		while (i < n && src[i] != '>')
+			i++;
+		if (i < n)
+			i++;
+	}
+}
+
 /* sa_walk - the pieces of node and its subtree, in document order */
 static void sa_walk(sa_out *o, const GumboNode *node, size_t depth)
 {
@@ -163,8 +183,18 @@ static void sa_walk(sa_out *o, const GumboNode *node, size_t depth)
 	case GUMBO_NODE_CDATA: {
 		int nbsp_space, quotes;
 
+		const char *t = node->v.text.text, *src = node->v.text.original_text.data;
+		size_t n = strlen(t), slen = node->v.text.original_text.length;
+
 		sa_source(&node->v.text, &nbsp_space, &quotes);
-		sa_text(o, node->v.text.text, strlen(node->v.text.text), nbsp_space, quotes);
+		/* White space the tree builder moved from after </body> or </html>
+		 * joins the node before it, its source spanning those tags;
+		 * SpamAssassin heard each run between the tags as its own event. */
+		if (node->type == GUMBO_NODE_WHITESPACE && src != NULL && memchr(src, '<', slen)) {
+			sa_split_ws(o, src, slen);
+			return;
+		}
+		sa_text(o, t, n, nbsp_space, quotes);
 		return;
 	}
 	case GUMBO_NODE_DOCUMENT:

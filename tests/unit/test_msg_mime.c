@@ -185,6 +185,10 @@ static const render_case render_cases[] = {
 	{"Subject: s\nContent-Type: text/html; charset=utf-8\n\n<p>a&nbsp; b</p>"
 	 "<div>\xc2\xa0 c \xe2\x80\x9cq\xe2\x80\x9d</div><br/>d",
 	 "s\n\na b\n c \"q\"\nd\n"},
+	/* white space after </body> and </html>: separate text to SpamAssassin */
+	{"Subject: s\nContent-Type: text/html\n\n<html><body><div>a<br>\n</div>\n</body>\n"
+	 "</html>\n",
+	 "s\n a\n \n"},
 };
 
 /* test_render_table - the exact body text of small messages */
