@@ -11,6 +11,7 @@
  */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -237,6 +238,60 @@ static size_t split_headers(sc_msg *m, const char *raw, size_t len, size_t p)
 	return body_start;
 }
 
+/* encoded_word_len - length of the RFC 2047 encoded word =?cs?e?text?= at s
+ * (charset and text without white space or '?'), 0 if there is none */
+static size_t encoded_word_len(const char *s)
+{
+	const char *p = s + 2;
+
+	if (s[0] != '=' || s[1] != '?')
+		return 0;
+	while (*p != '\0' && *p != '?' && !isspace((unsigned char) *p))
+		p++;
+	if (*p != '?' || p == s + 2 || strchr("BbQq", p[1]) == NULL || p[1] == '\0' || p[2] != '?')
+		return 0;
+	for (p += 3; *p != '\0' && *p != '?' && !isspace((unsigned char) *p); p++)
+		;
+	return p[0] == '?' && p[1] == '=' ? (size_t) (p + 2 - s) : 0;
+}
+
+/* decode_words - value with each encoded word decoded on its own and the
+ * white space between two encoded words dropped, as SpamAssassin decodes
+ * (GMime joins adjacent words before decoding, and loses the second when
+ * the first ends in base64 padding) */
+static char *decode_words(GMimeParserOptions *opts, const char *value)
+{
+	sc_buf out, seg;
+	const char *p = value;
+
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	sc_buf_init(&seg, SC_BUF_UNLIMITED);
+	while (*p != '\0') {
+		size_t w = encoded_word_len(p), k = 0;
+		char *d;
+
+		if (w == 0) { /* plain text up to the next encoded word */
+			while (p[k] != '\0' && encoded_word_len(p + k) == 0)
+				k++;
+			/* only white space between two words: dropped */
+			if (out.len > 0 && p[k] != '\0' && strspn(p, " \t") >= k) {
+				p += k;
+				continue;
+			}
+			w = k;
+		}
+		sc_buf_reset(&seg);
+		(void) sc_buf_append(&seg, p, w);
+		d = g_mime_utils_header_decode_text(opts, sc_buf_cstr(&seg));
+		(void) sc_buf_puts(&out, d != NULL ? d : sc_buf_cstr(&seg));
+		g_free(d);
+		p += w;
+	}
+	sc_buf_free(&seg);
+	p = sc_buf_steal(&out);
+	return p != NULL ? (char *) p : sc_strdup("");
+}
+
 /* decode_headers - each field's RFC 2047-decoded UTF-8 value */
 static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 {
@@ -248,7 +303,7 @@ static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 			h->decoded = h->value; /* nothing to decode: share the string */
 			continue;
 		}
-		d = g_mime_utils_header_decode_text(opts, h->value);
+		d = decode_words(opts, h->value);
 		if (d == NULL) {
 			h->decoded = h->value;
 			continue;
@@ -258,11 +313,12 @@ static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 		if (!g_utf8_validate(d, -1, NULL)) {
 			char *valid = g_utf8_make_valid(d, -1);
 
-			g_free(d);
-			d = valid;
+			free(d);
+			d = sc_strdup(valid);
+			g_free(valid);
 		}
 		h->decoded = msg_pool_str(m, d);
-		g_free(d);
+		free(d);
 	}
 }
 

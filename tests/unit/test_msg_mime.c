@@ -173,6 +173,9 @@ static const render_case render_cases[] = {
 	/* no Subject: an empty first line */
 	{"\nno subject, no header\n", "\nno subject, no header \n"},
 	{"Subject: =?utf-8?q?x_y?=\n\n", "x y\n"},
+	/* each encoded word decoded alone (base64 padding inside), the white
+	 * space between two words dropped */
+	{"Subject: =?UTF-8?B?YWI=?=\n\t=?UTF-8?B?Y2Q=?= x =?UTF-8?Q?e?=\n\nb\n", "abcd x e\nb \n"},
 	{"Subject:   \n\nbody\n", "\nbody \n"},
 	/* HTML: div is a newline (a space), script dropped */
 	{"Content-Type: text/html\n\n<div>a</div><div>b <i>c</i></div><script>x</script>",
