@@ -11,7 +11,8 @@
 #
 # Ours:  scamctl scan --json -j JOBS over the sample, REPEAT times in one
 #        process (rules loaded once, as the milter does), stock rules from
-#        /usr/share/spamassassin, SPF off, an offline resolver.
+#        /usr/share/spamassassin, SPF, DKIM and DMARC off (SpamAssassin's -L:
+#        score set 0), an offline resolver.
 # spamd: spamd on a unix socket with JOBS children (min = max = JOBS), local
 #        tests only (-L), no Bayes, no auto-learn, no user config, the stock
 #        plugin loading only (tests/compat/plugins.pre as the site dir), fed by
@@ -61,8 +62,8 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other wor
 
 # --- ours -----------------------------------------------------------------------
 : >"$tmp/empty.zone"
-printf 'rules_dir = %s\nspf = no\ndns_local_data = %s\n' "$stock" "$tmp/empty.zone" \
-	>"$tmp/scam.conf"
+printf 'rules_dir = %s\nspf = no\ndkim = no\ndmarc = no\ndns_local_data = %s\n' "$stock" \
+	"$tmp/empty.zone" >"$tmp/scam.conf"
 all=()
 for ((i = 0; i < repeat; i++)); do all+=("${files[@]}"); done
 "$scamctl" -c "$tmp/scam.conf" lint >"$tmp/lint" 2>&1 || true

@@ -27,10 +27,16 @@
 
 #define DNS_NAME_TEXT_MAX 1025 /* a wire name as dotted text, escapes excluded */
 
+/* RFC 7208 4.6.4: more than this many lookups that find nothing (NXDOMAIN,
+ * or an empty answer) during one evaluation is a permerror. libspf2 1.2
+ * does not count them, so our DNS layer does. */
+#define SPF_MAX_VOID_LOOKUPS 2
+
 /* What one check's DNS layer needs. */
 typedef struct spf_hook {
 	sc_dns *dns;
 	sc_dns_budget *budget;
+	unsigned voids; /* lookups that found nothing */
 } spf_hook;
 
 /* sc_spf_result_name - the RFC 8601 word for a result */
@@ -68,18 +74,89 @@ static int domain_is_plain(const char *d)
 	return 1;
 }
 
-/* sc_auth_results_value - "id; spf=RESULT smtp.mailfrom=DOMAIN" */
+/* put_token_or_quoted - " name=value": value bare when it is an RFC 2045
+ * token, else as a quoted-string; left out when it holds control bytes */
+static void put_token_or_quoted(sc_buf *out, const char *name, const char *value)
+{
+	int bare = 1;
+
+	if (value == NULL || *value == '\0')
+		return;
+	for (const char *p = value; *p != '\0'; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (c < 0x21 || c > 0x7e)
+			return;
+		if (strchr("()<>@,;:\\\"/[]?=", c) != NULL)
+			bare = 0;
+	}
+	(void) sc_buf_printf(out, " %s=", name);
+	if (bare) {
+		(void) sc_buf_puts(out, value);
+		return;
+	}
+	(void) sc_buf_putc(out, '"');
+	for (const char *p = value; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			(void) sc_buf_putc(out, '\\');
+		(void) sc_buf_putc(out, *p);
+	}
+	(void) sc_buf_putc(out, '"');
+}
+
+/* put_comment - " (text)" with only printable ASCII other than ( ) \ kept */
+static void put_comment(sc_buf *out, const char *text)
+{
+	if (text == NULL || *text == '\0')
+		return;
+	(void) sc_buf_puts(out, " (");
+	for (const char *p = text; *p != '\0'; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (c >= 0x20 && c < 0x7f && c != '(' && c != ')' && c != '\\')
+			(void) sc_buf_putc(out, (char) c);
+	}
+	(void) sc_buf_putc(out, ')');
+}
+
+/* sc_auth_results_value - "id; spf=...; dkim=...; dmarc=..." */
 void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out)
 {
 	(void) sc_buf_puts(out, authserv_id);
-	if (r->spf == SC_SPF_UNCHECKED) {
+	if (r->spf == SC_SPF_UNCHECKED && !r->dkim_checked && r->dmarc == SC_DMARC_UNCHECKED) {
 		(void) sc_buf_puts(out, "; none");
 		return;
 	}
-	(void) sc_buf_printf(out, "; spf=%s", sc_spf_result_name(r->spf));
-	if (domain_is_plain(r->spf_domain))
-		(void) sc_buf_printf(out, " smtp.%s=%s", r->spf_helo ? "helo" : "mailfrom",
-				     r->spf_domain);
+	if (r->spf != SC_SPF_UNCHECKED) {
+		(void) sc_buf_printf(out, "; spf=%s", sc_spf_result_name(r->spf));
+		if (domain_is_plain(r->spf_domain))
+			(void) sc_buf_printf(out, " smtp.%s=%s", r->spf_helo ? "helo" : "mailfrom",
+					     r->spf_domain);
+	}
+	if (r->dkim_checked && r->ndkim == 0)
+		(void) sc_buf_puts(out, "; dkim=none");
+	for (size_t i = 0; r->dkim_checked && i < r->ndkim; i++) {
+		const sc_dkim_sig *sig = &r->dkim[i];
+
+		(void) sc_buf_printf(out, "; dkim=%s", sc_dkim_result_name(sig->result));
+		put_comment(out, sig->reason);
+		if (domain_is_plain(sig->domain))
+			(void) sc_buf_printf(out, " header.d=%s", sig->domain);
+		put_token_or_quoted(out, "header.s", sig->selector);
+		put_token_or_quoted(out, "header.b", sig->b);
+	}
+	if (r->dmarc != SC_DMARC_UNCHECKED) {
+		(void) sc_buf_printf(out, "; dmarc=%s", sc_dmarc_result_name(r->dmarc));
+		if (r->dmarc_policy != SC_DMARC_POLICY_UNSPEC) {
+			(void) sc_buf_printf(out, " (p=%s", sc_dmarc_policy_name(r->dmarc_policy));
+			if (r->dmarc == SC_DMARC_FAIL && r->dmarc_applied != r->dmarc_policy)
+				(void) sc_buf_printf(out, ", pct sampled: %s",
+						     sc_dmarc_policy_name(r->dmarc_applied));
+			(void) sc_buf_putc(out, ')');
+		}
+		if (domain_is_plain(r->dmarc_domain))
+			(void) sc_buf_printf(out, " header.from=%s", r->dmarc_domain);
+	}
 }
 
 /* sc_auth_result_clear - free the owned strings and reset */
@@ -204,6 +281,8 @@ static SPF_dns_rr_t *spf_lookup(SPF_dns_server_t *server, const char *domain, ns
 	rr->num_rr = n;
 	if (n == 0 && herrno == NETDB_SUCCESS)
 		rr->herrno = NO_DATA;
+	if (rr->herrno == NO_DATA || rr->herrno == HOST_NOT_FOUND)
+		h->voids++;
 	sc_dns_answer_free(a);
 	return rr;
 }
@@ -246,14 +325,17 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 		  const char *mail_from, sc_auth_result *out)
 {
 	SPF_dns_server_t layer;
-	spf_hook hook = {dns, budget};
+	spf_hook hook = {dns, budget, 0};
 	SPF_server_t *server;
 	SPF_request_t *req;
 	SPF_response_t *resp = NULL;
 	const char *at;
 	sc_buf from;
 
-	memset(out, 0, sizeof(*out));
+	/* Only the SPF fields: DKIM and DMARC results may be there already. */
+	free(out->spf_domain);
+	out->spf_domain = NULL;
+	out->spf_helo = 0;
 	out->spf = SC_SPF_NONE;
 	sc_buf_init(&from, SC_BUF_UNLIMITED);
 	if (mail_from != NULL && mail_from[0] != '\0') {
@@ -288,6 +370,11 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 			out->spf = map_result(SPF_response_result(resp), err);
 		else
 			out->spf = SC_SPF_TEMPERROR;
+		/* Every lookup counted came before the result was decided:
+		 * libspf2 stops at the first mechanism that matches. */
+		if (hook.voids > SPF_MAX_VOID_LOOKUPS && out->spf != SC_SPF_NONE &&
+		    out->spf != SC_SPF_TEMPERROR)
+			out->spf = SC_SPF_PERMERROR;
 	}
 	if (resp != NULL)
 		SPF_response_free(resp);

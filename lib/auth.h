@@ -4,8 +4,9 @@
  * evaluated by our own code from those two results (auth_dmarc.c). Every
  * DNS lookup goes through the engine's lib/dns resolver.
  *
- * Thread-safe: each check builds its own library state per call, and
- * sc_dns is thread-safe (dns.h).
+ * Thread-safe: each check builds its own library state per call (DKIM:
+ * one DKIM_LIB for the process, made under pthread_once, and a DKIM handle
+ * per call), and sc_dns is thread-safe (dns.h).
  */
 #ifndef SC_AUTH_H
 #define SC_AUTH_H
@@ -40,7 +41,10 @@ typedef struct sc_dkim_sig {
 	char *reason;   /* owned; why it did not pass ("body hash mismatch",
 			 * "key revoked", ...), NULL on pass */
 	char *b;        /* owned; the first 8 characters of b=, for header.b, or NULL */
-	int partial;    /* 1: l= signed less than the whole body */
+	int partial;    /* 1: l= signed less than the whole body; such a
+			 * signature is never a pass, only neutral
+			 * (RFC 6376 8.2: text appended after l= would
+			 * ride on the signer's name) */
 } sc_dkim_sig;
 
 typedef enum sc_dmarc_result {
@@ -49,7 +53,8 @@ typedef enum sc_dmarc_result {
 	SC_DMARC_PASS,      /* aligned SPF pass or aligned DKIM pass */
 	SC_DMARC_FAIL,      /* a record exists, nothing aligned passed */
 	SC_DMARC_TEMPERROR, /* the record lookup failed temporarily */
-	SC_DMARC_PERMERROR  /* no single usable From domain, or a broken record */
+	SC_DMARC_PERMERROR  /* no single From domain, or one that is not a domain name
+			     * (a broken record is SC_DMARC_NONE: RFC 7489 6.6.3) */
 } sc_dmarc_result;
 
 typedef enum sc_dmarc_policy {
@@ -70,21 +75,25 @@ typedef struct sc_auth_result {
 	size_t ndkim;
 
 	sc_dmarc_result dmarc;
-	char *dmarc_domain;     /* owned; the RFC5322.From domain, or NULL */
-	char *dmarc_org_domain; /* owned; its organisational domain (libpsl), or NULL */
-	sc_dmarc_policy dmarc_policy; /* p= (or sp= for a subdomain) as published */
+	char *dmarc_domain;            /* owned; the RFC5322.From domain, or NULL */
+	char *dmarc_org_domain;        /* owned; its organisational domain (libpsl), or NULL */
+	sc_dmarc_policy dmarc_policy;  /* p= (or sp= for a subdomain) as published */
 	sc_dmarc_policy dmarc_applied; /* what a receiver should do after pct=: on
 					* SC_DMARC_FAIL, the policy, or one step
 					* lower when pct sampled the message out;
 					* UNSPEC otherwise */
-	int dmarc_spf_aligned;  /* 1: SPF passed for a domain aligned with From */
-	int dmarc_dkim_aligned; /* 1: a passing DKIM d= is aligned with From */
+	int dmarc_spf_aligned;         /* 1: SPF passed for a domain aligned with From */
+	int dmarc_dkim_aligned;        /* 1: a passing DKIM d= is aligned with From */
+
+	const char *skipped; /* static text: why nothing was checked ("SASL
+			      * login", "trusted network"), or NULL */
 } sc_auth_result;
 
 /* sc_spf_check - the SPF result for client_ip (IPv4 or IPv6 text) sending
  * as mail_from (without <>; NULL or "" is the null sender, and then the HELO
  * name is checked as postmaster@helo). Lookups draw on budget (may be NULL).
- * Fills out (the caller frees out->spf_domain with sc_auth_result_clear()).
+ * Fills the SPF fields of out, which must be zeroed or hold earlier results
+ * (other fields are left alone; free with sc_auth_result_clear()).
  * A client_ip that is not an address, or no identity at all, gives
  * SC_SPF_NONE. Never fails otherwise: DNS trouble is SC_SPF_TEMPERROR. */
 void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, const char *helo,
@@ -94,7 +103,11 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
  * message (len bytes, as received: CRLF or LF line ends), keys looked up
  * through dns within budget (may be NULL). Sets out->dkim_checked and
  * appends one sc_dkim_sig per signature seen (signatures beyond max_sigs
- * are ignored). Never fails: trouble is a per-signature result. */
+ * are ignored). Never fails: trouble is a per-signature result.
+ * Verified but neutral, never pass: l= leaving body content unsigned, a key
+ * in test mode (t=y), more From (or signed Sender, Reply-To, Subject, To,
+ * Cc, Content-Type) fields than h= covers. rsa-sha1 (RFC 8301) and keys
+ * under 1024 bits are permerror. */
 void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t len,
 		    unsigned max_sigs, sc_auth_result *out);
 
@@ -105,8 +118,8 @@ void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t 
  * from libpsl. pct_draw (0..99) decides pct= sampling: the message is
  * sampled in when pct_draw < pct; the caller draws it at random. Fills the
  * dmarc fields of r. */
-void sc_dmarc_check(sc_dns *dns, sc_dns_budget *budget, const char *from_domain,
-		    unsigned pct_draw, sc_auth_result *r);
+void sc_dmarc_check(sc_dns *dns, sc_dns_budget *budget, const char *from_domain, unsigned pct_draw,
+		    sc_auth_result *r);
 
 /* sc_dkim_result_name - RFC 8601 words: "pass", "fail", "neutral", ... */
 const char *sc_dkim_result_name(sc_dkim_result r);
@@ -119,10 +132,13 @@ const char *sc_dmarc_policy_name(sc_dmarc_policy p);
 void sc_auth_result_clear(sc_auth_result *r);
 
 /* sc_auth_results_value - the value of our Authentication-Results field
- * (RFC 8601) into out: "authserv_id; spf=pass smtp.mailfrom=example.com",
- * smtp.helo= for the HELO identity, the domain left out when it holds
- * characters a header value must not carry unquoted; "authserv_id; none"
- * when nothing was checked. */
+ * (RFC 8601) into out: "authserv_id; spf=pass smtp.mailfrom=example.com;
+ * dkim=pass header.d=example.com header.s=sel header.b=AbCdEfGh;
+ * dmarc=pass (p=reject) header.from=example.com", each method only when it
+ * ran: smtp.helo= for the HELO identity, one dkim= per signature (dkim=none
+ * for an unsigned message, a reason in a comment when it did not pass),
+ * values left out when they hold characters a header value must not carry
+ * unquoted; "authserv_id; none" when nothing was checked. */
 void sc_auth_results_value(const char *authserv_id, const sc_auth_result *r, sc_buf *out);
 
 /* sc_spf_result_name - RFC 8601 words: "pass", "fail", ... ("none" for

@@ -78,6 +78,7 @@ static const key_spec keys[] = {
 	KEY("log_level", KEY_LOG_LEVEL, log_level),
 	KEY("regex_match_limit", KEY_ULONG, regex_match_limit),
 	KEY("regex_depth_limit", KEY_ULONG, regex_depth_limit),
+	KEY("rules_time_budget_ms", KEY_ULONG, rules_time_budget_ms),
 	KEY("policy_file", KEY_PATH, policy_file),
 	KEY("subject_prefix", KEY_STRING, subject_prefix),
 	KEY("reject_show_rules", KEY_BOOL, reject_show_rules),
@@ -89,6 +90,7 @@ static const key_spec keys[] = {
 	KEY("mime_max_decoded_size", KEY_SIZE, mime_max_decoded_size),
 	KEY("dns_resolver", KEY_DNS_RESOLVER, dns_resolver),
 	KEY("dns_local_data", KEY_PATH, dns_local_data),
+	KEY("dns_trust_anchor", KEY_PATH, dns_trust_anchor),
 	KEY("dns_timeout", KEY_TIMEOUT_MS, dns_timeout_ms),
 	KEY("dns_message_timeout", KEY_TIMEOUT_MS, dns_message_timeout_ms),
 	KEY("spf", KEY_BOOL, spf),
@@ -155,6 +157,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->on_error = SC_ON_ERROR_TEMPFAIL;
 	c->log_level = SC_LOG_INFO;
 	c->regex_match_limit = SC_RULES_DEFAULT_MATCH_LIMIT;
+	c->rules_time_budget_ms = SC_RULES_DEFAULT_TIME_BUDGET_MS;
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
 	c->policy_file = NULL;
 	c->subject_prefix = NULL;
@@ -167,6 +170,7 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->mime_max_decoded_size = SC_MSG_DEFAULT_MAX_DECODED;
 	c->dns_resolver = sc_strdup("system");
 	c->dns_local_data = NULL;
+	c->dns_trust_anchor = NULL;
 	c->dns_timeout_ms = SC_DNS_DEFAULT_TIMEOUT_MS;
 	c->dns_message_timeout_ms = SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS;
 	c->spf = 1;
@@ -197,6 +201,7 @@ void sc_config_free(sc_config *c)
 	free(c->release_smtp);
 	free(c->dns_resolver);
 	free(c->dns_local_data);
+	free(c->dns_trust_anchor);
 	free(c->authserv_id);
 	free(c->trusted_networks);
 	free(c);

@@ -46,13 +46,14 @@ typedef struct sc_config {
 	double reject_threshold;
 	size_t max_message_size; /* bytes of a message kept and scanned */
 	sc_on_error on_error;
-	int log_level;                   /* an sc_log_level */
-	unsigned long regex_match_limit; /* PCRE2 match limit per regex run */
-	unsigned long regex_depth_limit; /* PCRE2 depth limit per regex run */
-	char *policy_file;               /* per-recipient overrides and lists, or NULL */
-	char *subject_prefix;            /* put before the Subject of tagged mail, or NULL */
-	int reject_show_rules;           /* 1: name the rules that hit in a reject reply */
-	char *quarantine_dir;            /* the quarantine store and index, or NULL */
+	int log_level;                      /* an sc_log_level */
+	unsigned long regex_match_limit;    /* PCRE2 match limit per regex run */
+	unsigned long regex_depth_limit;    /* PCRE2 depth limit per regex run */
+	unsigned long rules_time_budget_ms; /* rules' time per message; 0: no limit */
+	char *policy_file;                  /* per-recipient overrides and lists, or NULL */
+	char *subject_prefix;               /* put before the Subject of tagged mail, or NULL */
+	int reject_show_rules;              /* 1: name the rules that hit in a reject reply */
+	char *quarantine_dir;               /* the quarantine store and index, or NULL */
 	sc_quarantine_mode quarantine_mode;
 	char *release_smtp; /* HOST:PORT scamctl releases to over SMTP, or NULL: sendmail */
 	unsigned long mime_max_depth;      /* MIME nesting levels parsed (sc_msg_limits) */
@@ -60,6 +61,7 @@ typedef struct sc_config {
 	size_t mime_max_decoded_size;      /* decoded bytes over all parts; 0: the default */
 	char *dns_resolver;                /* system, recursive or forward:IP[,IP]... (dns.h) */
 	char *dns_local_data;              /* records answered instead of DNS, or NULL */
+	char *dns_trust_anchor;            /* DNSSEC trust anchor file, or NULL: no validation */
 	unsigned dns_timeout_ms;           /* one DNS query's limit */
 	unsigned dns_message_timeout_ms;   /* all DNS queries of one message */
 	int spf;                           /* 1: check SPF when the client address is known */

@@ -262,6 +262,28 @@ sc_dns *sc_dns_new(const char *resolver, const char *local_data, unsigned timeou
 	return dns;
 }
 
+/* sc_dns_set_trust_anchor - validate DNSSEC from the anchors in path */
+int sc_dns_set_trust_anchor(sc_dns *dns, const char *path, sc_diags *d)
+{
+	FILE *fp = fopen(path, "r");
+	int err;
+
+	/* libunbound reads the file only at the first query; open it now so a
+	 * wrong path is a config error, not a stream of SERVFAILs. */
+	if (fp == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, path, 0, "dns_trust_anchor: cannot open: %s",
+			     strerror(errno));
+		return -1;
+	}
+	(void) fclose(fp);
+	err = ub_ctx_add_ta_file(dns->ctx, path);
+	if (err != 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, path, 0, "dns_trust_anchor: %s", ub_strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
 /* sc_dns_new_static - an offline resolver for injected records */
 sc_dns *sc_dns_new_static(unsigned timeout_ms)
 {
@@ -343,6 +365,13 @@ static void copy_result(sc_dns_answer *a, int err, const struct ub_result *r)
 		memcpy(a->packet, r->answer_packet, (size_t) r->answer_len);
 		a->packet_len = (size_t) r->answer_len;
 	}
+	/* With a trust anchor, an answer that fails validation is not an
+	 * answer: a forged record must not decide SPF, DKIM or DMARC. */
+	if (r->bogus) {
+		a->status = SC_DNS_SERVFAIL;
+		return;
+	}
+	a->secure = r->secure;
 	if (r->rcode == 3) {
 		a->status = SC_DNS_NXDOMAIN;
 		return;

@@ -6,6 +6,8 @@
  *   system         the name servers of /etc/resolv.conf (and /etc/hosts)
  *   forward:IP[@PORT][,IP[@PORT]]... these forwarders only
  *   recursive      full recursion from the root hints
+ * DNSSEC: validated when a trust anchor is set (dns_trust_anchor); a bogus
+ * answer is then a server failure.
  * With dns_local_data set, the context is made authoritative for the whole
  * name space: ub_ctx_zone_add(".", "static") and then every record of the
  * file. A name or type the file does not hold is answered NXDOMAIN or
@@ -28,9 +30,9 @@
 
 #include "diag.h"
 
-#define SC_DNS_DEFAULT_TIMEOUT_MS 5000 /* dns_timeout's default, one query */
+#define SC_DNS_DEFAULT_TIMEOUT_MS         5000  /* dns_timeout's default, one query */
 #define SC_DNS_DEFAULT_MESSAGE_TIMEOUT_MS 20000 /* dns_message_timeout's default */
-#define SC_DNS_POLL_SLICE_MS      10   /* longest wait before re-checking a query */
+#define SC_DNS_POLL_SLICE_MS              10    /* longest wait before re-checking a query */
 
 typedef struct sc_dns sc_dns;
 
@@ -51,6 +53,7 @@ typedef struct sc_dns_answer {
 	size_t *rdlen;         /* owned */
 	unsigned char *packet; /* owned; the whole DNS reply, or NULL */
 	size_t packet_len;
+	int secure; /* 1: DNSSEC-validated from a trust anchor (sc_dns_set_trust_anchor) */
 } sc_dns_answer;
 
 /* A message's time budget: every query of one message draws on it. */
@@ -63,6 +66,14 @@ typedef struct sc_dns_budget {
  * (0: the default). Problems are errors in d, a local-data line as
  * "file:line"; returns NULL then, else the caller owns the result. */
 sc_dns *sc_dns_new(const char *resolver, const char *local_data, unsigned timeout_ms, sc_diags *d);
+
+/* sc_dns_set_trust_anchor - validate DNSSEC with the trust anchors of the
+ * file at path (DS or DNSKEY records in zone-file syntax, e.g. Debian's
+ * /usr/share/dns/root.key). An answer that fails validation (bogus) is then
+ * SC_DNS_SERVFAIL; validated ones are marked secure. Local data is never
+ * validated. Set-up only, like sc_dns_add_rr(). Returns 0, or -1 with an
+ * error naming the file in d. */
+int sc_dns_set_trust_anchor(sc_dns *dns, const char *path, sc_diags *d);
 
 /* sc_dns_new_static - an offline resolver that knows only what
  * sc_dns_add_rr() gives it (every other name is NXDOMAIN). For tests. */

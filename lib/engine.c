@@ -19,6 +19,19 @@ sc_engine *sc_engine_new(sc_config *config, sc_ruleset *rules)
 	return e;
 }
 
+/* sc_engine_dns_new - the resolver the config describes */
+sc_dns *sc_engine_dns_new(const sc_config *c, sc_diags *d)
+{
+	sc_dns *dns = sc_dns_new(c->dns_resolver, c->dns_local_data, c->dns_timeout_ms, d);
+
+	if (dns != NULL && c->dns_trust_anchor != NULL &&
+	    sc_dns_set_trust_anchor(dns, c->dns_trust_anchor, d) != 0) {
+		sc_dns_free(dns);
+		return NULL;
+	}
+	return dns;
+}
+
 /* sc_engine_load - config file (or defaults) plus its rules directory */
 sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_override, sc_diags *d)
 {
@@ -38,11 +51,12 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	}
 	lim.match_limit = c->regex_match_limit;
 	lim.depth_limit = c->regex_depth_limit;
+	lim.score_set = sc_rule_score_set(c->spf || c->dkim || c->dmarc);
 	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
 	if (rules != NULL && d->errors == 0 && c->policy_file != NULL)
 		policy = sc_policy_load(c->policy_file, d);
 	if (rules != NULL && d->errors == 0)
-		dns = sc_dns_new(c->dns_resolver, c->dns_local_data, c->dns_timeout_ms, d);
+		dns = sc_engine_dns_new(c, d);
 	if (rules == NULL || dns == NULL || d->errors > 0) {
 		sc_dns_free(dns);
 		sc_policy_free(policy);

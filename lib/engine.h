@@ -29,6 +29,11 @@ typedef struct sc_engine {
 	_Atomic unsigned long refs;
 } sc_engine;
 
+/* sc_engine_dns_new - a resolver as the config's dns_* keys describe it
+ * (mode, local data, timeout, trust anchor); NULL with errors in d. The
+ * caller owns it. */
+sc_dns *sc_engine_dns_new(const sc_config *c, sc_diags *d);
+
 /* sc_engine_load - read config_path (NULL: built-in defaults), the rules
  * and the policy file it names. rules_dir_override, when not NULL, replaces the configured rules
  * directory. Returns NULL when anything is in error (every reason is in d);

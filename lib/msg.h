@@ -121,7 +121,8 @@ const char *sc_msg_body(const sc_msg *m, size_t *len);
  * text of every text/plain and text/html part, alternatives and attached
  * text files included (HTML as SpamAssassin renders it, sc_html_sa_text),
  * one paragraph per line, each line ending in a newline, white-space runs as
- * one space, leading and trailing ones kept; lines cut at 2,048 bytes. See
+ * one space, leading and trailing ones kept (the engine cuts lines at 2,048
+ * bytes). See
  * msg_render.c for the exact rules. UTF-8, NUL-terminated. */
 const char *sc_msg_body_text(const sc_msg *m, size_t *len);
 /* sc_msg_rawbody - SpamAssassin's `rawbody`: the decoded UTF-8 text of every

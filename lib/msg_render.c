@@ -15,8 +15,9 @@
  * \s: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F
  * and U+3000 included). The result is the last Subject (unfolded, trimmed,
  * decoded; an empty line when there is none), then one paragraph per line,
- * each line ending in a newline, leading and trailing spaces kept; a paragraph longer than 2,048
- * bytes is cut after its last space within the first 2,048 (or at 2,048) into lines.
+ * each line ending in a newline, leading and trailing spaces kept. (SpamAssassin
+ * then cuts a paragraph longer than 2,048 bytes after its last space within
+ * them: the rule engine does that, rules_run.c.)
  *
  * `rawbody`: the decoded UTF-8 text of every text part but text/calendar,
  * attached files included, markup kept, each ending in a newline. URLs (and
@@ -32,7 +33,6 @@
 
 #define BODY_PART_SCAN_SIZE  50000 /* characters of one part's text in `body` */
 #define BODY_PART_SCAN_SLACK 1024  /* how far past it a cut looks for a break */
-#define BODY_MAX_LINE        2048  /* bytes of one `body` line */
 
 /* sa_space_len - bytes of the Perl \s character at s (< end), 0 if none */
 static size_t sa_space_len(const char *s, const char *end)
@@ -100,25 +100,11 @@ static void add_body_text(sc_msg *m, const char *text, size_t n)
 	(void) sc_buf_append(&m->sa_body, text, cut_part(text, n));
 }
 
-/* put_line - one paragraph (or part of one) as lines of at most BODY_MAX_LINE
- * bytes, each followed by a newline unless it is the text's last */
+/* put_line - one paragraph as a line, followed by a newline unless it is
+ * the text's last (the rule engine cuts lines past 2,048 bytes as
+ * SpamAssassin does, rules_run.c) */
 static void put_line(sc_buf *out, const char *p, size_t n, int newline)
 {
-	while (n > BODY_MAX_LINE) {
-		size_t len = 0;
-
-		for (size_t i = BODY_MAX_LINE + 1; i-- > 0;)
-			if (p[i] == ' ') {
-				len = i + 1;
-				break;
-			}
-		if (len == 0)
-			len = BODY_MAX_LINE;
-		(void) sc_buf_append(out, p, len);
-		(void) sc_buf_putc(out, '\n');
-		p += len;
-		n -= len;
-	}
 	(void) sc_buf_append(out, p, n);
 	if (newline)
 		(void) sc_buf_putc(out, '\n');

@@ -55,6 +55,20 @@ void sc_policy_score_header(const sc_config *c, const sc_verdict *v, sc_buf *out
 	(void) sc_buf_printf(out, "%.1f", sc_policy_shown_score(c, v));
 }
 
+/* put_rule_score - a rule's score as SpamAssassin shows it: up to three
+ * decimals, at least one ("6.0", "-0.001", "1.797") */
+static void put_rule_score(sc_buf *out, double score)
+{
+	char num[64];
+	size_t n = (size_t) snprintf(num, sizeof(num), "%.3f", score);
+
+	while (n > 0 && num[n - 1] == '0' && n >= 2 && num[n - 2] != '.')
+		num[--n] = '\0';
+	if (strcmp(num, "-0.0") == 0)
+		memcpy(num, "0.0", 4);
+	(void) sc_buf_puts(out, num);
+}
+
 /* sc_policy_status_header - X-Scam-Status's value, folded after commas */
 void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *out)
 {
@@ -76,7 +90,8 @@ void sc_policy_status_header(const sc_config *c, const sc_verdict *v, sc_buf *ou
 				line_start = out->len - 1;
 			}
 		}
-		(void) sc_buf_printf(out, "%s=%.1f", v->hits[i].name, v->hits[i].score);
+		(void) sc_buf_printf(out, "%s=", v->hits[i].name);
+		put_rule_score(out, v->hits[i].score);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ static sc_ruleset *ruleset_new(const sc_rule_limits *lim)
 
 	rs->lim.match_limit = lim != NULL ? lim->match_limit : SC_RULES_DEFAULT_MATCH_LIMIT;
 	rs->lim.depth_limit = lim != NULL ? lim->depth_limit : SC_RULES_DEFAULT_DEPTH_LIMIT;
+	rs->lim.score_set = lim != NULL ? lim->score_set : 0;
 	rs->mctx = pcre2_match_context_create(NULL);
 	if (rs->mctx == NULL)
 		sc_panic("out of memory creating a PCRE2 match context");
@@ -52,7 +54,9 @@ static void ruleset_free(sc_ruleset *rs)
 		rule *r = &rs->rules[i];
 
 		free(r->name);
-		free(r->header);
+		free(r->sel.name);
+		free(r->sel.text);
+		sc_eval_args_free(r->args, r->nargs);
 		free(r->if_unset);
 		free(r->source);
 		pcre2_code_free(r->re);
@@ -65,6 +69,16 @@ static void ruleset_free(sc_ruleset *rs)
 		free(rs->pend[i].text);
 		free(rs->pend[i].file);
 	}
+	for (size_t i = 0; i < rs->nrepl; i++) {
+		free(rs->repl[i].name);
+		free(rs->repl[i].value);
+	}
+	free(rs->repl);
+	for (size_t i = 0; i < rs->nrepl_rules; i++)
+		free(rs->repl_rules[i]);
+	free(rs->repl_rules);
+	free(rs->repl_start);
+	free(rs->repl_end);
 	free(rs->rules);
 	free(rs->pend);
 	free(rs->meta_order);
@@ -215,11 +229,17 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 		} else if (p->what == PEND_TFLAGS) {
 			r->tflags = p->tflags;
 			r->maxhits = p->maxhits;
+			/* SpamAssassin: without a score line a nice rule scores -1 (or
+			 * -0.01 for T_) */
+			if (!r->score_set)
+				r->score =
+					(p->tflags & TFLAG_NICE) ? -fabs(r->score) : fabs(r->score);
 		} else {
 			r->score = p->score;
 			r->score_set = 1;
 		}
 	}
+	rules_replace_tags(rs, idx, d);
 	rules_meta_order(rs, idx, d);
 	free(idx);
 }
@@ -421,12 +441,32 @@ void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st)
 		if (r->dead)
 			continue;
 		st->total++;
-		if (r->kind == RULE_BODY || r->kind == RULE_RAWBODY)
-			st->body++;
-		else if (r->kind == RULE_META)
-			st->meta++;
-		else
+		st->never += r->never != 0;
+		switch (r->kind) {
+		case RULE_HEADER:
+		case RULE_HEADER_EXISTS:
 			st->header++;
+			break;
+		case RULE_BODY:
+			st->body++;
+			break;
+		case RULE_RAWBODY:
+			st->rawbody++;
+			break;
+		case RULE_FULL:
+			st->full++;
+			break;
+		case RULE_URI:
+			st->uri++;
+			break;
+		case RULE_EVAL:
+			st->eval++;
+			st->unknown_evals += r->eval == NULL;
+			break;
+		case RULE_META:
+			st->meta++;
+			break;
+		}
 	}
 	st->skipped_directives = rs->skipped_directives;
 }

@@ -1,56 +1,96 @@
 /*
- * rules.h - rule files: parse, compile (PCRE2 with JIT) and run.
+ * rules.h - rule files: parse, compile (PCRE2 with JIT) and run, with
+ * SpamAssassin 4.0's meaning (Mail::SpamAssassin::Conf, PerMsgStatus,
+ * Plugin::Check, Message are the reference).
  *
- * This slice understands the SpamAssassin directives
- *   header NAME Header =~ /re/flags [if-unset: TEXT]   (also !~; Header:
- *                                         the RFC 2047-decoded value, or
- *                                         Header:raw; repeats joined by \n)
- *   header NAME ToCc =~ /re/             (the To values, ", ", the Cc values;
- *                                         :raw too)
- *   header NAME MESSAGEID =~ /re/        (the non-empty X-Message-Id,
- *                                         Resent-Message-Id,
- *                                         X-Original-Message-ID and
- *                                         Message-Id values, one a line)
- *   header NAME exists:Header
- *   body   NAME /re/flags                (over sc_msg_body_text: decoded,
- *                                         HTML rendered, Subject first, one
- *                                         paragraph per line)
- *   rawbody NAME /re/flags               (over sc_msg_rawbody: decoded text
- *                                         parts, markup and line breaks kept)
- *   meta   NAME EXPRESSION               (over other rules' values, a hit
- *                                         being 1 and a miss 0: && || !
- *                                         + - * / < <= > >= == != and
- *                                         parentheses, integers and decimals,
- *                                         rule names; Perl's precedence and
- *                                         meaning, x/0 = 0; an unknown name
- *                                         reads as 0 with a warning; a meta
- *                                         in or using a cycle is an error)
- *   score  NAME N [N N N]                (the first value is used; 0 = off,
- *                                         and metas read the rule as 0;
- *                                         without a score line a rule scores
- *                                         1, a T_ rule 0.01)
- *   tflags NAME flag...                  (multiple: the rule's value for
- *                                         metas is its match count, at most
- *                                         maxhits=N or SC_RULES_MAX_MULTIPLE;
- *                                         the hit is scored once; nice: no
- *                                         effect; other flags: warned, ignored)
- *   priority NAME N                      (an integer, checked; no effect:
- *                                         every rule runs, metas in
- *                                         dependency order)
+ * Directives:
+ *   header NAME Sel =~ /re/flags [if-unset: TEXT]   (also !~)
+ *   header NAME exists:Sel
+ *   header|body|rawbody|full|uri NAME eval:fname(args)   (eval.h)
+ *   body NAME /re/      each element of the rendered body: the decoded
+ *                       Subject, then one paragraph per line (from
+ *                       sc_msg_body_text), each with its newline; a line
+ *                       over 2048 bytes cut after its last space before
+ *                       that (split_into_array_of_short_lines)
+ *   rawbody NAME /re/   each text/ leaf part but text/calendar (attached
+ *                       ones too), decoded, markup kept, cut at 500000
+ *                       bytes, in pieces of 2048-4096 bytes when longer
+ *                       (split_into_array_of_short_paragraphs)
+ *   full NAME /re/      the raw message as received (ctx->raw)
+ *   uri NAME /re/       each URL of the message (url.h) as written -- a
+ *                       schemeless one with "http://", an e-mail address
+ *                       with "mailto:" -- and normalised, each text once
+ *   meta NAME EXPR      over other rules' values, a hit being 1 (its match
+ *                       count under tflags multiple) and a miss 0: && || !
+ *                       + - * / < <= > >= == != and parentheses, integers
+ *                       and decimals, rule names; Perl's precedence and
+ *                       meaning, x/0 = 0; an unknown name reads as 0 with a
+ *                       warning; a meta in or using a cycle is an error
+ *   score NAME N [N N N]  one value, or four of which sc_rule_limits'
+ *                       score_set picks one (0: no Bayes, no network
+ *                       tests; 1: network tests, ours being on);
+ *                       0 = off, metas then read the rule as 0; without a
+ *                       score line a rule scores 1, a T_ rule 0.01, and
+ *                       negative under tflags nice
+ *   tflags NAME flag... multiple (the value is the match count, at most
+ *                       maxhits=N or SC_RULES_MAX_MULTIPLE, the hit scored
+ *                       once), maxhits=N, nice, nosubject (body rules skip
+ *                       the Subject); publish, net, learn, userconf and
+ *                       the like are ignored; other flags warned about
+ *   priority NAME N     checked, no effect: metas run in dependency order
  *   describe NAME text
- *   include FILE                         (FILE relative to the including
- *                                         file's directory, read in place;
- *                                         at most 8 files deep; a cycle or a
- *                                         missing file is an error)
- *   lang xx LINE                         (skipped: no locale is configured,
- *                                         as SpamAssassin skips the lines of
- *                                         other languages)
- *   ifplugin / if / else / endif         (no plugin exists yet: the block is
- *                                         skipped and its else taken)
- * and '#' comments ("\#" is a literal '#'). Regexes are written /re/ or
- * m{re} (any delimiter), flags i, m, s, x. Other directives are reported as
- * warnings and skipped, so they never change another rule's meaning; a rule
- * that cannot be compiled is an error and is left out.
+ *   include FILE        relative to the including file; at most 8 deep; a
+ *                       cycle or a missing file is an error
+ *   lang xx LINE        skipped (no locale is configured, as SpamAssassin
+ *                       skips other languages' lines)
+ *   ifplugin NAME / if COND / else / endif
+ *                       COND as Conf::Parser evaluates it (rules_if.c):
+ *                       version (4.000001), perl_version, local_tests_only
+ *                       (0), plugin(NAME), can(Module::method),
+ *                       has(Module::method), numbers, ! - * / + - < <= > >=
+ *                       == != && || and parentheses; anything else is an
+ *                       error and the block is skipped. plugin() is true
+ *                       for the plugins SpamAssassin loads by default,
+ *                       except those whose own directives we do not run
+ *                       (eval.c has the list and why: their blocks are
+ *                       taken, so their regex rules run as in SA and their
+ *                       evals we lack read 0); can() for the Conf features
+ *                       we have and those plugins' has_* methods
+ *   replace_tag / replace_pre / replace_inter / replace_post / replace_rules
+ *   / replace_start / replace_end
+ *                       ReplaceTags (rules_replace.c)
+ * and '#' comments ("\#" is a literal '#'). Regexes are /re/ or m{re} (any
+ * delimiter), flags i, m, s, x.
+ *
+ * Header selectors (rules_header.c, PerMsgStatus::get): Name (every value
+ * RFC 2047-decoded, each ending in a newline, joined), Name:raw (as
+ * received), :addr and :name (every mailbox of every value, one a line,
+ * parsed by a port of SA's internal address parser; :name decoded unless
+ * :raw), :host and :domain (after :addr: the part after the last '@';
+ * otherwise the first word after an '@', else anywhere, under a known
+ * public suffix; :domain its registrable domain), :first and :last (the
+ * topmost or last field). Pseudo-headers: ALL ("Name: decoded value\n"
+ * for every field), ALL:raw (each field as received), ToCc (To then Cc
+ * values), MESSAGEID (X-Message-Id, Resent-Message-Id,
+ * X-Original-Message-ID, Message-Id), EnvelopeFrom (the envelope's MAIL
+ * FROM; without an envelope, SA's fallback from X-Envelope-From,
+ * Envelope-Sender or Return-Path when no Received field precedes it). A
+ * missing header reads as its if-unset text, or as "" (Perl's undef).
+ * Selectors needing SA's relay analysis (ALL-TRUSTED, ALL-UNTRUSTED,
+ * ALL-INTERNAL, ALL-EXTERNAL, X-Spam-Relays-*) and :ip/:revip are a lint
+ * warning: the rule is defined, never hits, and metas read it as 0.
+ *
+ * Known differences from SpamAssassin: body and rawbody text is UTF-8
+ * (charsets converted) where SA matches raw bytes (normalize_charset off);
+ * :addr never falls back to Email::Address::XS; :host checks public
+ * suffixes (libpsl) where SA uses its TLD list; uri sees our URL set
+ * (url.h), not SA's cleaned list with redirector targets and port/
+ * percent-decoding variants; rawbody parts come from the message model's
+ * text parts (message/ leaves without text are not included).
+ *
+ * Other directives are warned about and skipped, so they never change
+ * another rule's meaning; a rule that cannot be compiled is an error and is
+ * left out.
  *
  * A ruleset is immutable once built and reference-counted: any number of
  * threads may run it at once (each run makes its own PCRE2 match data), and
@@ -63,6 +103,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "eval.h"
 #include "msg.h"
 
 typedef struct sc_ruleset sc_ruleset;
@@ -71,12 +112,23 @@ typedef struct sc_ruleset sc_ruleset;
 typedef struct sc_rule_limits {
 	unsigned long match_limit; /* pcre2_set_match_limit */
 	unsigned long depth_limit; /* pcre2_set_depth_limit */
+	unsigned score_set;        /* which value of a four-value score line counts:
+				    * SpamAssassin's sets, 0 = no Bayes and no
+				    * network tests, 1 = network tests (ours: SPF,
+				    * DKIM, DMARC); see sc_rule_score_set() */
 } sc_rule_limits;
 
-#define SC_RULES_DEFAULT_MATCH_LIMIT 100000UL
-#define SC_RULES_DEFAULT_DEPTH_LIMIT 10000UL
-#define SC_RULES_MAX_LINE            65536 /* bytes of one rule-file line */
-#define SC_RULES_MAX_MULTIPLE        1000  /* matches counted under tflags multiple */
+/* sc_rule_score_set - the SpamAssassin score set for a filter whose network
+ * tests are on (1) or off (0); we never have Bayes (sets 2 and 3). */
+#define sc_rule_score_set(network_tests) ((network_tests) ? 1u : 0u)
+
+#define SC_RULES_DEFAULT_MATCH_LIMIT    100000UL
+#define SC_RULES_DEFAULT_DEPTH_LIMIT    10000UL
+#define SC_RULES_MAX_LINE               65536  /* bytes of one rule-file line */
+#define SC_RULES_MAX_MULTIPLE           1000   /* matches counted under tflags multiple */
+#define SC_RULES_BODY_LINE_MAX          2048   /* SpamAssassin's MAX_BODY_LINE_LENGTH */
+#define SC_RULES_RAWBODY_SCAN_SIZE      500000 /* its rawbody_part_scan_size default */
+#define SC_RULES_DEFAULT_TIME_BUDGET_MS 2000UL /* rules_time_budget_ms default */
 
 /* sc_ruleset_load_dir - read dir/ *.cf in lexical (C locale) order; a later
  * file's score overrides an earlier one. Returns NULL, with an error in d,
@@ -98,10 +150,15 @@ void sc_ruleset_unref(sc_ruleset *rs);
 /* sc_ruleset_count - rules loaded (sub-rules included). */
 size_t sc_ruleset_count(const sc_ruleset *rs);
 
-/* Counts by kind, for lint and logs. */
+/* Counts by kind, for lint and logs: each live rule is in exactly one of
+ * header (regex and exists:), body, rawbody, full, uri (regex rules), eval
+ * (eval: rules of any directive) and meta; total is their sum. never
+ * counts those of them that are loaded but can never hit (unknown_evals
+ * unknown evals, and header rules on a selector we do not implement). */
 typedef struct sc_rule_stats {
-	size_t header, body, total, skipped_directives;
-	size_t meta; /* meta rules, not counted in header or body */
+	size_t header, body, rawbody, full, uri, eval, meta, total;
+	size_t never, unknown_evals;
+	size_t skipped_directives; /* lines left out: unsupported directives */
 } sc_rule_stats;
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
 
@@ -118,15 +175,22 @@ typedef void (*sc_rule_hit_fn)(void *arg, const sc_rule_hit *hit);
 
 /* Result counters of one run, for logs. */
 typedef struct sc_rule_run_stats {
-	size_t evaluated;    /* rules run */
-	size_t regex_errors; /* runs that hit a match limit or failed, counted as no match */
+	size_t evaluated;      /* rules run */
+	size_t regex_errors;   /* runs that hit a match limit or failed (or an eval
+				* error), counted as no match */
+	size_t budget_skipped; /* rules not run: the time budget was spent */
 } sc_rule_run_stats;
 
-/* sc_ruleset_run - run every rule once over msg and call hit_fn for each
- * rule that matched, except "__" sub-rules: first the non-meta rules in
- * rule-file order, then the metas, each after every meta it uses.
- * Thread-safe. */
-void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
+/* sc_ruleset_run - run every rule once over the message of ctx (eval.h;
+ * everything in it borrowed for the call) and call hit_fn for each rule
+ * that matched, except "__" sub-rules: first the non-meta rules in
+ * rule-file order, then the metas, each after every meta it uses. The
+ * non-meta rules run within ctx->config->rules_time_budget_ms (0: no
+ * limit; SC_RULES_DEFAULT_TIME_BUDGET_MS when config is NULL), checked
+ * between rules on the monotonic clock: once it is spent the remaining
+ * ones are skipped (counted in st->budget_skipped, reading 0 for metas,
+ * which still run). Thread-safe. */
+void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st);
 
 #endif

@@ -10,13 +10,17 @@
 #include <pcre2.h>
 
 #include "diag.h"
+#include "eval.h"
 #include "rules.h"
 
 typedef enum rule_kind {
 	RULE_HEADER,        /* Header =~ /re/ or !~ */
 	RULE_HEADER_EXISTS, /* exists:Header */
-	RULE_BODY,          /* /re/ over the rendered body text (sc_msg_body_text) */
-	RULE_RAWBODY,       /* /re/ over the decoded body, markup kept (sc_msg_rawbody) */
+	RULE_BODY,          /* /re/ over each line of the rendered body (sc_msg_body_text) */
+	RULE_RAWBODY,       /* /re/ over each line of the decoded body, markup kept */
+	RULE_FULL,          /* /re/ over the raw message (ctx->raw) */
+	RULE_URI,           /* /re/ over each URL of the message */
+	RULE_EVAL,          /* eval:fname(args) (eval.h); eval_type says which directive */
 	RULE_META           /* an expression over other rules' values (rules_meta.c) */
 } rule_kind;
 
@@ -53,16 +57,42 @@ typedef struct meta_prog {
 	size_t max_stack; /* values the program needs on its stack */
 } meta_prog;
 
-typedef enum header_form {
-	HEADER_VALUE, /* unfolded, trimmed */
-	HEADER_RAW    /* :raw, as received */
-} header_form;
+/* Modifiers of a header selector (rules_header.c). */
+#define SEL_RAW    1u  /* :raw, as received */
+#define SEL_ADDR   2u  /* :addr, the addresses */
+#define SEL_NAME   4u  /* :name, the display names */
+#define SEL_HOST   8u  /* :host */
+#define SEL_DOMAIN 16u /* :domain (with SEL_HOST) */
+#define SEL_FIRST  32u /* :first, the topmost field only */
+#define SEL_LAST   64u /* :last, the last field only */
+
+typedef enum header_pseudo {
+	PSEUDO_NONE,      /* a real header field */
+	PSEUDO_ALL,       /* ALL, ALL:raw */
+	PSEUDO_ENVFROM,   /* EnvelopeFrom */
+	PSEUDO_TOCC,      /* ToCc */
+	PSEUDO_MESSAGEID, /* MESSAGEID */
+} header_pseudo;
+
+/* A parsed header selector such as "From:addr". */
+typedef struct header_sel {
+	char *name; /* owned: the field name or pseudo-header */
+	char *text; /* owned: the selector as written, for explanations */
+	header_pseudo pseudo;
+	unsigned mods; /* SEL_* */
+} header_sel;
+
+/* rules_header_parse - parse text into sel (owned strings, freed by the
+ * caller); NULL, or the reason the selector is not supported. */
+const char *rules_header_parse(const char *text, header_sel *sel);
+/* rules_header_get - SpamAssassin's get(selector) over ctx, appended to
+ * out; 1 if there was a value, 0 if not (see eval.h sc_run_get). */
+int rules_header_get(const sc_run_ctx *ctx, const header_sel *sel, sc_buf *out);
 
 typedef struct rule {
 	char *name; /* owned */
 	rule_kind kind;
-	char *header; /* owned; field name for header rules */
-	header_form form;
+	header_sel sel; /* header rules: the selector (name owned) */
 	int negate;     /* !~ */
 	char *if_unset; /* owned; value used when the header is absent, or NULL */
 	char *source;   /* owned; the regex as written, for explanations */
@@ -72,14 +102,22 @@ typedef struct rule {
 	char *description; /* owned; NULL until a describe line */
 	char *file;        /* owned; where it was defined */
 	unsigned line;
-	unsigned tflags;  /* TFLAG_* */
-	unsigned maxhits; /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
-	int dead;         /* replaced by a later definition, or a meta in a cycle */
-	meta_prog meta;   /* RULE_META: the compiled expression */
+	unsigned tflags;         /* TFLAG_* */
+	unsigned maxhits;        /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
+	int dead;                /* replaced by a later definition, or a meta in a cycle */
+	int replaced;            /* replace_rules already applied */
+	int never;               /* defined but never hits: an unknown eval or an
+				  * unsupported header selector (metas read 0) */
+	const char *eval_type;   /* RULE_EVAL: "header", "body", ... (static) */
+	const sc_eval_def *eval; /* RULE_EVAL: the check, NULL when unknown */
+	char **args;             /* RULE_EVAL: owned array of nargs owned strings */
+	size_t nargs;
+	meta_prog meta; /* RULE_META: the compiled expression */
 } rule;
 
-#define TFLAG_MULTIPLE 1u /* the value is the number of matches */
-#define TFLAG_NICE     2u /* documents a negative score; no effect */
+#define TFLAG_MULTIPLE  1u /* the value is the number of matches */
+#define TFLAG_NICE      2u /* documents a negative score; no effect */
+#define TFLAG_NOSUBJECT 4u /* body rules: the Subject line is left out */
 
 typedef enum pending_kind { PEND_SCORE, PEND_DESCRIBE, PEND_TFLAGS } pending_kind;
 
@@ -110,13 +148,28 @@ typedef struct cond_state {
 	const include_frame *frame;
 } cond_state;
 
+/* ReplaceTags: one replace_tag, replace_pre, replace_inter or replace_post line. */
+typedef enum replace_kind { REPL_TAG, REPL_PRE, REPL_INTER, REPL_POST } replace_kind;
+
+typedef struct replace_def {
+	replace_kind kind;
+	char *name;  /* owned */
+	char *value; /* owned */
+} replace_def;
+
 struct sc_ruleset {
 	rule *rules;
 	size_t n, cap;
 	pending *pend;
 	size_t npend, cappend;
 	size_t skipped_directives;
-	size_t *meta_order; /* live metas, each after the metas it uses */
+	size_t never_selectors; /* header rules on a selector we do not implement */
+	replace_def *repl;      /* ReplaceTags definitions, in file order */
+	size_t nrepl;
+	char **repl_rules; /* names listed by replace_rules */
+	size_t nrepl_rules;
+	char *repl_start, *repl_end; /* replace_start/replace_end, NULL: "<" and ">" */
+	size_t *meta_order;          /* live metas, each after the metas it uses */
 	size_t nmeta;
 	size_t meta_stack; /* the largest max_stack of those metas */
 	sc_rule_limits lim;
@@ -150,6 +203,20 @@ void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 /* rules_meta_eval - prog's value given every rule's value; stack has room
  * for prog->max_stack values. */
 double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
+
+/* rules_regex_split - split the Perl regex literal at s into a pattern
+ * (*pat, *patlen pointing into s), PCRE2 options and *rest; NULL or why not. */
+const char *rules_regex_split(char *s, const char **pat, size_t *patlen, uint32_t *opts,
+			      char **rest);
+
+/* rules_replace_tags - apply replace_rules (ReplaceTags) to the rules they
+ * name, recompiling each changed regex; a regex that then fails to compile
+ * keeps its original form, with a warning, as in SpamAssassin. */
+void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d);
+
+/* rules_if_eval - the value of an "if" condition (rules_if.c): 0 with
+ * *value set to 1 (true) or 0, or -1 with the reason in *why. */
+int rules_if_eval(const char *expr, int *value, const char **why);
 
 /* rules_is_subrule - names starting with "__" are evaluated, never scored. */
 int rules_is_subrule(const char *name);

@@ -21,10 +21,8 @@
  * then they are skipped with a warning so lint shows them. */
 /* clang-format off */
 static const char *const known_unsupported[] = {
-	"full", "uri",
 	"require_version", "uri_detail", "mimeheader", "askdns", "urirhsbl", "urirhssub",
-	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "replace_tag",
-	"replace_rules", "replace_start", "replace_end", "redirector_pattern", "util_rb_tld",
+	"uridnsbl", "uridnssub", "header_detail", "test", "loadplugin", "redirector_pattern", "util_rb_tld",
 	"util_rb_2tld", "util_rb_3tld", "freemail_domains", "whitelist_from", "blacklist_from",
 	"whitelist_auth", "def_whitelist_from_rcvd", "report", "add_header", "required_score",
 	"bayes_auto_learn", "clear_headers", "remove_header", "ok_locales", "rewrite_header",
@@ -89,13 +87,13 @@ static char closing_delim(char open)
 }
 
 /*
- * split_regex - parse the Perl regex literal at s (/re/ or m with another
+ * rules_regex_split - parse the Perl regex literal at s (/re/ or m with another
  * delimiter): sets *pat and *patlen to the
  * pattern, *opts to the PCRE2 options of its flags, *rest past the literal.
  * Returns NULL on success or a reason.
  */
-static const char *split_regex(char *s, const char **pat, size_t *patlen, uint32_t *opts,
-			       char **rest)
+const char *rules_regex_split(char *s, const char **pat, size_t *patlen, uint32_t *opts,
+			      char **rest)
 {
 	char open, close;
 	unsigned nest = 0;
@@ -243,15 +241,59 @@ static int parse_if_unset(char *rest, char **value)
 	return 0;
 }
 
-/* skip_eval - eval: tests come later: warn, count, and report 1 if rest is one */
-static int skip_eval(sc_ruleset *rs, const char *name, const char *rest, const char *file,
-		     unsigned line, sc_diags *d)
+/*
+ * parse_eval - "TYPE NAME eval:fname(args)"; returns 0 when rest is not an
+ * eval, 1 when it was one (defined, or refused with an error). An unknown
+ * fname is a warning and the rule is defined to never hit.
+ */
+static int parse_eval(sc_ruleset *rs, const char *type, const char *name, const char *rest,
+		      const char *file, unsigned line, sc_diags *d)
 {
+	const char *fn, *open, *close;
+	const sc_eval_def *def;
+	char **args;
+	size_t nargs;
+	char *fname;
+	rule *r;
+
 	if (strncmp(rest, "eval:", 5) != 0)
 		return 0;
-	sc_diags_add(d, SC_DIAG_WARNING, file, line,
-		     "%s: eval: tests are not available yet; rule skipped", name);
-	rs->skipped_directives++;
+	fn = rest + 5;
+	for (open = fn; isalnum((unsigned char) *open) || *open == '_'; open++)
+		;
+	close = strrchr(fn, ')');
+	if (open == fn || *open != '(' || close == NULL || close[1] != '\0') {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: expected eval:name(arguments) and nothing after it", name);
+		return 1;
+	}
+	if (sc_eval_parse_args(open + 1, (size_t) (close - open - 1), &args, &nargs) < 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: eval arguments must be quoted strings or plain words, "
+			     "separated by commas",
+			     name);
+		return 1;
+	}
+	fname = sc_strndup(fn, (size_t) (open - fn));
+	def = sc_eval_find(fname);
+	if (def != NULL && (nargs < def->min_args || nargs > def->max_args)) {
+		sc_diags_add(d, SC_DIAG_ERROR, file, line,
+			     "%s: eval %s takes %u to %u arguments, not %zu", name, fname,
+			     def->min_args, def->max_args, nargs);
+		sc_eval_args_free(args, nargs);
+		free(fname);
+		return 1;
+	}
+	if (def == NULL)
+		sc_diags_add(d, SC_DIAG_WARNING, file, line, "unknown eval %s, rule %s never hits",
+			     fname, name);
+	r = add_rule(rs, name, RULE_EVAL, file, line);
+	r->eval_type = type;
+	r->eval = def;
+	r->never = def == NULL;
+	r->args = args;
+	r->nargs = nargs;
+	r->source = fname;
 	return 1;
 }
 
@@ -268,7 +310,7 @@ static pcre2_code *compile_literal(char *rest, const char *name, const char *fil
 	uint32_t opts;
 	pcre2_code *re;
 
-	why = split_regex(rest, &pat, &patlen, &opts, tail);
+	why = rules_regex_split(rest, &pat, &patlen, &opts, tail);
 	if (why != NULL) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: %s", name, why);
 		return NULL;
@@ -282,16 +324,31 @@ static pcre2_code *compile_literal(char *rest, const char *name, const char *fil
 	return re;
 }
 
-/* parse_header - "header NAME Field =~ /re/flags [if-unset: X]" or "exists:Field" */
+/* header_selector - parse the selector text into r->sel; an unsupported
+ * one is a warning and the rule never hits */
+static void header_selector(sc_ruleset *rs, rule *r, const char *text, const char *file,
+			    unsigned line, sc_diags *d)
+{
+	const char *why = rules_header_parse(text, &r->sel);
+
+	if (why == NULL)
+		return;
+	sc_diags_add(d, SC_DIAG_WARNING, file, line, "%s: \"%s\": %s; rule never hits", r->name,
+		     text, why);
+	r->never = 1;
+	rs->never_selectors++;
+}
+
+/* parse_header - "header NAME Field =~ /re/flags [if-unset: X]", "exists:Field"
+ * or "eval:fname(args)" */
 static void parse_header(sc_ruleset *rs, const char *name, char *rest, const char *file,
 			 unsigned line, sc_diags *d)
 {
-	char *field, *op, *colon, *tail, *source, *if_unset = NULL;
-	header_form form = HEADER_VALUE;
+	char *field, *op, *tail, *source, *if_unset = NULL;
 	pcre2_code *re;
 	rule *r;
 
-	if (skip_eval(rs, name, rest, file, line, d))
+	if (parse_eval(rs, "header", name, rest, file, line, d))
 		return;
 	if (strncmp(rest, "exists:", 7) == 0) {
 		field = rest + 7;
@@ -301,7 +358,7 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 			return;
 		}
 		r = add_rule(rs, name, RULE_HEADER_EXISTS, file, line);
-		r->header = sc_strdup(field);
+		header_selector(rs, r, field, file, line, d);
 		return;
 	}
 	field = next_word(&rest);
@@ -309,27 +366,6 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 	if (field == NULL || op == NULL || (strcmp(op, "=~") != 0 && strcmp(op, "!~") != 0)) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line,
 			     "%s: expected \"header NAME Header =~ /regex/\"", name);
-		return;
-	}
-	colon = strchr(field, ':');
-	if (colon != NULL) {
-		*colon++ = '\0';
-		if (strcmp(colon, "raw") == 0) {
-			form = HEADER_RAW;
-		} else {
-			sc_diags_add(
-				d, SC_DIAG_WARNING, file, line,
-				"%s: header selector \":%s\" is not available yet; rule skipped",
-				name, colon);
-			rs->skipped_directives++;
-			return;
-		}
-	}
-	if (strcmp(field, "ALL") == 0 || strcmp(field, "EnvelopeFrom") == 0) {
-		sc_diags_add(d, SC_DIAG_WARNING, file, line,
-			     "%s: pseudo-header %s is not available yet; rule skipped", name,
-			     field);
-		rs->skipped_directives++;
 		return;
 	}
 	re = compile_literal(rest, name, file, line, d, &tail, &source);
@@ -343,23 +379,23 @@ static void parse_header(sc_ruleset *rs, const char *name, char *rest, const cha
 		return;
 	}
 	r = add_rule(rs, name, RULE_HEADER, file, line);
-	r->header = sc_strdup(field);
-	r->form = form;
 	r->negate = op[0] == '!';
 	r->if_unset = if_unset;
 	r->source = source;
 	r->re = re;
+	header_selector(rs, r, field, file, line, d);
 }
 
-/* parse_body - "body NAME /re/flags" or "rawbody NAME /re/flags" (kind) */
-static void parse_body(sc_ruleset *rs, rule_kind kind, const char *name, char *rest,
-		       const char *file, unsigned line, sc_diags *d)
+/* parse_body - "body|rawbody|full|uri NAME /re/flags" (kind; type is the
+ * directive) or "... eval:fname(args)" */
+static void parse_body(sc_ruleset *rs, rule_kind kind, const char *type, const char *name,
+		       char *rest, const char *file, unsigned line, sc_diags *d)
 {
 	char *tail, *source;
 	pcre2_code *re;
 	rule *r;
 
-	if (skip_eval(rs, name, rest, file, line, d))
+	if (parse_eval(rs, type, name, rest, file, line, d))
 		return;
 	re = compile_literal(rest, name, file, line, d, &tail, &source);
 	if (re == NULL)
@@ -394,6 +430,22 @@ static void parse_meta(sc_ruleset *rs, const char *name, const char *rest, const
 	r->source = sc_strdup(rest);
 }
 
+/* quiet_tflag - SpamAssassin tflags that do not change what a rule
+ * matches or scores here (publishing, learning, user config, and DNS
+ * options of checks we do not run), ignored without a warning */
+static int quiet_tflag(const char *flag)
+{
+	static const char *const quiet[] = {
+		"publish", "nopublish", "userconf", "noautolearn",  "autolearn_force",
+		"learn",   "net",       "notrim",   "domains_only", "ips_only",
+		"nolog",   "a",         "noawl"};
+
+	for (size_t i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (strcmp(flag, quiet[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* parse_tflags - "tflags NAME flag...": multiple, maxhits=N and nice are
  * understood; any other flag is warned about and ignored */
 static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const char *file,
@@ -408,6 +460,8 @@ static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const cha
 			flags |= TFLAG_MULTIPLE;
 		} else if (strcmp(word, "nice") == 0) {
 			flags |= TFLAG_NICE;
+		} else if (strcmp(word, "nosubject") == 0) {
+			flags |= TFLAG_NOSUBJECT;
 		} else if (strncmp(word, "maxhits=", 8) == 0) {
 			unsigned long v;
 
@@ -421,7 +475,7 @@ static void parse_tflags(sc_ruleset *rs, const char *name, char *rest, const cha
 				return;
 			}
 			maxhits = (unsigned) v;
-		} else {
+		} else if (!quiet_tflag(word)) {
 			sc_diags_add(d, SC_DIAG_WARNING, file, line,
 				     "tflags %s: flag \"%s\" is not supported; ignored", name,
 				     word);
@@ -448,14 +502,15 @@ static void parse_priority(const char *name, char *rest, const char *file, unsig
 			     name);
 }
 
-/* parse_score - "score NAME N [N N N]": the first value is the one for a
- * system without Bayes or network tests, as SpamAssassin's score set 0 */
+/* parse_score - "score NAME N [N N N]": one value for every score set, or
+ * four, of which the ruleset's score set picks one (SpamAssassin's sets:
+ * no Bayes or network tests, network tests, Bayes, both) */
 static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char *file,
 			unsigned line, sc_diags *d)
 {
 	char *word = next_word(&rest), *end;
 	int extra = 0;
-	double v;
+	double v, set[4];
 
 	if (word == NULL) {
 		sc_diags_add(d, SC_DIAG_ERROR, file, line, "score %s: missing value", name);
@@ -468,9 +523,13 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     word);
 		return;
 	}
+	set[0] = v;
 	while ((word = next_word(&rest)) != NULL) {
-		(void) strtod(word, &end);
-		if (*end != '\0' || ++extra > 3)
+		if (extra == 3)
+			break;
+		errno = 0;
+		set[++extra] = strtod(word, &end);
+		if (errno != 0 || *end != '\0' || !isfinite(set[extra]))
 			break;
 	}
 	if (word != NULL || (extra != 0 && extra != 3)) {
@@ -478,32 +537,56 @@ static void parse_score(sc_ruleset *rs, const char *name, char *rest, const char
 			     name);
 		return;
 	}
+	if (extra == 3)
+		v = set[rs->lim.score_set < 4 ? rs->lim.score_set : 0];
 	(void) add_pending(rs, PEND_SCORE, name, NULL, v, file, line);
 }
 
+/* open_block - an "if COND" or "ifplugin NAME" line: the block is skipped
+ * when the condition is false or cannot be evaluated (an error) */
+static void open_block(const char *dir, const char *rest, const char *file, unsigned line,
+		       cond_state *cs, sc_diags *d)
+{
+	const char *why = NULL;
+	int value = 0;
+	sc_buf expr;
+
+	cs->depth++;
+	if (cs->skip_from != 0)
+		return; /* inside a skipped block: nothing to decide */
+	sc_buf_init(&expr, SC_BUF_UNLIMITED);
+	if (strcmp(dir, "ifplugin") == 0) {
+		if (*rest == '\0' || strpbrk(rest, " \t()") != NULL)
+			why = "expected one plugin name";
+		else
+			(void) sc_buf_printf(&expr, "plugin(%s)", rest);
+	} else if (*rest == '\0') {
+		why = "missing condition";
+	} else {
+		(void) sc_buf_puts(&expr, rest);
+	}
+	if (why == NULL)
+		(void) rules_if_eval(sc_buf_cstr(&expr), &value, &why);
+	if (why != NULL)
+		sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s %s: %s; block skipped", dir, rest,
+			     why);
+	if (why != NULL || !value)
+		cs->skip_from = cs->depth;
+	sc_buf_free(&expr);
+}
+
 /* handle_conditional - ifplugin/if/else/endif; returns 1 if the line was one */
-static int handle_conditional(sc_ruleset *rs, const char *dir, const char *file, unsigned line,
+static int handle_conditional(const char *dir, const char *rest, const char *file, unsigned line,
 			      cond_state *cs, sc_diags *d)
 {
 	if (strcmp(dir, "ifplugin") == 0 || strcmp(dir, "if") == 0) {
-		cs->depth++;
-		/* No plugins exist yet and "if" expressions are not evaluated:
-		 * the block is skipped, as SpamAssassin skips a missing plugin's. */
-		if (cs->skip_from == 0) {
-			cs->skip_from = cs->depth;
-			if (strcmp(dir, "if") == 0) {
-				sc_diags_add(
-					d, SC_DIAG_WARNING, file, line,
-					"\"if\" expressions are not evaluated yet; block skipped");
-				rs->skipped_directives++;
-			}
-		}
+		open_block(dir, rest, file, line, cs, d);
 		return 1;
 	}
 	if (strcmp(dir, "else") == 0) {
 		if (cs->depth == 0)
 			sc_diags_add(d, SC_DIAG_ERROR, file, line, "else without ifplugin/if");
-		/* The else of a missing plugin's block is taken. */
+		/* The else of a block that was skipped is taken, and the other way round. */
 		else if (cs->skip_from == cs->depth)
 			cs->skip_from = 0;
 		else if (cs->skip_from == 0)
@@ -523,6 +606,57 @@ static int handle_conditional(sc_ruleset *rs, const char *dir, const char *file,
 	return 0;
 }
 
+/* parse_replace - the ReplaceTags directives; returns 1 if dir was one */
+static int parse_replace(sc_ruleset *rs, const char *dir, char *rest, const char *file,
+			 unsigned line, sc_diags *d)
+{
+	static const struct {
+		const char *dir;
+		replace_kind kind;
+	} defs[] = {{"replace_tag", REPL_TAG},
+		    {"replace_pre", REPL_PRE},
+		    {"replace_inter", REPL_INTER},
+		    {"replace_post", REPL_POST}};
+	char *word;
+
+	if (strcmp(dir, "replace_start") == 0 || strcmp(dir, "replace_end") == 0) {
+		char **slot = dir[8] == 's' ? &rs->repl_start : &rs->repl_end;
+
+		word = next_word(&rest);
+		if (word == NULL || *rest != '\0') {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: expected one string", dir);
+			return 1;
+		}
+		free(*slot);
+		*slot = sc_strdup(word);
+		return 1;
+	}
+	if (strcmp(dir, "replace_rules") == 0) {
+		while ((word = next_word(&rest)) != NULL) {
+			rs->repl_rules = sc_reallocarray(rs->repl_rules, rs->nrepl_rules + 1,
+							 sizeof(*rs->repl_rules));
+			rs->repl_rules[rs->nrepl_rules++] = sc_strdup(word);
+		}
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(defs) / sizeof(defs[0]); k++) {
+		if (strcmp(dir, defs[k].dir) != 0)
+			continue;
+		word = next_word(&rest);
+		if (word == NULL || *rest == '\0') {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line, "%s: expected NAME VALUE", dir);
+			return 1;
+		}
+		rs->repl = sc_reallocarray(rs->repl, rs->nrepl + 1, sizeof(*rs->repl));
+		rs->repl[rs->nrepl].kind = defs[k].kind;
+		rs->repl[rs->nrepl].name = sc_strdup(word);
+		rs->repl[rs->nrepl].value = sc_strdup(rest);
+		rs->nrepl++;
+		return 1;
+	}
+	return 0;
+}
+
 /* rules_parse_line - dispatch one line on its directive */
 void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lineno, cond_state *cs,
 		      sc_diags *d)
@@ -532,7 +666,7 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 	dir = next_word(&rest);
 	if (dir == NULL)
 		return;
-	if (handle_conditional(rs, dir, file, lineno, cs, d) || cs->skip_from != 0)
+	if (handle_conditional(dir, rest, file, lineno, cs, d) || cs->skip_from != 0)
 		return;
 	/* "lang xx line" applies only under locale xx; we have none, so such a
 	 * line is skipped, as SpamAssassin skips the other languages' lines. */
@@ -542,10 +676,12 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 		rules_include(rs, rest, file, lineno, cs->frame, d);
 		return;
 	}
+	if (parse_replace(rs, dir, rest, file, lineno, d))
+		return;
 	if (strcmp(dir, "header") != 0 && strcmp(dir, "body") != 0 && strcmp(dir, "rawbody") != 0 &&
-	    strcmp(dir, "meta") != 0 && strcmp(dir, "tflags") != 0 &&
-	    strcmp(dir, "priority") != 0 && strcmp(dir, "score") != 0 &&
-	    strcmp(dir, "describe") != 0) {
+	    strcmp(dir, "full") != 0 && strcmp(dir, "uri") != 0 && strcmp(dir, "meta") != 0 &&
+	    strcmp(dir, "tflags") != 0 && strcmp(dir, "priority") != 0 &&
+	    strcmp(dir, "score") != 0 && strcmp(dir, "describe") != 0) {
 		for (size_t i = 0; known_unsupported[i] != NULL; i++)
 			if (strcmp(dir, known_unsupported[i]) == 0) {
 				sc_diags_add(d, SC_DIAG_WARNING, file, lineno,
@@ -567,9 +703,13 @@ void rules_parse_line(sc_ruleset *rs, char *line, const char *file, unsigned lin
 	if (strcmp(dir, "header") == 0)
 		parse_header(rs, name, rest, file, lineno, d);
 	else if (strcmp(dir, "body") == 0)
-		parse_body(rs, RULE_BODY, name, rest, file, lineno, d);
+		parse_body(rs, RULE_BODY, "body", name, rest, file, lineno, d);
 	else if (strcmp(dir, "rawbody") == 0)
-		parse_body(rs, RULE_RAWBODY, name, rest, file, lineno, d);
+		parse_body(rs, RULE_RAWBODY, "rawbody", name, rest, file, lineno, d);
+	else if (strcmp(dir, "full") == 0)
+		parse_body(rs, RULE_FULL, "full", name, rest, file, lineno, d);
+	else if (strcmp(dir, "uri") == 0)
+		parse_body(rs, RULE_URI, "uri", name, rest, file, lineno, d);
 	else if (strcmp(dir, "meta") == 0)
 		parse_meta(rs, name, rest, file, lineno, d);
 	else if (strcmp(dir, "tflags") == 0)

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+
+#include "config.h"
 
 #include "buf.h"
 #include "mem.h"
@@ -44,149 +47,360 @@ static void quote_excerpt(sc_buf *out, const char *s, size_t n)
 	(void) sc_buf_putc(out, '"');
 }
 
-/* append_values - the values of every field named name, joined by
- * newlines as SpamAssassin does (empty ones left out if skip_empty); 1 if
- * any was appended */
-static int append_values(const sc_msg *msg, const char *name, header_form form, int skip_empty,
-			 sc_buf *out)
+/* A list of texts a rule type matches one at a time, as SpamAssassin's
+ * arrays of body lines, rawbody chunks and URIs. */
+typedef struct span_list {
+	const char **p;
+	size_t *len;
+	size_t n, cap;
+	char **owned; /* texts made for the list, freed with it */
+	size_t nowned;
+	int built;
+} span_list;
+
+/* The state of one run: the context and the lists, built on first use. */
+typedef struct run_state {
+	const sc_ruleset *rs;
+	const sc_run_ctx *ctx;
+	pcre2_match_data *md;
+	span_list body, rawbody, uri;
+} run_state;
+
+/* spans_add - append [p, p+len) */
+static void spans_add(span_list *l, const char *p, size_t len)
 {
-	long i = -1;
-	int any = 0;
-
-	while ((i = sc_msg_header_find(msg, name, (size_t) (i + 1))) >= 0) {
-		const char *v = form == HEADER_RAW ? sc_msg_header_raw(msg, (size_t) i)
-						   : sc_msg_header_decoded(msg, (size_t) i);
-
-		if (skip_empty && *v == '\0')
-			continue;
-		if (any || (skip_empty && out->len > 0))
-			(void) sc_buf_putc(out, '\n');
-		(void) sc_buf_append_upto(out, v, strlen(v));
-		any = 1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->p = sc_reallocarray(l->p, l->cap, sizeof(*l->p));
+		l->len = sc_reallocarray(l->len, l->cap, sizeof(*l->len));
 	}
-	return any;
+	l->p[l->n] = p;
+	l->len[l->n++] = len;
 }
 
-/* has_non_space - s holds a character other than white space */
-static int has_non_space(const char *s, size_t n)
+/* spans_own - keep s (malloc'd) until the list is freed; returns s */
+static char *spans_own(span_list *l, char *s)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+	l->owned = sc_reallocarray(l->owned, l->nowned + 1, sizeof(*l->owned));
+	l->owned[l->nowned++] = s;
+	return s;
+}
+
+/* spans_free - release a list */
+static void spans_free(span_list *l)
+{
+	for (size_t i = 0; i < l->nowned; i++)
+		free(l->owned[i]);
+	free(l->owned);
+	free(l->p);
+	free(l->len);
+}
+
+/* last_index_of - Perl's rindex(s, c, pos) over n bytes; -1 when none */
+static long last_index_of(const char *s, size_t n, char c, size_t pos)
+{
+	if (n == 0)
+		return -1;
+	for (size_t i = pos < n ? pos + 1 : n; i-- > 0;)
+		if (s[i] == c)
+			return (long) i;
+	return -1;
+}
+
+/* index_from - Perl's index(s, c, pos) over n bytes; -1 when none */
+static long index_from(const char *s, size_t n, char c, size_t pos)
+{
+	const char *q = pos < n ? memchr(s + pos, c, n - pos) : NULL;
+
+	return q != NULL ? (long) (q - s) : -1;
+}
+
+/* add_short_lines - SpamAssassin's split_into_array_of_short_lines: every
+ * line with its newline, a line longer than SC_RULES_BODY_LINE_MAX cut
+ * after the last space before that length (or at it) */
+static void add_short_lines(span_list *l, const char *text, size_t n)
+{
+	size_t p = 0;
+
+	while (p < n) {
+		const char *nl = memchr(text + p, '\n', n - p);
+		size_t e = nl != NULL ? (size_t) (nl - text) + 1 : n;
+
+		while (e - p > SC_RULES_BODY_LINE_MAX) {
+			long sp = last_index_of(text + p, e - p, ' ', SC_RULES_BODY_LINE_MAX);
+			size_t cut = sp >= 0 ? (size_t) sp + 1 : SC_RULES_BODY_LINE_MAX;
+
+			spans_add(l, text + p, cut);
+			p += cut;
+		}
+		spans_add(l, text + p, e - p);
+		p = e;
+	}
+}
+
+/* add_short_paragraphs - SpamAssassin's split_into_array_of_short_paragraphs:
+ * text as one piece, or, when longer than SC_RULES_BODY_LINE_MAX, pieces
+ * cut after a newline, a '>' or a space at or past that length */
+static void add_short_paragraphs(span_list *l, const char *t, size_t n)
+{
+	const size_t max = SC_RULES_BODY_LINE_MAX;
+	size_t ofs = 0;
+
+	if (n <= max) {
+		spans_add(l, t, n);
+		return;
+	}
+	for (; n - ofs > 2 * max;) {
+		long j = index_from(t, n, '\n', ofs + max);
+
+		if (j < 0 || (size_t) j - ofs + 1 > 2 * max) {
+			j = index_from(t, n, '>', ofs + max);
+			if (j < 0 || (size_t) j - ofs + 1 > 2 * max) {
+				j = index_from(t, n, ' ', ofs + max);
+				if (j < 0 || (size_t) j - ofs + 1 > 2 * max)
+					j = (long) (ofs + max);
+			}
+		}
+		spans_add(l, t + ofs, (size_t) j - ofs + 1);
+		ofs = (size_t) j + 1;
+	}
+	if (ofs < n)
+		spans_add(l, t + ofs, n - ofs);
+}
+
+/* is_leaf - no part of m has part i as its parent */
+static int is_leaf(const sc_msg *m, size_t i)
+{
+	return i + 1 >= sc_msg_part_count(m) || sc_msg_part_at(m, i + 1)->parent != i;
+}
+
+/* scan_cut - SpamAssassin's rawbody_part_scan_size cut of n bytes of t:
+ * past max, at the next newline, '>' or space within 1 KiB, else at max */
+static size_t scan_cut(const char *t, size_t n, size_t max)
+{
+	static const char stops[] = {'\n', '>', ' '};
+
+	if (n <= max)
+		return n;
+	for (size_t k = 0; k < sizeof(stops); k++) {
+		long i = index_from(t, n, stops[k], max);
+
+		if (i >= 0 && (size_t) i - max <= 1024)
+			return (size_t) i + 1;
+	}
+	return max;
+}
+
+/* build_body - the rendered body, line by line */
+static span_list *build_body(run_state *s)
+{
+	size_t n;
+	const char *t;
+
+	if (!s->body.built) {
+		long subj = sc_msg_header_find(s->ctx->msg, "Subject", 0);
+		int blank = 1;
+
+		for (const char *p = subj >= 0 ? sc_msg_header_decoded(s->ctx->msg, (size_t) subj)
+					       : "";
+		     *p != '\0' && blank; p++)
+			blank = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
+		/* SpamAssassin's array always starts with the Subject line, "\n"
+		 * when there is none or it is blank; the rendering then has no
+		 * such line */
+		if (blank)
+			spans_add(&s->body, "\n", 1);
+		t = sc_msg_body_text(s->ctx->msg, &n);
+		add_short_lines(&s->body, t, n);
+		s->body.built = 1;
+	}
+	return &s->body;
+}
+
+/* build_rawbody - each text leaf part (text/calendar aside, attached ones
+ * included, as SpamAssassin's get_decoded_body_text_array), cut to the
+ * scan size, in short paragraphs */
+static span_list *build_rawbody(run_state *s)
+{
+	const sc_msg *m = s->ctx->msg;
+
+	if (s->rawbody.built)
+		return &s->rawbody;
+	for (size_t i = 0; i < sc_msg_part_count(m); i++) {
+		const sc_msg_part *p = sc_msg_part_at(m, i);
+
+		if (p->text == NULL || !is_leaf(m, i) ||
+		    (strncmp(p->type, "text/", 5) != 0 && strncmp(p->type, "message/", 8) != 0) ||
+		    strcmp(p->type, "text/calendar") == 0)
+			continue;
+		add_short_paragraphs(&s->rawbody, p->text,
+				     scan_cut(p->text, p->text_len, SC_RULES_RAWBODY_SCAN_SIZE));
+	}
+	s->rawbody.built = 1;
+	return &s->rawbody;
+}
+
+/* uri_seen - text is already one of the list's URIs */
+static int uri_seen(const span_list *l, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->len[i] == n && memcmp(l->p[i], text, n) == 0)
 			return 1;
 	return 0;
 }
 
-/* header_text - the text a header rule matches, with SpamAssassin's
- * pseudo-headers: ToCc is To, ", ", Cc; MESSAGEID the non-empty values of
- * X-Message-Id, Resent-Message-Id, X-Original-Message-ID and Message-Id,
- * one a line. *present says if there was any text. */
-static void header_text(const rule *r, const sc_msg *msg, sc_buf *out, int *present)
+/* add_uri - one variant of a URI, once */
+static void add_uri(span_list *l, const char *text)
 {
-	static const char *const msgid_fields[] = {"X-Message-Id", "Resent-Message-Id",
-						   "X-Original-Message-ID", "Message-Id"};
+	if (*text == '\0' || uri_seen(l, text))
+		return;
+	spans_add(l, spans_own(l, sc_strdup(text)), strlen(text));
+}
 
-	if (strcmp(r->header, "ToCc") == 0) {
-		(void) append_values(msg, "To", r->form, 0, out);
-		if (has_non_space(sc_buf_cstr(out), out->len))
-			(void) sc_buf_puts(out, ", ");
-		(void) append_values(msg, "Cc", r->form, 0, out);
-		*present = out->len > 0;
-	} else if (strcmp(r->header, "MESSAGEID") == 0) {
-		for (size_t k = 0; k < sizeof(msgid_fields) / sizeof(msgid_fields[0]); k++)
-			(void) append_values(msg, msgid_fields[k], r->form, 1, out);
-		*present = out->len > 0;
-	} else {
-		*present = append_values(msg, r->header, r->form, 0, out);
+/* build_uri - every URL of the message as written (a schemeless one with
+ * http://, an e-mail address as mailto:) and normalised, each text once,
+ * as SpamAssassin's get_uri_list gives each URI and its cleaned forms */
+static span_list *build_uri(run_state *s)
+{
+	const sc_url_set *urls = sc_msg_urls(s->ctx->msg);
+	size_t n = urls != NULL ? sc_url_set_count(urls) : 0;
+	sc_buf b;
+
+	if (s->uri.built)
+		return &s->uri;
+	sc_buf_init(&b, SC_BUF_UNLIMITED);
+	for (size_t i = 0; i < n; i++) {
+		const sc_url *u = sc_url_set_at(urls, i);
+
+		sc_buf_reset(&b);
+		if (u->flags & SC_URL_MAILTO) {
+			if (u->flags & SC_URL_NO_SCHEME)
+				(void) sc_buf_puts(&b, "mailto:");
+		} else if (u->scheme[0] == '\0' && u->host[0] != '\0') {
+			(void) sc_buf_puts(&b, "http://");
+		}
+		(void) sc_buf_puts(&b, u->raw);
+		add_uri(&s->uri, sc_buf_cstr(&b));
+		add_uri(&s->uri, u->normalised);
 	}
+	sc_buf_free(&b);
+	s->uri.built = 1;
+	return &s->uri;
 }
 
 /*
- * match - run r's regex over subject; 1 match, 0 no match, -1 error (a
- * limit was hit). On a match the matched span is quoted into detail.
+ * match_spans - SpamAssassin's loop over an array: without tflags multiple
+ * the rule hits (1) at the first text it matches; with it, every match in
+ * every text counts, up to maxhits (or SC_RULES_MAX_MULTIPLE). Returns the
+ * value, or -1 on an error before the first match (a limit hit after it
+ * ends the count). skip_first leaves the first text out (tflags nosubject).
  */
-static int match(const sc_ruleset *rs, const rule *r, const char *subject, size_t len,
-		 pcre2_match_data *md, sc_buf *detail)
-{
-	int rc = pcre2_match(r->re, (PCRE2_SPTR) subject, len, 0, 0, md, rs->mctx);
-	PCRE2_SIZE *ov;
-
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	if (rc < 0)
-		return -1;
-	ov = pcre2_get_ovector_pointer(md);
-	if (ov[1] >= ov[0])
-		quote_excerpt(detail, subject + ov[0], ov[1] - ov[0]);
-	return 1;
-}
-
-/*
- * match_count - match, and under tflags multiple go on counting matches
- * after the first, up to maxhits (or SC_RULES_MAX_MULTIPLE); returns the
- * count, 0 for none, -1 on an error before the first match. A limit hit
- * after it ends the count.
- */
-static int match_count(const sc_ruleset *rs, const rule *r, const char *subject, size_t len,
-		       pcre2_match_data *md, sc_buf *detail)
+static int match_spans(run_state *s, const rule *r, const span_list *l, int skip_first,
+		       sc_buf *detail)
 {
 	unsigned cap = r->maxhits != 0 ? r->maxhits : SC_RULES_MAX_MULTIPLE;
-	int n = match(rs, r, subject, len, md, detail);
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t start;
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+	int n = 0;
 
-	if (n <= 0 || !(r->tflags & TFLAG_MULTIPLE))
-		return n;
-	start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-	while ((unsigned) n < cap && start <= len &&
-	       pcre2_match(r->re, (PCRE2_SPTR) subject, len, start, 0, md, rs->mctx) >= 0) {
-		n++;
-		start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	for (size_t i = skip_first ? 1 : 0; i < l->n; i++) {
+		size_t start = 0;
+		int rc;
+
+		while ((rc = pcre2_match(r->re, (PCRE2_SPTR) l->p[i], l->len[i], start, 0, s->md,
+					 s->rs->mctx)) >= 0) {
+			if (n == 0)
+				quote_excerpt(detail, l->p[i] + ov[0],
+					      ov[1] >= ov[0] ? ov[1] - ov[0] : 0);
+			n++;
+			if (!(r->tflags & TFLAG_MULTIPLE))
+				return 1;
+			if ((unsigned) n >= cap)
+				goto done;
+			start = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+			if (start > l->len[i])
+				break;
+		}
+		if (rc != PCRE2_ERROR_NOMATCH && n == 0)
+			return -1;
+		if (rc != PCRE2_ERROR_NOMATCH)
+			break;
 	}
+done:
 	if (n > 1)
 		(void) sc_buf_printf(detail, " (%d times)", n);
 	return n;
 }
 
-/* run_rule - evaluate one rule; its value (1, or the match count under
- * tflags multiple) on a hit, 0 if not, -1 on a regex error */
-static int run_rule(const sc_ruleset *rs, const rule *r, const sc_msg *msg, pcre2_match_data *md,
-		    sc_buf *scratch, sc_buf *detail)
+/* run_header - a header rule over its selector's text; a missing header
+ * reads as its [if-unset: ...] text, or as "" (Perl's undef) */
+static int run_header(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail)
 {
-	const char *body;
-	size_t blen;
-	int present, m;
+	span_list one = {0};
+	int m;
+
+	sc_buf_reset(scratch);
+	if (!rules_header_get(s->ctx, &r->sel, scratch) && r->if_unset != NULL)
+		(void) sc_buf_puts(scratch, r->if_unset);
+	spans_add(&one, sc_buf_cstr(scratch), scratch->len);
+	(void) sc_buf_printf(detail, "%s matched ", r->sel.text);
+	m = match_spans(s, r, &one, 0, detail);
+	spans_free(&one);
+	if (!r->negate)
+		return m;
+	sc_buf_reset(detail);
+	if (m != 0)
+		return m < 0 ? -1 : 0;
+	(void) sc_buf_printf(detail, "%s does not match %s", r->sel.text, r->source);
+	return 1;
+}
+
+/* run_eval - an eval: rule through its check */
+static int run_eval(run_state *s, const rule *r, sc_buf *detail)
+{
+	int m;
+
+	(void) sc_buf_printf(detail, "%s: ", r->source);
+	m = r->eval->fn(s->ctx, (const char *const *) r->args, r->nargs, detail);
+	return m < 0 ? -1 : m;
+}
+
+/* run_rule - evaluate one rule; its value (1, or the match count under
+ * tflags multiple) on a hit, 0 if not, -1 on an error */
+static int run_rule(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail)
+{
+	span_list one = {0};
+	int m;
 
 	switch (r->kind) {
 	case RULE_HEADER_EXISTS:
-		if (sc_msg_header_find(msg, r->header, 0) < 0)
+		sc_buf_reset(scratch);
+		if (rules_header_get(s->ctx, &r->sel, scratch) <= 0)
 			return 0;
-		(void) sc_buf_printf(detail, "%s is present", r->header);
+		(void) sc_buf_printf(detail, "%s is present", r->sel.text);
 		return 1;
 	case RULE_HEADER:
-		sc_buf_reset(scratch);
-		header_text(r, msg, scratch, &present);
-		if (!present && r->if_unset != NULL)
-			(void) sc_buf_puts(scratch, r->if_unset);
-		(void) sc_buf_printf(detail, "%s%s ", r->header,
-				     r->form == HEADER_RAW ? ":raw" : "");
-		if (!r->negate) {
-			(void) sc_buf_puts(detail, "matched ");
-			m = match_count(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
-			return m;
-		}
-		m = match(rs, r, sc_buf_cstr(scratch), scratch->len, md, detail);
-		if (m != 0)
-			return m < 0 ? -1 : 0;
-		(void) sc_buf_printf(detail, "does not match %s", r->source);
-		return 1;
+		return run_header(s, r, scratch, detail);
 	case RULE_BODY:
-		body = sc_msg_body_text(msg, &blen);
 		(void) sc_buf_puts(detail, "body matched ");
-		return match_count(rs, r, body, blen, md, detail);
+		return match_spans(s, r, build_body(s), (r->tflags & TFLAG_NOSUBJECT) != 0, detail);
 	case RULE_RAWBODY:
-		body = sc_msg_rawbody(msg, &blen);
 		(void) sc_buf_puts(detail, "rawbody matched ");
-		return match_count(rs, r, body, blen, md, detail);
+		return match_spans(s, r, build_rawbody(s), 0, detail);
+	case RULE_URI:
+		(void) sc_buf_puts(detail, "URI matched ");
+		return match_spans(s, r, build_uri(s), 0, detail);
+	case RULE_FULL:
+		if (s->ctx->raw == NULL)
+			return 0;
+		(void) sc_buf_puts(detail, "message matched ");
+		spans_add(&one, s->ctx->raw, s->ctx->raw_len);
+		m = match_spans(s, r, &one, 0, detail);
+		spans_free(&one);
+		return m;
+	case RULE_EVAL:
+		return run_eval(s, r, detail);
 	default:
 		sc_panic("rule %s has unknown kind %d", r->name, (int) r->kind);
 	}
@@ -236,16 +450,32 @@ static void run_metas(const sc_ruleset *rs, double *values, sc_buf *detail, sc_r
 	free(stack);
 }
 
+/* now_ms - the monotonic clock in milliseconds */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	(void) clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
+}
+
 /* sc_ruleset_run - every live rule once: the others in file order, then
- * the metas in dependency order */
-void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_fn, void *arg,
+ * the metas in dependency order; the non-meta rules within the time budget */
+void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st)
 {
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	double *values = sc_calloc(rs->n ? rs->n : 1, sizeof(*values));
+	unsigned long budget = ctx->config != NULL ? ctx->config->rules_time_budget_ms
+						   : SC_RULES_DEFAULT_TIME_BUDGET_MS;
+	double deadline = now_ms() + (double) budget;
+	run_state s;
 	sc_buf scratch, detail;
 
-	if (md == NULL)
+	memset(&s, 0, sizeof(s));
+	s.rs = rs;
+	s.ctx = ctx;
+	s.md = pcre2_match_data_create(1, NULL);
+	if (s.md == NULL)
 		sc_panic("out of memory creating PCRE2 match data");
 	memset(st, 0, sizeof(*st));
 	sc_buf_init(&scratch, HEADER_JOIN_MAX);
@@ -254,11 +484,15 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_
 		const rule *r = &rs->rules[i];
 		int m;
 
-		if (rule_off(r) || r->kind == RULE_META)
+		if (rule_off(r) || r->never || r->kind == RULE_META)
 			continue;
+		if (budget != 0 && (st->budget_skipped > 0 || now_ms() > deadline)) {
+			st->budget_skipped++;
+			continue;
+		}
 		st->evaluated++;
 		sc_buf_reset(&detail);
-		m = run_rule(rs, r, msg, md, &scratch, &detail);
+		m = run_rule(&s, r, &scratch, &detail);
 		if (m < 0) {
 			st->regex_errors++;
 			continue;
@@ -271,5 +505,8 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_msg *msg, sc_rule_hit_fn hit_
 	free(values);
 	sc_buf_free(&scratch);
 	sc_buf_free(&detail);
-	pcre2_match_data_free(md);
+	spans_free(&s.body);
+	spans_free(&s.rawbody);
+	spans_free(&s.uri);
+	pcre2_match_data_free(s.md);
 }

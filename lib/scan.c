@@ -7,8 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "buf.h"
+#include "cidr.h"
+#include "config.h"
+#include "eval.h"
 #include "mem.h"
 #include "msg.h"
 #include "policy.h"
@@ -65,50 +70,91 @@ static void collect_url_hosts(sc_verdict *v, const sc_msg *msg)
 		qsort(v->url_hosts, kept, sizeof(*v->url_hosts), cmp_host);
 	v->nurl_hosts = 0;
 	for (size_t i = 0; i < kept; i++) {
-		if (v->nurl_hosts > 0 && strcmp(v->url_hosts[i], v->url_hosts[v->nurl_hosts - 1]) == 0)
+		if (v->nurl_hosts > 0 &&
+		    strcmp(v->url_hosts[i], v->url_hosts[v->nurl_hosts - 1]) == 0)
 			free(v->url_hosts[i]);
 		else
 			v->url_hosts[v->nurl_hosts++] = v->url_hosts[i];
 	}
 }
 
-/* The pseudo-hit for each SPF result, by identity (SpamAssassin's names). */
-static const struct {
-	const char *mailfrom, *helo, *description;
-} spf_hits[] = {
-	[SC_SPF_PASS] = {"SPF_PASS", "SPF_HELO_PASS", "SPF: sender is authorised by its domain"},
-	[SC_SPF_FAIL] = {"SPF_FAIL", "SPF_HELO_FAIL", "SPF: sender is not authorised (-all)"},
-	[SC_SPF_SOFTFAIL] = {"SPF_SOFTFAIL", "SPF_HELO_SOFTFAIL",
-			     "SPF: sender is probably not authorised (~all)"},
-	[SC_SPF_NEUTRAL] = {"SPF_NEUTRAL", "SPF_HELO_NEUTRAL",
-			    "SPF: the domain says nothing (?all)"},
-	[SC_SPF_NONE] = {"SPF_NONE", "SPF_HELO_NONE", "SPF: the domain publishes no SPF record"},
-	[SC_SPF_TEMPERROR] = {"T_SPF_TEMPERROR", "T_SPF_HELO_TEMPERROR",
-			      "SPF: temporary DNS error while checking"},
-	[SC_SPF_PERMERROR] = {"T_SPF_PERMERROR", "T_SPF_HELO_PERMERROR",
-			      "SPF: the domain's SPF record is broken"},
-};
-
-/* check_spf - the SPF result of the envelope, recorded in v and as a hit */
-static void check_spf(const sc_engine *eng, const sc_envelope *env, sc_verdict *v)
+/* single_from_domain - the domain of the message's one From address; NULL
+ * when there is no From field, more than one, or not exactly one address */
+static const char *single_from_domain(const sc_msg *msg)
 {
-	sc_dns_budget budget;
-	const char *name;
-	char detail[512];
+	const char *dom = NULL;
+	size_t n = sc_msg_addr_count(msg), count = 0;
+	long first = sc_msg_header_find(msg, "From", 0);
 
-	if (eng->dns == NULL || !eng->config->spf || env == NULL || env->client_addr == NULL ||
-	    env->client_addr[0] == '\0')
+	if (first < 0 || sc_msg_header_find(msg, "From", (size_t) first + 1) >= 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const sc_msg_addr *a = sc_msg_addr_at(msg, i);
+
+		if (a->field == SC_ADDR_FROM) {
+			count++;
+			dom = a->domain;
+		}
+	}
+	return count == 1 && dom[0] != '\0' ? dom : NULL;
+}
+
+/* auth_skip_reason - why sender authentication does not apply to this
+ * client (a SASL login, a trusted network), or NULL */
+static const char *auth_skip_reason(const sc_config *c, const sc_envelope *env)
+{
+	if (env == NULL)
+		return NULL;
+	if (c->auth_skip_sasl && env->auth_user != NULL && env->auth_user[0] != '\0')
+		return "SASL login";
+	for (size_t i = 0; env->client_addr != NULL && i < c->ntrusted_networks; i++)
+		if (sc_cidr_match(&c->trusted_networks[i], env->client_addr))
+			return "trusted network";
+	return NULL;
+}
+
+/* pct_draw - a uniform 0..99 for DMARC's pct= sampling */
+static unsigned pct_draw(void)
+{
+	unsigned r;
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t) sizeof(r))
+		r = (unsigned) time(NULL); /* never fails for 4 bytes; a fallback anyway */
+	return r % 100;
+}
+
+/* check_auth - for a message from a known client: SPF, DKIM (needs the
+ * whole message) and DMARC (needs SPF), in that order, all drawing on one
+ * DNS budget; then the domain the sender is authenticated for */
+static void check_auth(const sc_engine *eng, const sc_envelope *env, const sc_msg *msg,
+		       const char *raw, size_t len, int truncated, sc_verdict *v)
+{
+	const sc_config *c = eng->config;
+	sc_dns_budget budget;
+	int client = env != NULL && env->client_addr != NULL && env->client_addr[0] != '\0';
+
+	/* Authentication judges an SMTP client: without one (a file scanned
+	 * offline with no --client-ip) there is nothing to judge, and no
+	 * lookup leaves the host. */
+	if (eng->dns == NULL || !client)
 		return;
-	sc_dns_budget_start(&budget, eng->config->dns_message_timeout_ms);
-	sc_spf_check(eng->dns, &budget, env->client_addr, env->helo, env->mail_from, &v->auth);
-	if (v->auth.spf == SC_SPF_UNCHECKED)
+	v->auth.skipped = auth_skip_reason(c, env);
+	if (v->auth.skipped != NULL)
 		return;
-	name = v->auth.spf_helo ? spf_hits[v->auth.spf].helo : spf_hits[v->auth.spf].mailfrom;
-	(void) snprintf(detail, sizeof(detail), "%s for %s from %s",
-			sc_spf_result_name(v->auth.spf),
-			v->auth.spf_domain != NULL ? v->auth.spf_domain : "(no identity)",
-			env->client_addr);
-	sc_verdict_add_hit(v, name, spf_hits[v->auth.spf].description, detail, 0.0);
+	sc_dns_budget_start(&budget, c->dns_message_timeout_ms);
+	if (c->spf)
+		sc_spf_check(eng->dns, &budget, env->client_addr, env->helo, env->mail_from,
+			     &v->auth);
+	/* A cut message cannot verify: its body hash would fail. */
+	if (c->dkim && !truncated)
+		sc_dkim_verify(eng->dns, &budget, raw, len, (unsigned) c->dkim_max_signatures,
+			       &v->auth);
+	if (c->dmarc && v->auth.spf != SC_SPF_UNCHECKED)
+		sc_dmarc_check(eng->dns, &budget, single_from_domain(msg), pct_draw(), &v->auth);
+	if (v->auth.dmarc_domain != NULL &&
+	    (v->auth.dmarc == SC_DMARC_PASS || v->auth.dmarc_spf_aligned ||
+	     v->auth.dmarc_dkim_aligned))
+		v->auth_domain = sc_strdup(v->auth.dmarc_domain);
 }
 
 /* sc_scan - the whole scan of one message */
@@ -117,6 +163,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 {
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
+	sc_run_ctx ctx;
 	sc_msg_limits lim;
 	sc_msg *msg;
 
@@ -125,9 +172,17 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	lim.max_parts = eng->config->mime_max_parts;
 	lim.max_decoded = eng->config->mime_max_decoded_size;
 	msg = sc_msg_parse_limits(raw, len, &lim);
-	check_spf(eng, env, v);
-	sc_ruleset_run(eng->rules, msg, on_rule_hit, v, &st);
+	check_auth(eng, env, msg, raw, len, truncated, v);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = msg;
+	ctx.raw = raw;
+	ctx.raw_len = len;
+	ctx.env = env;
+	ctx.auth = &v->auth;
+	ctx.config = eng->config;
+	sc_ruleset_run(eng->rules, &ctx, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
+	v->rules_skipped_budget = st.budget_skipped;
 	if (truncated) {
 		char why[128];
 

@@ -13,19 +13,8 @@
 
 #include "auth.h"
 #include "engine.h"
+#include "envelope.h"
 #include "policy.h"
-
-/* What the MTA told us about the SMTP transaction; every field may be NULL
- * (or 0) when unknown. All borrowed for the duration of sc_scan(). */
-typedef struct sc_envelope {
-	const char *client_addr; /* "192.0.2.1" or "2001:db8::1" */
-	const char *client_name; /* reverse DNS name, or "unknown" */
-	const char *helo;
-	const char *mail_from;    /* envelope sender without <> */
-	const char *const *rcpts; /* nrcpts envelope recipients without <> */
-	size_t nrcpts;
-	const char *queue_id; /* the MTA's id, for logs */
-} sc_envelope;
 
 typedef struct sc_hit {
 	char *name;        /* owned */
@@ -38,20 +27,24 @@ typedef struct sc_verdict {
 	double score; /* sum of hit scores */
 	sc_hit *hits; /* owned array of nhits, in rule order */
 	size_t nhits;
-	sc_action action;    /* from the policy, under the config's thresholds */
-	size_t regex_errors; /* regex runs cut short by a limit */
+	sc_action action;            /* from the policy, under the config's thresholds */
+	size_t regex_errors;         /* regex runs cut short by a limit (or eval errors) */
+	size_t rules_skipped_budget; /* rules skipped: rules_time_budget_ms was spent */
 	/* The distinct hosts (ASCII, lower-case) of the message's URLs, sorted,
 	 * for the policy's block_url_domain: an owned array of nurl_hosts
 	 * owned strings. */
 	char **url_hosts;
 	size_t nurl_hosts;
-	/* The domain the sender is authenticated for (aligned SPF or DKIM, or
-	 * DMARC pass), owned; NULL when not authenticated -- always, until
-	 * sender authentication lands. Only this lets allow_sender match. */
+	/* The domain the sender is authenticated for, owned: the From domain
+	 * when SPF or DKIM passed aligned with it (DMARC's alignment, so
+	 * dmarc = yes is needed); NULL otherwise. Only this lets allow_sender
+	 * match (the entry's envelope sender domain must equal it). */
 	char *auth_domain;
-	/* Sender authentication: spf is SC_SPF_UNCHECKED unless the envelope
-	 * had a client address, the engine a resolver and the config spf = yes.
-	 * The result is also a 0-score hit (SPF_PASS, SPF_HELO_FAIL, ...). */
+	/* Sender authentication, only when the envelope has a client address
+	 * and the engine a resolver (none when auth.skipped says why): SPF
+	 * when spf = yes; DKIM when dkim = yes and the message was kept whole;
+	 * DMARC when dmarc = yes and SPF ran. The SPF result is also a 0-score
+	 * hit (SPF_PASS, SPF_HELO_FAIL, ...). */
 	sc_auth_result auth;
 	int blocked; /* 1: a policy block list matched; every recipient rejects */
 	int allowed; /* 1: an allow_sender entry matched (and not blocked) */

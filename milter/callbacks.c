@@ -247,6 +247,9 @@ static sfsistat scan_and_apply(SMFICTX *ctx, sc_session *s, const sc_engine *eng
 	if (v->regex_errors > 0)
 		sc_log(SC_LOG_WARNING, "%s: %zu regex runs hit a match limit", qid,
 		       v->regex_errors);
+	if (v->rules_skipped_budget > 0)
+		sc_log(SC_LOG_WARNING, "%s: rules time budget spent: %zu rules skipped", qid,
+		       v->rules_skipped_budget);
 	sc_verdict_free(v);
 	return st;
 }

@@ -266,6 +266,7 @@ void sc_session_envelope(const sc_session *s, sc_envelope *env)
 	env->rcpts = (const char *const *) s->rcpts;
 	env->nrcpts = s->nrcpts;
 	env->queue_id = s->queue_id;
+	env->auth_user = s->auth_user;
 }
 
 /* compare_own - order by name (any case), then by arrival */

@@ -6,11 +6,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "config.h"
 #include "policy.h"
 #include "diag.h"
 #include "dns.h"
+#include "engine.h"
 #include "mem.h"
 #include "rules.h"
 #include "scamctl.h"
@@ -36,7 +38,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	const char *path;
 	sc_rule_limits lim;
 	sc_ruleset *rs = NULL;
-	sc_rule_stats st = {0, 0, 0, 0, 0};
+	sc_rule_stats st;
 	sc_config *c;
 	sc_diags d;
 	size_t warnings = 0;
@@ -62,6 +64,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 		lint_usage(stderr);
 		return SCAMCTL_USAGE;
 	}
+	memset(&st, 0, sizeof(st));
 	sc_diags_init(&d);
 	path = scamctl_config_path(o);
 	c = path != NULL ? sc_config_load(path, &d) : sc_config_defaults(NULL);
@@ -70,6 +73,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 
 		lim.match_limit = c != NULL ? c->regex_match_limit : SC_RULES_DEFAULT_MATCH_LIMIT;
 		lim.depth_limit = c != NULL ? c->regex_depth_limit : SC_RULES_DEFAULT_DEPTH_LIMIT;
+		lim.score_set = c != NULL ? sc_rule_score_set(c->spf || c->dkim || c->dmarc) : 0;
 		rs = sc_ruleset_load_dir(dir, &lim, &d);
 		if (rs != NULL)
 			sc_ruleset_stats(rs, &st);
@@ -77,17 +81,18 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	if (c != NULL && c->policy_file != NULL)
 		sc_policy_free(sc_policy_load(c->policy_file, &d));
 	if (c != NULL) /* the resolver setting and every dns_local_data line */
-		sc_dns_free(sc_dns_new(c->dns_resolver, c->dns_local_data, c->dns_timeout_ms, &d));
+		sc_dns_free(sc_engine_dns_new(c, &d));
 	sc_diags_print(&d, stdout);
 	for (size_t i = 0; i < d.n; i++)
 		warnings += d.v[i].level == SC_DIAG_WARNING;
 	(void) printf("config: %s\n", path != NULL ? path : "(built-in defaults)");
 	if (c != NULL && c->policy_file != NULL)
 		(void) printf("policy: %s\n", c->policy_file);
-	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu meta), %zu directives skipped; "
-		      "%zu errors, %zu warnings\n",
-		      st.total, st.header, st.body, st.meta, st.skipped_directives, d.errors,
-		      warnings);
+	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu rawbody, %zu full, %zu uri, "
+		      "%zu meta, %zu eval), %zu never hit (%zu unknown evals); %zu directives "
+		      "skipped; %zu errors, %zu warnings\n",
+		      st.total, st.header, st.body, st.rawbody, st.full, st.uri, st.meta, st.eval,
+		      st.never, st.unknown_evals, st.skipped_directives, d.errors, warnings);
 	ch = d.errors > 0 ? SCAMCTL_SOME_FAILED : SCAMCTL_OK;
 	sc_ruleset_unref(rs);
 	sc_config_free(c);

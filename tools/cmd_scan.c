@@ -57,18 +57,19 @@ typedef struct scan_ctx {
 static void scan_usage(FILE *fp)
 {
 	(void) fprintf(
-		fp,
-		"usage: scamctl [-c CONFIG] [--rules DIR] scan [--json | --dump] [-v]\n"
-		"         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
-		"         [-j N] FILE|DIR|-...\n"
-		"Scan each message (a DIR recursively, - for standard input) and print its\n"
-		"score, action and every rule hit; -v adds why each rule hit; --json prints\n"
-		"one JSON object per message per line. -j N scans with N threads (the\n"
-		"output keeps the order of a single-threaded run). --dump prints what the filter\n"
-		"sees instead of scoring: header fields raw and decoded, addresses, the\n"
-		"MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
-		"the rendered body. Exit 0 when every message was scanned, 1 when some\n"
-		"could not be, 2 on bad usage or config.\n");
+		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json | --dump] [-v]\n"
+		    "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
+		    "         [--auth-user LOGIN] [-j N] FILE|DIR|-...\n"
+		    "Scan each message (a DIR recursively, - for standard input) and print its\n"
+		    "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
+		    "one JSON object per message per line. -j N scans with N threads (the\n"
+		    "output keeps the order of a single-threaded run). --dump prints what the\n"
+		    "filter sees instead of scoring: header fields raw and decoded, addresses,\n"
+		    "the MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
+		    "the rendered body. Sender authentication (SPF, DKIM, DMARC) runs only\n"
+		    "with --client-ip, as for a message the MTA hands over; --auth-user\n"
+		    "replays a SASL login. Exit 0 when every message was scanned, 1 when some\n"
+		    "could not be, 2 on bad usage or config.\n");
 }
 
 /* read_message - up to max bytes of fp into b; *truncated if more was there */
@@ -100,6 +101,75 @@ static void format_human(const scan_ctx *c, sc_buf *out, const char *name, const
 	if (c->verbose && v->regex_errors > 0)
 		(void) sc_buf_printf(out, "        note: %zu regex runs stopped at a match limit\n",
 				     v->regex_errors);
+	if (c->verbose && v->rules_skipped_budget > 0)
+		(void) sc_buf_printf(out,
+				     "        note: rules time budget spent, %zu rules skipped\n",
+				     v->rules_skipped_budget);
+}
+
+/* json_opt - a string, or null */
+static void json_opt(sc_buf *out, const char *s)
+{
+	if (s == NULL)
+		(void) sc_buf_puts(out, "null");
+	else
+		json_cstring(out, s);
+}
+
+/* dkim_summary - "pass" when a signature passed, else the first one's
+ * result, "none" when unsigned, NULL when DKIM was not checked */
+static const char *dkim_summary(const sc_auth_result *a)
+{
+	if (!a->dkim_checked)
+		return NULL;
+	for (size_t i = 0; i < a->ndkim; i++)
+		if (a->dkim[i].result == SC_DKIM_PASS)
+			return "pass";
+	return a->ndkim > 0 ? sc_dkim_result_name(a->dkim[0].result) : "none";
+}
+
+/* json_auth - the "auth" member's value: null when no authentication ran
+ * (no client address), else each method's result (null: not run) */
+static void json_auth(sc_buf *out, const sc_verdict *v)
+{
+	const sc_auth_result *a = &v->auth;
+
+	if (a->skipped == NULL && a->spf == SC_SPF_UNCHECKED && !a->dkim_checked &&
+	    a->dmarc == SC_DMARC_UNCHECKED) {
+		(void) sc_buf_puts(out, "null");
+		return;
+	}
+	(void) sc_buf_puts(out, "{\"spf\":");
+	json_opt(out, a->spf != SC_SPF_UNCHECKED ? sc_spf_result_name(a->spf) : NULL);
+	(void) sc_buf_puts(out, ",\"spf_domain\":");
+	json_opt(out, a->spf != SC_SPF_UNCHECKED ? a->spf_domain : NULL);
+	(void) sc_buf_puts(out, ",\"dkim\":");
+	json_opt(out, dkim_summary(a));
+	(void) sc_buf_puts(out, ",\"dkim_signatures\":[");
+	for (size_t i = 0; i < a->ndkim; i++) {
+		(void) sc_buf_puts(out, i ? ",{\"d\":" : "{\"d\":");
+		json_opt(out, a->dkim[i].domain);
+		(void) sc_buf_puts(out, ",\"s\":");
+		json_opt(out, a->dkim[i].selector);
+		(void) sc_buf_puts(out, ",\"result\":");
+		json_cstring(out, sc_dkim_result_name(a->dkim[i].result));
+		(void) sc_buf_puts(out, ",\"reason\":");
+		json_opt(out, a->dkim[i].reason);
+		(void) sc_buf_putc(out, '}');
+	}
+	(void) sc_buf_puts(out, "],\"dmarc\":");
+	json_opt(out, a->dmarc != SC_DMARC_UNCHECKED ? sc_dmarc_result_name(a->dmarc) : NULL);
+	(void) sc_buf_puts(out, ",\"dmarc_policy\":");
+	json_opt(out, a->dmarc_policy != SC_DMARC_POLICY_UNSPEC
+			      ? sc_dmarc_policy_name(a->dmarc_policy)
+			      : NULL);
+	(void) sc_buf_puts(out, ",\"from_domain\":");
+	json_opt(out, a->dmarc_domain);
+	(void) sc_buf_puts(out, ",\"authenticated_domain\":");
+	json_opt(out, v->auth_domain);
+	(void) sc_buf_puts(out, ",\"skipped\":");
+	json_opt(out, a->skipped);
+	(void) sc_buf_putc(out, '}');
 }
 
 /* format_json - one JSON Lines record into out; v NULL means error */
@@ -125,16 +195,7 @@ static void format_json(sc_buf *out, const char *name, const sc_verdict *v, cons
 			(void) sc_buf_putc(out, '}');
 		}
 		(void) sc_buf_puts(out, "],\"auth\":");
-		if (v->auth.spf == SC_SPF_UNCHECKED) {
-			(void) sc_buf_puts(out, "null");
-		} else {
-			/* Only what is computed: dkim and dmarc join when they are. */
-			(void) sc_buf_puts(out, "{\"spf\":");
-			json_cstring(out, sc_spf_result_name(v->auth.spf));
-			(void) sc_buf_puts(out, ",\"spf_domain\":");
-			json_cstring(out, v->auth.spf_domain != NULL ? v->auth.spf_domain : "");
-			(void) sc_buf_putc(out, '}');
-		}
+		json_auth(out, v);
 		(void) sc_buf_puts(out, ",\"error\":null}");
 	} else {
 		(void) sc_buf_puts(out, ",\"score\":null,\"action\":null,\"hits\":[],"
@@ -364,6 +425,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		OPT_DUMP,
 		OPT_CLIENT_IP,
 		OPT_HELO,
+		OPT_AUTH_USER,
 		OPT_MAIL_FROM,
 		OPT_RCPT,
 		OPT_RULES
@@ -376,6 +438,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		{"rules", required_argument, NULL, OPT_RULES},
 		{"client-ip", required_argument, NULL, OPT_CLIENT_IP},
 		{"helo", required_argument, NULL, OPT_HELO},
+		{"auth-user", required_argument, NULL, OPT_AUTH_USER},
 		{"mail-from", required_argument, NULL, OPT_MAIL_FROM},
 		{"rcpt", required_argument, NULL, OPT_RCPT},
 		{"jobs", required_argument, NULL, 'j'},
@@ -423,6 +486,9 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			break;
 		case OPT_HELO:
 			c.env.helo = optarg;
+			break;
+		case OPT_AUTH_USER:
+			c.env.auth_user = optarg;
 			break;
 		case OPT_MAIL_FROM:
 			c.env.mail_from = optarg;

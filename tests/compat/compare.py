@@ -381,8 +381,8 @@ def main_why(rules_dir, scamctl, rule, files):
         with open(tmp + "/empty.zone", "w"):
             pass
         with open(tmp + "/scam.conf", "w") as f:
-            f.write("rules_dir = %s/rules\nspf = no\ndns_local_data = %s/empty.zone\n"
-                    % (tmp, tmp))
+            f.write("rules_dir = %s/rules\nspf = no\ndkim = no\ndmarc = no\n"
+                    "dns_local_data = %s/empty.zone\n" % (tmp, tmp))
         corpus = os.path.commonpath([os.path.abspath(x) for x in files] + ["/"])
         corpus = os.path.dirname(os.path.abspath(files[0])) if len(files) == 1 else corpus
         rels = [os.path.relpath(os.path.abspath(x), corpus) for x in files]

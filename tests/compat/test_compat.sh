@@ -16,11 +16,14 @@ set -u
 
 # --- thresholds, in percent (the one place they are kept) ---------------------
 # Targets of issue #4: 99% of the comparable stock rules load, 98% of the
-# per-message hit sets are identical. Not met yet: these are the measured
-# floors (76.0% load, 43.3% identical on 2026-11-28), so a regression fails;
-# raise them as the engine closes the gap, up to 99 and 98.
-MIN_LOAD=76
-MIN_IDENTICAL=43
+# per-message hit sets are identical. Load: met (99.4%, 477 of 480 on
+# 2026-11-28). Identical: not met, 77.3% measured (259 of 335), which is the
+# floor here; the gap is nearly all the X-Spam-Relays-* pseudo-headers
+# SpamAssassin derives from Received (RDNS_NONE, RDNS_DYNAMIC, HELO_*: 72
+# messages), which our engine does not make yet. Raise it toward 98 as
+# that gap closes.
+MIN_LOAD=99
+MIN_IDENTICAL=77
 # -------------------------------------------------------------------------------
 
 : "${top_srcdir:?}" "${top_builddir:?}"
@@ -49,12 +52,15 @@ mkdir -p "$tmp"
 mkdir -p "$tmp/site" "$tmp/home" "$tmp/rules"
 cp "$here/plugins.pre" "$tmp/site/init.pre"
 
-# Our side: the stock rules, no SPF, a resolver that answers from an empty
-# local zone (nothing leaves the host).
+# Our side: the stock rules, no network tests (SPF, DKIM, DMARC off: that
+# also picks score set 0, as SpamAssassin's -L), a resolver that answers from
+# an empty local zone (nothing leaves the host).
 : >"$tmp/empty.zone"
 cat >"$tmp/scam.conf" <<EOF
 rules_dir = $stock
 spf = no
+dkim = no
+dmarc = no
 dns_local_data = $tmp/empty.zone
 EOF
 

@@ -1,8 +1,10 @@
 #!/bin/sh
-# test_auth.sh - SPF as an admin replays it with scamctl: the envelope on the
-# command line, DNS answered only by the config's dns_local_data (nothing
-# leaves the host), results in --json "auth" and as SPF_* hits, and a bad
-# local-data line refused with its file and line.
+# test_auth.sh - sender authentication as an admin replays it with scamctl:
+# the envelope on the command line, DNS answered only by the config's
+# dns_local_data (nothing leaves the host), SPF, DKIM (a key made now, the
+# message signed by Mail::DKIM) and DMARC results in --json "auth", SPF_*
+# hits, the SASL and trusted-network skips, and a bad local-data line
+# refused with its file and line.
 set -eu
 
 : "${top_srcdir:?}"
@@ -11,6 +13,7 @@ set -eu
 
 mkdir "$tmp/rules"
 printf 'header T_NEVER Subject =~ /^never-matches$/\nscore T_NEVER 1.0\n' > "$tmp/rules/10_t.cf"
+cp "$top_srcdir/rules/15_auth.cf" "$tmp/rules/"
 cat > "$tmp/dns.zone" <<'ZONE'
 # offline zone for test_auth.sh
 sender.example.   300 IN TXT "v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"
@@ -38,11 +41,11 @@ scan() {
 		--mail-from "$3" "$tmp/msg.eml"
 }
 
-# expect_spf IP HELO FROM RESULT HIT - auth.spf is RESULT and HIT is a 0-score hit
+# expect_spf IP HELO FROM RESULT HIT - auth.spf is RESULT and the shipped rule HIT hit
 expect_spf() {
 	out=$(scan "$1" "$2" "$3" 2>"$tmp/err") || true
 	case $out in
-	*"\"auth\":{\"spf\":\"$4\","*"\"name\":\"$5\",\"score\":0"*|*"\"name\":\"$5\",\"score\":0"*"\"auth\":{\"spf\":\"$4\","*)
+	*"\"name\":\"$5\","*"\"auth\":{\"spf\":\"$4\","*)
 		ok "$1 as <$3> helo $2: spf=$4, hit $5" ;;
 	*) not_ok "$1 as <$3> helo $2: want spf=$4 and $5, got: $out $(cat "$tmp/err")" ;;
 	esac
@@ -66,7 +69,74 @@ check "without --client-ip there is no SPF: auth is null" sh -c "echo '$out' | g
 
 out=$("$SCAMCTL" -c "$tmp/nospf.conf" scan --json --client-ip 192.0.2.10 \
 	--mail-from a@sender.example "$tmp/msg.eml")
-check "spf = no: auth is null" sh -c "echo '$out' | grep -q '\"auth\":null' && ! echo '$out' | grep -q SPF_"
+check "spf = no: no SPF result, no SPF_ hit" sh -c "echo '$out' | grep -q '\"auth\":{\"spf\":null,' && ! echo '$out' | grep -q SPF_"
+
+# DKIM and DMARC: sender.example signs with selector s1 and publishes
+# p=reject; bank.example publishes p=quarantine and signs nothing.
+openssl genrsa -out "$tmp/dkim.pem" 2048 2>/dev/null
+perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
+	< "$tmp/msg.eml" > "$tmp/signed.eml"
+key=$(openssl rsa -in "$tmp/dkim.pem" -pubout 2>/dev/null | grep -v '^-----' | tr -d '\n')
+{
+	cat "$tmp/dns.zone"
+	printf 's1._domainkey.sender.example. IN TXT "v=DKIM1; k=rsa; p=%s" "%s"\n' \
+		"$(printf %s "$key" | cut -c1-200)" "$(printf %s "$key" | cut -c201-)"
+	printf '_dmarc.sender.example. IN TXT "v=DMARC1; p=reject"\n'
+	printf '_dmarc.bank.example. IN TXT "v=DMARC1; p=quarantine; sp=reject"\n'
+} > "$tmp/dkim.zone"
+printf 'rules_dir = rules\ndns_local_data = dkim.zone\n' > "$tmp/dkim.conf"
+sed 's/^Hello\.$/Hello, with a changed body./' "$tmp/signed.eml" > "$tmp/changed.eml"
+sed 's/^From: .*/From: Treasury <treasury@bank.example>/' "$tmp/msg.eml" > "$tmp/forged.eml"
+sed 's/^From: .*/From: Treasury <treasury@pay.bank.example>/' "$tmp/msg.eml" > "$tmp/forged_sub.eml"
+
+# auth_of ARGS... - the "auth" JSON object scamctl prints (dkim.conf)
+auth_of() {
+	"$SCAMCTL" -c "$tmp/${conf:-dkim}.conf" scan --json "$@" | sed 's/.*"auth"://'
+}
+
+out=$(auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
+check "signed and aligned: spf pass, dkim pass, dmarc pass" sh -c "echo '$out' | grep -q '\"spf\":\"pass\".*\"dkim\":\"pass\",\"dkim_signatures\":\[{\"d\":\"sender.example\",\"s\":\"s1\",\"result\":\"pass\".*\"dmarc\":\"pass\",\"dmarc_policy\":\"reject\"'"
+check "the authenticated domain is the From domain" sh -c "echo '$out' | grep -q '\"authenticated_domain\":\"sender.example\"'"
+out=$(auth_of --client-ip 203.0.113.5 --mail-from a@soft.example "$tmp/signed.eml")
+check "DKIM alone carries DMARC when SPF is for another domain" sh -c "echo '$out' | grep -q '\"spf\":\"softfail\".*\"dkim\":\"pass\".*\"dmarc\":\"pass\"'"
+out=$(auth_of --client-ip 203.0.113.5 --mail-from a@soft.example "$tmp/changed.eml")
+check "a changed body: dkim fail (body hash), dmarc fail under p=reject" sh -c "echo '$out' | grep -q '\"dkim\":\"fail\".*\"reason\":\"body hash mismatch\".*\"dmarc\":\"fail\",\"dmarc_policy\":\"reject\"'"
+check "nothing authenticated: no authenticated domain" sh -c "echo '$out' | grep -q '\"authenticated_domain\":null'"
+out=$(auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/forged.eml")
+check "From forging bank.example (p=quarantine): dkim none, dmarc fail" sh -c "echo '$out' | grep -q '\"dkim\":\"none\".*\"dmarc\":\"fail\",\"dmarc_policy\":\"quarantine\",\"from_domain\":\"bank.example\"'"
+out=$(auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/forged_sub.eml")
+check "a subdomain of bank.example takes sp=reject" sh -c "echo '$out' | grep -q '\"dmarc\":\"fail\",\"dmarc_policy\":\"reject\",\"from_domain\":\"pay.bank.example\"'"
+out=$(auth_of --client-ip 192.0.2.10 --mail-from a@sender.example --auth-user alice "$tmp/forged.eml")
+check "a SASL login skips sender authentication" sh -c "echo '$out' | grep -q '\"spf\":null,.*\"dkim\":null,.*\"dmarc\":null,.*\"skipped\":\"SASL login\"'"
+printf 'rules_dir = rules\ndns_local_data = dkim.zone\nauth_skip_sasl = no\n' > "$tmp/sasl.conf"
+out=$(conf=sasl auth_of --client-ip 192.0.2.10 --mail-from a@sender.example --auth-user alice "$tmp/forged.eml")
+check "auth_skip_sasl = no: a SASL login is checked like anyone" sh -c "echo '$out' | grep -q '\"dmarc\":\"fail\".*\"skipped\":null'"
+printf 'rules_dir = rules\ndns_local_data = dkim.zone\ntrusted_networks = 10.0.0.0/8, 192.0.2.0/25\n' > "$tmp/trusted.conf"
+out=$(conf=trusted auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/forged.eml")
+check "a trusted network skips sender authentication" sh -c "echo '$out' | grep -q '\"skipped\":\"trusted network\"'"
+out=$(conf=trusted auth_of --client-ip 192.0.2.200 --mail-from a@sender.example "$tmp/forged.eml")
+check "outside the trusted networks it is checked" sh -c "echo '$out' | grep -q '\"dmarc\":\"fail\".*\"skipped\":null'"
+printf 'rules_dir = rules\ndns_local_data = dkim.zone\ndkim = no\ndmarc = no\n' > "$tmp/off.conf"
+out=$(conf=off auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
+check "dkim = no, dmarc = no: only SPF" sh -c "echo '$out' | grep -q '\"spf\":\"pass\".*\"dkim\":null,.*\"dmarc\":null,'"
+
+# hits_of ARGS... - the names of the rules that hit, one line, space-separated
+hits_of() {
+	"$SCAMCTL" -c "$tmp/dkim.conf" scan --json "$@" | grep -o '"name":"[A-Z_]*"' |
+		sed 's/"name":"\(.*\)"/\1/' | sort | tr '\n' ' '
+}
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
+check "rules: signed and aligned hits DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS ($got)" \
+	test "$got" = "DKIM_SIGNED DKIM_VALID DKIM_VALID_AU DKIM_VALID_EF DMARC_PASS SPF_PASS "
+got=$(hits_of --client-ip 203.0.113.5 --mail-from a@soft.example "$tmp/changed.eml")
+check "rules: a changed body hits DKIM_INVALID, DMARC_REJECT, SPF_SOFTFAIL ($got)" \
+	test "$got" = "DKIM_INVALID DKIM_SIGNED DMARC_REJECT SPF_SOFTFAIL "
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/forged.eml")
+check "rules: a forged p=quarantine From hits DMARC_QUAR ($got)" \
+	test "$got" = "DMARC_QUAR SPF_PASS "
+sed 's/^From: .*/From: <news@unknown.example>/' "$tmp/msg.eml" > "$tmp/nodmarc.eml"
+got=$(hits_of --client-ip 192.0.2.10 --mail-from a@unknown.example "$tmp/nodmarc.eml")
+check "rules: no DMARC record hits DMARC_MISSING ($got)" test "$got" = "DMARC_MISSING SPF_NONE "
 
 printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
 printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"

@@ -24,7 +24,7 @@ sc_require_postfix
 [ -x "$top_builddir/scam-milter" ] || sc_die "no $top_builddir/scam-milter: build it, or set top_builddir"
 
 
-pf_setup tagged ham forged authres rejected held later multi1 multi2 multi3 multi4
+pf_setup tagged ham forged authres dkimpass dmarcfail rejected held later multi1 multi2 multi3 multi4
 msgs=$SC_TMP/msgs
 mkdir "$msgs"
 
@@ -40,6 +40,7 @@ body TEST_REJECT /reject-me-4b1d/
 score TEST_REJECT 20
 describe TEST_REJECT Test rule: reject level
 EOF
+cp "$top_srcdir/rules/15_auth.cf" "$SC_TMP/rules/"
 
 # make_msg - write $msgs/NAME.eml with SUBJECT, BODY and any extra header lines
 make_msg() {
@@ -72,6 +73,10 @@ make_msg authres "Quarterly figures" "Nothing special here." \
 	"Authentication-Results: other.example; spf=fail smtp.mailfrom=kept-5e1d.example" \
 	"authentication-results: MX.TEST.EXAMPLE (lower-case name); dkim=pass forged-7a2c"
 make_msg rejected "Invoice" "Please pay: reject-me-4b1d"
+make_msg dkimpass "Signed minutes" "These minutes are signed."
+mv "$msgs/dkimpass.eml" "$msgs/dkimpass.unsigned"
+make_msg dmarcfail "Wire transfer today" "Please wire the funds today."
+sed -i 's/^From: .*/From: CEO <ceo@bank.example>/' "$msgs/dmarcfail.eml"
 make_msg held "Please hold-this-one" "Nothing special here."
 make_msg later "Lottery winner (sent again later)" "Claim your prize today."
 make_msg multi1 "Lottery winner one" "first"
@@ -79,9 +84,24 @@ make_msg multi2 "Plain note two" "second"
 make_msg multi3 "Bad three" "reject-me-4b1d"
 make_msg multi4 "Lottery winner four" "fourth"
 
-# The only DNS there is: example.org (the senders' domain) lets 127.0.0.1 send.
+# DKIM: a key made now; the message is signed by Mail::DKIM (not the
+# libopendkim that verifies), for example.org with selector t1.
+openssl genrsa -out "$SC_TMP/dkim.pem" 2048 2>/dev/null || sc_die "openssl genrsa failed"
+perl "$top_srcdir/tests/integration/dkim_sign.pl" "$SC_TMP/dkim.pem" example.org t1 \
+	<"$msgs/dkimpass.unsigned" >"$msgs/dkimpass.eml" || sc_die "dkim_sign.pl failed"
+dkim_p=$(openssl rsa -in "$SC_TMP/dkim.pem" -pubout 2>/dev/null | grep -v '^-----' | tr -d '\n')
+
+# The only DNS there is: example.org (the senders' domain) lets 127.0.0.1
+# send and publishes the DKIM key; bank.example asks to reject forgeries.
 MILTER_DNS_DATA=$SC_TMP/dns.zone
-printf 'example.org. 300 IN TXT "v=spf1 ip4:127.0.0.1 -all"\n' >"$MILTER_DNS_DATA"
+{
+	printf 'example.org. 300 IN TXT "v=spf1 ip4:127.0.0.1 -all"\n'
+	# A TXT string holds at most 255 bytes: split the key record.
+	printf 't1._domainkey.example.org. 300 IN TXT "v=DKIM1; k=rsa; p=%s" "%s"\n' \
+		"${dkim_p:0:200}" "${dkim_p:200}"
+	printf 'bank.example. 300 IN TXT "v=spf1 -all"\n'
+	printf '_dmarc.bank.example. 300 IN TXT "v=DMARC1; p=reject"\n'
+} >"$MILTER_DNS_DATA"
 milter_write_conf "$SC_TMP/rules" "authserv_id = mx.test.example"
 milter_start
 pf_start
@@ -184,12 +204,39 @@ test_authres() {
 	local got
 	deliver authres || return 1
 	got=$(pf_header "$file" Authentication-Results | tr '\n' '|')
-	if [ "$got" != "mx.test.example; spf=pass smtp.mailfrom=example.org|other.example; spf=fail smtp.mailfrom=kept-5e1d.example|" ]; then
+	if [ "$got" != "mx.test.example; spf=pass smtp.mailfrom=example.org; dkim=none; dmarc=none header.from=example.org|other.example; spf=fail smtp.mailfrom=kept-5e1d.example|" ]; then
 		why="Authentication-Results: $got"
 		return 1
 	fi
-	if ! pf_header "$file" X-Scam-Status | grep -q 'SPF_PASS=0'; then
+	if ! pf_header "$file" X-Scam-Status | grep -q 'SPF_PASS=-0\.001'; then
 		why="no SPF_PASS in X-Scam-Status: $(pf_header "$file" X-Scam-Status)"
+		return 1
+	fi
+}
+
+# test_dkim_pass - a message signed for example.org, key in DNS: dkim=pass and,
+# SPF and DKIM aligned with From, dmarc=pass
+test_dkim_pass() {
+	local got
+	deliver dkimpass || return 1
+	got=$(pf_header "$file" Authentication-Results | head -n 1)
+	case $got in
+	"mx.test.example; spf=pass smtp.mailfrom=example.org; dkim=pass header.d=example.org header.s=t1 header.b="*"; dmarc=none header.from=example.org") ;;
+	*)
+		why="Authentication-Results: $got"
+		return 1
+		;;
+	esac
+}
+
+# test_dmarc_fail - From forges bank.example (p=reject), sent by example.org:
+# SPF passes for example.org, nothing aligns with bank.example: dmarc=fail
+test_dmarc_fail() {
+	local got
+	deliver dmarcfail || return 1
+	got=$(pf_header "$file" Authentication-Results | head -n 1)
+	if [ "$got" != "mx.test.example; spf=pass smtp.mailfrom=example.org; dkim=none; dmarc=fail (p=reject) header.from=bank.example" ]; then
+		why="Authentication-Results: $got"
 		return 1
 	fi
 }
@@ -321,6 +368,8 @@ if test_tagged; then ok "rule hit delivered with X-Scam-Status: Yes and X-Spam-F
 if test_ham; then ok "normal message delivered with X-Scam-Status: No"; else not_ok "normal message: $why"; fi
 if test_forged; then ok "forged inbound X-Scam-* headers removed, only ours remain"; else not_ok "forged headers: $why"; fi
 if test_authres; then ok "SPF pass from injected DNS: Authentication-Results added, forged ones removed"; else not_ok "authentication results: $why"; fi
+if test_dkim_pass; then ok "a message signed by Mail::DKIM arrives with dkim=pass"; else not_ok "dkim pass: $why"; fi
+if test_dmarc_fail; then ok "a From forging a p=reject domain arrives with dmarc=fail (p=reject)"; else not_ok "dmarc fail: $why"; fi
 if test_reject; then ok "over reject_threshold: client got '$SC_SMTP_REPLY', nothing delivered"; else not_ok "reject: $why"; fi
 if test_quarantine; then ok "over quarantine_threshold: accepted and held, not delivered"; else not_ok "quarantine: $why"; fi
 down_reply=

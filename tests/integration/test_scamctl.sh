@@ -152,7 +152,7 @@ check "a message past max_message_size is scanned in part and says so" \
 
 # lint: clean rules exit 0 with a summary; a broken regex is an error at file:line.
 "$SCAMCTL" --rules "$tmp/rules" lint > "$tmp/lint"
-check "lint summarises the rules" grep -q "rules: 3 loaded (1 header, 2 body, 0 meta), 0 directives skipped; 0 errors, 0 warnings" "$tmp/lint"
+check "lint summarises the rules" grep -q "rules: 3 loaded (1 header, 2 body, 0 rawbody, 0 full, 0 uri, 0 meta, 0 eval), 0 never hit (0 unknown evals); 0 directives skipped; 0 errors, 0 warnings" "$tmp/lint"
 cp -r "$tmp/rules" "$tmp/bad_rules"
 printf 'body T_BROKEN /unclosed (group/\nmimeheader T_MH Content-Type =~ /x/\nmeta T_META T_SUBJ_PRIZE && NO_SUCH\n' > "$tmp/bad_rules/20_bad.cf"
 set +e

@@ -138,6 +138,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->log_level, SC_LOG_INFO);
 	assert_int_equal(c->regex_match_limit, SC_RULES_DEFAULT_MATCH_LIMIT);
 	assert_int_equal(c->regex_depth_limit, SC_RULES_DEFAULT_DEPTH_LIMIT);
+	assert_int_equal(c->rules_time_budget_ms, SC_RULES_DEFAULT_TIME_BUDGET_MS);
 	assert_int_equal(c->mime_max_depth, SC_MSG_DEFAULT_MAX_DEPTH);
 	assert_int_equal(c->mime_max_parts, SC_MSG_DEFAULT_MAX_PARTS);
 	assert_int_equal(c->mime_max_decoded_size, SC_MSG_DEFAULT_MAX_DECODED);
@@ -206,6 +207,7 @@ typedef enum field {
 	F_LOG_LEVEL,
 	F_MATCH_LIMIT,
 	F_DEPTH_LIMIT,
+	F_TIME_BUDGET,
 	F_POLICY_FILE,
 	F_SUBJECT_PREFIX,
 	F_REJECT_SHOW_RULES,
@@ -222,6 +224,7 @@ typedef enum field {
 	F_SPF,
 	F_AUTHSERV_ID,
 	F_DKIM,
+	F_DNS_TRUST_ANCHOR,
 	F_DMARC,
 	F_DKIM_MAX_SIGNATURES,
 	F_AUTH_SKIP_SASL,
@@ -302,6 +305,7 @@ static const value_case value_cases[] = {
 	{ "regex_match_limit = 5000\n", F_MATCH_LIMIT, NULL, 5000 },
 	{ "regex_match_limit = 1\n", F_MATCH_LIMIT, NULL, 1 },
 	{ "regex_depth_limit = 123\n", F_DEPTH_LIMIT, NULL, 123 },
+	{ "rules_time_budget_ms = 250\n", F_TIME_BUDGET, NULL, 250 },
 	{ "policy_file = policy\n", F_POLICY_FILE, "@DIR@/policy", 0 },
 	{ "policy_file =\n", F_POLICY_FILE, NULL, 0 },
 	{ "subject_prefix = \"[SCAM?] \"\n", F_SUBJECT_PREFIX, "[SCAM?] ", 0 },
@@ -332,6 +336,7 @@ static const value_case value_cases[] = {
 	{ "spf = yes\n", F_SPF, NULL, 1 },
 	{ "authserv_id = mx.example.com\n", F_AUTHSERV_ID, "mx.example.com", 0 },
 	{ "dkim = no\n", F_DKIM, NULL, 0 },
+	{ "dns_trust_anchor = root.key\n", F_DNS_TRUST_ANCHOR, "@DIR@/root.key", 0 },
 	{ "dmarc = no\n", F_DMARC, NULL, 0 },
 	{ "dkim_max_signatures = 2\n", F_DKIM_MAX_SIGNATURES, NULL, 2 },
 	{ "auth_skip_sasl = no\n", F_AUTH_SKIP_SASL, NULL, 0 },
@@ -406,6 +411,9 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 	case F_DEPTH_LIMIT:
 		assert_int_equal(c->regex_depth_limit, (unsigned long) vc->num);
 		break;
+	case F_TIME_BUDGET:
+		assert_int_equal(c->rules_time_budget_ms, (unsigned long) vc->num);
+		break;
 	case F_POLICY_FILE:
 		check_string(f, c->policy_file, vc->str);
 		break;
@@ -453,6 +461,9 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 		break;
 	case F_DKIM:
 		assert_int_equal(c->dkim, (int) vc->num);
+		break;
+	case F_DNS_TRUST_ANCHOR:
+		check_string(f, c->dns_trust_anchor, vc->str);
 		break;
 	case F_DMARC:
 		assert_int_equal(c->dmarc, (int) vc->num);
@@ -549,6 +560,7 @@ static const error_case error_cases[] = {
 	{ "regex_match_limit = 4294967296\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "regex_match_limit = -5\n", 1, "is not an integer from 1 to 4294967295" },
 	{ "regex_depth_limit = 1.5\n", 1, "regex_depth_limit: \"1.5\" is not an integer" },
+	{ "rules_time_budget_ms = 0\n", 1, "rules_time_budget_ms: \"0\" is not an integer from 1" },
 	{ "mime_max_depth = 0\n", 1, "mime_max_depth: \"0\" is not an integer from 1" },
 	{ "mime_max_parts = many\n", 1, "mime_max_parts: \"many\" is not an integer" },
 	{ "mime_max_decoded_size = 1T\n", 1, "mime_max_decoded_size: \"1T\" is not a size" },

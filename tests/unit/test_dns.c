@@ -366,6 +366,100 @@ static void test_servfail(void **state)
 	sc_diags_free(&d);
 }
 
+/* unsigned_server - answer every query on fd with one unsigned A record
+ * (192.0.2.53), whatever was asked, until told to stop */
+static void *unsigned_server(void *arg)
+{
+	static const unsigned char rr[] = {0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 53};
+	int fd = *(int *) arg;
+	unsigned char pkt[600];
+	struct sockaddr_storage from;
+	socklen_t flen;
+	ssize_t n;
+
+	for (;;) {
+		size_t q = 12;
+
+		flen = sizeof(from);
+		n = recvfrom(fd, pkt, 512, 0, (struct sockaddr *) &from, &flen);
+		if (n < 12)
+			return NULL; /* shutdown() or garbage: stop */
+		while (q < (size_t) n && pkt[q] != 0) /* the question's name */
+			q += pkt[q] + 1u;
+		q += 5; /* root label, type, class */
+		if (q > (size_t) n)
+			continue;
+		pkt[2] = (unsigned char) ((pkt[2] | 0x80) & ~0x02); /* QR, not TC */
+		pkt[3] = 0x80;                                      /* RA, NOERROR */
+		pkt[6] = 0;
+		pkt[7] = 1; /* ANCOUNT */
+		memset(pkt + 8, 0, 4);
+		memcpy(pkt + q, rr, sizeof(rr));
+		(void) sendto(fd, pkt, q + sizeof(rr), 0, (struct sockaddr *) &from, flen);
+	}
+}
+
+/* query_unsigned - an A query through a forwarder that answers unsigned,
+ * with the trust anchor file anchor (NULL: none); the answer's status */
+static sc_dns_status query_unsigned(const char *anchor, int *secure)
+{
+	char mode[64];
+	unsigned port;
+	pthread_t t;
+	sc_diags d;
+	sc_dns *dns;
+	sc_dns_answer *a;
+	sc_dns_status st;
+	int fd = loopback_udp(&port);
+
+	assert_int_equal(pthread_create(&t, NULL, unsigned_server, &fd), 0);
+	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", port);
+	sc_diags_init(&d);
+	dns = sc_dns_new(mode, NULL, 3000, &d);
+	assert_non_null(dns);
+	if (anchor != NULL)
+		assert_int_equal(sc_dns_set_trust_anchor(dns, anchor, &d), 0);
+	a = sc_dns_query(dns, NULL, "host.example", T_A);
+	st = a->status;
+	*secure = a->secure;
+	sc_dns_answer_free(a);
+	sc_dns_free(dns);
+	shutdown(fd, SHUT_RDWR);
+	close(fd);
+	pthread_join(t, NULL);
+	assert_int_equal(d.errors, 0);
+	sc_diags_free(&d);
+	return st;
+}
+
+/* test_dnssec - without a trust anchor an unsigned answer is taken (not
+ * secure); with one it fails validation and is a server failure; a
+ * missing anchor file is an error naming it */
+static void test_dnssec(void **state)
+{
+	/* The root zone's KSK-2017 DS record, as IANA publishes it. */
+	char *anchor = write_file(". IN DS 20326 8 2 "
+				  "E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
+	sc_diags d;
+	sc_dns *dns;
+	int secure = -1;
+
+	(void) state;
+	assert_string_equal(sc_dns_status_name(query_unsigned(NULL, &secure)), "ok");
+	assert_int_equal(secure, 0);
+	assert_string_equal(sc_dns_status_name(query_unsigned(anchor, &secure)), "servfail");
+	sc_diags_init(&d);
+	dns = sc_dns_new_static(0);
+	assert_int_equal(sc_dns_set_trust_anchor(dns, "/nonexistent/root.key", &d), -1);
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.v[0].file, "/nonexistent/root.key");
+	assert_non_null(strstr(d.v[0].message, "dns_trust_anchor: cannot open"));
+	sc_dns_free(dns);
+	sc_diags_free(&d);
+	unlink(anchor);
+	free(anchor);
+}
+
 #define THREADS            4
 #define QUERIES_PER_THREAD 50
 
@@ -410,7 +504,7 @@ int main(void)
 		cmocka_unit_test(test_local_data_file), cmocka_unit_test(test_local_data_errors),
 		cmocka_unit_test(test_resolver_modes),  cmocka_unit_test(test_query_timeout),
 		cmocka_unit_test(test_message_budget),  cmocka_unit_test(test_servfail),
-		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_threads),         cmocka_unit_test(test_dnssec),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -210,7 +210,11 @@ static const status_case status_cases[] = {
 	  "No, score=1.0 tag=4.5 quarantine=8.3 reject=12.7 tests=none" },
 	{ 5, 10, 15, 5.0, SC_ACTION_TAG, 3,
 	  { { "AB", 1.666 }, { "CD", 1.667 }, { "EF", 1.667 } },
-	  "Yes, score=5.0 tag=5.0 quarantine=10.0 reject=15.0 tests=AB=1.7,CD=1.7,\n\tEF=1.7" },
+	  "Yes, score=5.0 tag=5.0 quarantine=10.0 reject=15.0 tests=AB=1.666,CD=1.667,\n\tEF=1.667" },
+	/* rule scores as SpamAssassin shows them: up to three decimals, never -0.0 */
+	{ 5, 10, 15, 0.0, SC_ACTION_ACCEPT, 4,
+	  { { "P", -0.001 }, { "Q", 0.25 }, { "R", -0.0 }, { "S", 2.0 } },
+	  "No, score=0.0 tag=5.0 quarantine=10.0 reject=15.0 tests=P=-0.001,Q=0.25,\n\tR=0.0,S=2.0" },
 };
 
 /* verdict_from - a verdict with the case's hits (free with sc_verdict_free) */

@@ -143,7 +143,7 @@ static void test_decide_table(void **state)
 	(void) state;
 	for (size_t i = 0; i < sizeof(decide_cases) / sizeof(decide_cases[0]); i++) {
 		const decide_case *dc = &decide_cases[i];
-		sc_envelope env = {dc->client, NULL, NULL, dc->from, NULL, 0, NULL};
+		sc_envelope env = {.client_addr = dc->client, .mail_from = dc->from};
 		sc_verdict *v = sc_calloc(1, sizeof(*v));
 
 		print_message("row %zu: from=%s client=%s rcpt=%s score=%g\n", i, dc->from,
@@ -172,7 +172,7 @@ static void test_decide_table(void **state)
 static void test_no_policy(void **state)
 {
 	sc_config *c = sc_config_defaults(NULL);
-	sc_envelope env = {"192.0.2.1", NULL, NULL, "a@b.example", NULL, 0, NULL};
+	sc_envelope env = {.client_addr = "192.0.2.1", .mail_from = "a@b.example"};
 	sc_verdict v = {0};
 
 	(void) state;

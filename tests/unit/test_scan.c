@@ -326,8 +326,8 @@ static void test_regex_errors_counted(void **state)
 	(void) state;
 	sc_buf_init(&msg, SC_BUF_UNLIMITED);
 	assert_int_equal(sc_buf_putc(&msg, '\n'), 0);
-	/* under the 2,048-byte body line SpamAssassin cuts at */
-	for (int i = 0; i < 2000; i++)
+	/* a short line: body rules see lines of at most 2048 bytes */
+	for (int i = 0; i < 40; i++)
 		assert_int_equal(sc_buf_putc(&msg, 'a'), 0);
 	assert_int_equal(sc_buf_putc(&msg, 'b'), 0);
 	v = sc_scan(eng, NULL, msg.data, msg.len, 0);
@@ -380,19 +380,25 @@ static const struct spf_scan_case {
 	sc_spf_result want;
 	const char *hits;
 } spf_scan_cases[] = {
-	{"192.0.2.1", "mx.example", "a@spf.example", 1, SC_SPF_PASS, "SPF_PASS=0,T_ANY=1"},
-	{"203.0.113.1", "mx.example", "a@spf.example", 1, SC_SPF_FAIL, "SPF_FAIL=0,T_ANY=1"},
-	{"203.0.113.1", "mx.example", "a@nospf.example", 1, SC_SPF_NONE, "SPF_NONE=0,T_ANY=1"},
-	{"192.0.2.1", "spf.example", "", 1, SC_SPF_PASS, "SPF_HELO_PASS=0,T_ANY=1"},
+	{"192.0.2.1", "mx.example", "a@spf.example", 1, SC_SPF_PASS, "T_ANY=1,SPF_PASS=0.5"},
+	{"203.0.113.1", "mx.example", "a@spf.example", 1, SC_SPF_FAIL, "T_ANY=1,SPF_FAIL=0.5"},
+	{"203.0.113.1", "mx.example", "a@nospf.example", 1, SC_SPF_NONE, "T_ANY=1,SPF_NONE=0.5"},
+	{"192.0.2.1", "spf.example", "", 1, SC_SPF_PASS, "T_ANY=1,SPF_HELO_PASS=0.5"},
 	{"192.0.2.1", "mx.example", "a@spf.example", 0, SC_SPF_UNCHECKED, "T_ANY=1"},
 	{NULL, "mx.example", "a@spf.example", 1, SC_SPF_UNCHECKED, "T_ANY=1"},
 };
 
-/* test_spf_in_scan - the engine's resolver, spf = yes|no, the 0-score hit */
+/* test_spf_in_scan - the engine's resolver, spf = yes|no, the result
+ * reaching rules through the eval: checks */
 static void test_spf_in_scan(void **state)
 {
 	static const char msg[] = "Subject: hi\r\n\r\nbody\r\n";
-	sc_engine *eng = make_engine("header T_ANY Subject =~ /hi/\nscore T_ANY 1\n");
+	sc_engine *eng = make_engine("header T_ANY Subject =~ /hi/\nscore T_ANY 1\n"
+				     "header SPF_PASS eval:check_for_spf_pass()\nscore SPF_PASS 0.5\n"
+				     "header SPF_FAIL eval:check_for_spf_fail()\nscore SPF_FAIL 0.5\n"
+				     "header SPF_NONE eval:check_for_spf_none()\nscore SPF_NONE 0.5\n"
+				     "header SPF_HELO_PASS eval:check_for_spf_helo_pass()\n"
+				     "score SPF_HELO_PASS 0.5\n");
 	const char *why = NULL;
 
 	(void) state;
@@ -402,7 +408,7 @@ static void test_spf_in_scan(void **state)
 		0);
 	for (size_t i = 0; i < sizeof(spf_scan_cases) / sizeof(spf_scan_cases[0]); i++) {
 		const struct spf_scan_case *c = &spf_scan_cases[i];
-		sc_envelope env = {c->ip, NULL, c->helo, c->from, NULL, 0, NULL};
+		sc_envelope env = {.client_addr = c->ip, .helo = c->helo, .mail_from = c->from};
 		sc_verdict *v;
 		char *hits;
 
@@ -412,11 +418,43 @@ static void test_spf_in_scan(void **state)
 		print_message("spf case %zu: %s\n", i, hits);
 		assert_int_equal(v->auth.spf, c->want);
 		assert_string_equal(hits, c->hits);
-		assert_true(v->score == 1.0);
+		assert_true(v->score == (v->nhits > 1 ? 1.5 : 1.0));
 		free(hits);
 		sc_verdict_free(v);
 	}
 	sc_engine_unref(eng);
+}
+
+/* test_time_budget_exposed - a 1 ms budget and a slow regex: the rules
+ * after it are skipped and counted in the verdict */
+static void test_time_budget_exposed(void **state)
+{
+	static const char rules[] = "body SLOW /(?:a|aa)+$/\nbody AFTER /a/\n";
+	sc_rule_limits lim = {4000000000UL, 100000UL, 0};
+	sc_ruleset *rs;
+	sc_engine *eng;
+	sc_verdict *v;
+	sc_diags d;
+	sc_buf msg;
+
+	(void) state;
+	sc_diags_init(&d);
+	rs = sc_ruleset_load_text("test.cf", rules, sizeof(rules) - 1, &lim, &d);
+	assert_int_equal(d.n, 0);
+	eng = sc_engine_new(sc_config_defaults(NULL), rs);
+	eng->config->rules_time_budget_ms = 1;
+	sc_buf_init(&msg, SC_BUF_UNLIMITED);
+	(void) sc_buf_puts(&msg, "Subject: s\n\n");
+	for (int i = 0; i < 28; i++)
+		(void) sc_buf_putc(&msg, 'a');
+	(void) sc_buf_puts(&msg, "!\n");
+	v = sc_scan(eng, NULL, msg.data, msg.len, 0);
+	assert_int_equal(v->rules_skipped_budget, 1);
+	assert_int_equal(v->nhits, 0);
+	sc_verdict_free(v);
+	sc_engine_unref(eng);
+	sc_buf_free(&msg);
+	sc_diags_free(&d);
 }
 
 int main(void)
@@ -429,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_thresholds_table),
 		cmocka_unit_test(test_envelope_is_optional),
 		cmocka_unit_test(test_regex_errors_counted),
+		cmocka_unit_test(test_time_budget_exposed),
 		cmocka_unit_test(test_net_zero_headers),
 		cmocka_unit_test(test_spf_in_scan),
 	};

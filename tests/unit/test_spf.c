@@ -25,6 +25,24 @@
 #include "dns.h"
 
 static const char *const zone[] = {
+	/* ptr: 192.0.2.5 names host.ptr.example, which resolves back to it */
+	"ptr.example. IN TXT \"v=spf1 ptr -all\"",
+	"5.2.0.192.in-addr.arpa. IN PTR host.ptr.example.",
+	"host.ptr.example. IN A 192.0.2.5",
+	"6.2.0.192.in-addr.arpa. IN PTR forged.ptr.example.",
+	"forged.ptr.example. IN A 203.0.113.66",
+	/* macros: %{i} the client address, %{l} the local part, %{d} the domain */
+	"macro.example. IN TXT \"v=spf1 exists:%{i}.ip.%{d} -all\"",
+	"192.0.2.5.ip.macro.example. IN A 127.0.0.2",
+	"users.example. IN TXT \"v=spf1 exists:%{l}._u.%{d} -all\"",
+	"alice._u.users.example. IN A 127.0.0.2",
+	"rev.example. IN TXT \"v=spf1 exists:%{ir}.r.%{d} -all\"",
+	"5.2.0.192.r.rev.example. IN A 127.0.0.2",
+	/* void lookups (RFC 7208 4.6.4): three names that do not exist */
+	"void.example. IN TXT \"v=spf1 a:v1.void.example a:v2.void.example "
+	"a:v3.void.example ip4:192.0.2.5 -all\"",
+	"twovoid.example. IN TXT \"v=spf1 a:v1.void.example a:v2.void.example "
+	"ip4:192.0.2.5 -all\"",
 	"pass4.example. IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"",
 	"ip6.example. IN TXT \"v=spf1 ip6:2001:db8::/32 -all\"",
 	"soft.example. IN TXT \"v=spf1 ip4:192.0.2.1 ~all\"",
@@ -101,6 +119,17 @@ static const spf_case cases[] = {
 	{"192.0.2.78", "helo.example", "", SC_SPF_FAIL, "helo.example", 1},
 	{"192.0.2.5", "helo.example", "PASS4.EXAMPLE", SC_SPF_PASS, "PASS4.EXAMPLE", 0},
 	{"not-an-ip", "mx.example", "a@pass4.example", SC_SPF_NONE, "pass4.example", 0},
+	{"192.0.2.5", "mx.example", "a@ptr.example", SC_SPF_PASS, "ptr.example", 0},
+	{"192.0.2.6", "mx.example", "a@ptr.example", SC_SPF_FAIL, "ptr.example", 0},
+	{"198.51.100.9", "mx.example", "a@ptr.example", SC_SPF_FAIL, "ptr.example", 0},
+	{"192.0.2.5", "mx.example", "a@macro.example", SC_SPF_PASS, "macro.example", 0},
+	{"192.0.2.6", "mx.example", "a@macro.example", SC_SPF_FAIL, "macro.example", 0},
+	{"192.0.2.9", "mx.example", "alice@users.example", SC_SPF_PASS, "users.example", 0},
+	{"192.0.2.9", "mx.example", "mallory@users.example", SC_SPF_FAIL, "users.example", 0},
+	{"192.0.2.5", "mx.example", "a@rev.example", SC_SPF_PASS, "rev.example", 0},
+	{"192.0.2.50", "mx.example", "a@rev.example", SC_SPF_FAIL, "rev.example", 0},
+	{"192.0.2.5", "mx.example", "a@twovoid.example", SC_SPF_PASS, "twovoid.example", 0},
+	{"192.0.2.5", "mx.example", "a@void.example", SC_SPF_PERMERROR, "void.example", 0},
 };
 
 /* test_spf_matrix - every row against one injected zone */
@@ -116,7 +145,7 @@ static void test_spf_matrix(void **state)
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const spf_case *c = &cases[i];
-		sc_auth_result r;
+		sc_auth_result r = {0};
 
 		print_message("case %zu: %s %s %s -> %s\n", i, c->ip, c->helo,
 			      c->mail_from ? c->mail_from : "<>", sc_spf_result_name(c->want));
@@ -133,7 +162,7 @@ static void test_spf_matrix(void **state)
 static void test_no_identity(void **state)
 {
 	sc_dns *dns = sc_dns_new_static(0);
-	sc_auth_result r;
+	sc_auth_result r = {0};
 
 	(void) state;
 	sc_spf_check(dns, NULL, "192.0.2.1", NULL, NULL, &r);
@@ -149,7 +178,7 @@ static void test_temperror(void **state)
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
 	char mode[64];
-	sc_auth_result r;
+	sc_auth_result r = {0};
 	sc_diags d;
 	sc_dns *dns;
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -200,6 +229,27 @@ static const struct {
 	{{.spf = SC_SPF_NONE, .spf_domain = "x y", .spf_helo = 0}, "mx.test; spf=none"},
 	{{.spf = SC_SPF_PERMERROR, .spf_domain = NULL, .spf_helo = 0}, "mx.test; spf=permerror"},
 	{{.spf = SC_SPF_UNCHECKED, .spf_domain = NULL, .spf_helo = 0}, "mx.test; none"},
+	/* DKIM: unsigned, several signatures, reasons as comments, b= quoted when needed */
+	{{.dkim_checked = 1}, "mx.test; dkim=none"},
+	{{.spf = SC_SPF_PASS, .spf_domain = "example.com", .dkim_checked = 1,
+	  .dkim = (sc_dkim_sig[]){{SC_DKIM_PASS, "example.com", "sel", NULL, "AbCd1234", 0},
+				  {SC_DKIM_FAIL, "esp.example", "s2", "body hash mismatch", "x/y+z=w", 0}},
+	  .ndkim = 2},
+	 "mx.test; spf=pass smtp.mailfrom=example.com; dkim=pass header.d=example.com header.s=sel header.b=AbCd1234; dkim=fail (body hash mismatch) header.d=esp.example header.s=s2 header.b=\"x/y+z=w\""},
+	{{.dkim_checked = 1,
+	  .dkim = (sc_dkim_sig[]){{SC_DKIM_PERMERROR, "bad domain", "s\"1", "no key (really)", NULL, 0}},
+	  .ndkim = 1},
+	 "mx.test; dkim=permerror (no key really) header.s=\"s\\\"1\""},
+	/* DMARC: the published policy in a comment, pct sampling shown */
+	{{.spf = SC_SPF_FAIL, .spf_domain = "bank.example", .dkim_checked = 1,
+	  .dmarc = SC_DMARC_FAIL, .dmarc_domain = "bank.example", .dmarc_policy = SC_DMARC_POLICY_REJECT,
+	  .dmarc_applied = SC_DMARC_POLICY_REJECT},
+	 "mx.test; spf=fail smtp.mailfrom=bank.example; dkim=none; dmarc=fail (p=reject) header.from=bank.example"},
+	{{.dmarc = SC_DMARC_FAIL, .dmarc_domain = "bank.example", .dmarc_policy = SC_DMARC_POLICY_REJECT,
+	  .dmarc_applied = SC_DMARC_POLICY_QUARANTINE},
+	 "mx.test; dmarc=fail (p=reject, pct sampled: quarantine) header.from=bank.example"},
+	{{.dmarc = SC_DMARC_NONE, .dmarc_domain = "plain.example"}, "mx.test; dmarc=none header.from=plain.example"},
+	{{.dmarc = SC_DMARC_PERMERROR}, "mx.test; dmarc=permerror"},
 };
 
 /* test_auth_results_value - the RFC 8601 header value, unsafe domains left out */
