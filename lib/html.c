@@ -187,6 +187,7 @@ static void parse_guarded(sc_html *h, const char *utf8, size_t len)
 		h->in_len = in.len;
 		h->end_of_html = find_end_of_html(out, h->in, h->in_len);
 		sc_html_walk(h, out->document);
+		sc_html_sa_render(&h->sa_text, out->document);
 		gumbo_destroy_output(&opt, out);
 		h->in = NULL;
 	}
@@ -212,6 +213,7 @@ sc_html *sc_html_parse(const char *utf8, size_t len, const sc_html_limits *lim)
 	}
 	sc_html_out_init(&h->text, 2 * len + 64);
 	sc_html_out_init(&h->hidden, 2 * len + 64);
+	sc_buf_init(&h->sa_text, 2 * len + 64);
 	h->end_of_html = SIZE_MAX;
 	parse_guarded(h, utf8 != NULL ? utf8 : "", len);
 	finish_links(h);
@@ -240,6 +242,7 @@ void sc_html_free(sc_html *h)
 	free(h->forms);
 	free(h->images);
 	sc_html_out_free(&h->text);
+	sc_buf_free(&h->sa_text);
 	sc_html_out_free(&h->hidden);
 	free(h);
 }
@@ -248,6 +251,13 @@ void sc_html_free(sc_html *h)
 const char *sc_html_text(const sc_html *h, size_t *len)
 {
 	return sc_html_out_result(&h->text, len);
+}
+
+/* sc_html_sa_text - SpamAssassin's rendering */
+const char *sc_html_sa_text(const sc_html *h, size_t *len)
+{
+	*len = h->sa_text.len;
+	return sc_buf_cstr(&h->sa_text);
 }
 
 /* sc_html_hidden_text - the text hidden from the reader */

@@ -109,6 +109,13 @@ const char *sc_html_text(const sc_html *h, size_t *len);
  * channel count as equal. */
 const char *sc_html_hidden_text(const sc_html *h, size_t *len);
 
+/* sc_html_sa_text - the text SpamAssassin 4.0's HTML renderer makes of the
+ * document, the input of its `body` rendering (see html_sa.c): all text but
+ * script and style, hidden text and the title included, white-space runs as
+ * one space, and "\n", " " or "\n\n" for the tags SpamAssassin gives white
+ * space to. Not trimmed. NUL-terminated UTF-8, *len its length. */
+const char *sc_html_sa_text(const sc_html *h, size_t *len);
+
 size_t sc_html_link_count(const sc_html *h);
 const sc_html_link *sc_html_link_at(const sc_html *h, size_t i);
 size_t sc_html_form_count(const sc_html *h);

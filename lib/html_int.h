@@ -42,6 +42,7 @@ const char *sc_html_out_result(const sc_html_out *o, size_t *len);
 /* The document being built; immutable once sc_html_parse() returns. */
 struct sc_html {
 	sc_html_out text, hidden;
+	sc_buf sa_text; /* SpamAssassin's rendering (html_sa.c) */
 	sc_html_link *links;
 	sc_html_out *anchor; /* anchor text being collected, per link */
 	size_t nlinks, cap_links;
@@ -67,6 +68,11 @@ long sc_html_add_link(sc_html *h, const char *href, const char *alt);
 void sc_html_add_form(sc_html *h, const GumboNode *n);
 /* sc_html_add_image - record <img src alt> (within max_links) */
 void sc_html_add_image(sc_html *h, const GumboNode *n);
+/* Tree levels html_sa.c descends (the nesting guard keeps trees shallower). */
+#define SC_HTML_SA_MAX_DEPTH 1000
+/* sc_html_sa_render - SpamAssassin's text of the tree under root (html_sa.c) */
+void sc_html_sa_render(sc_buf *out, const GumboNode *root);
+
 /* sc_html_walk - render the tree under root into h (html_walk.c) */
 void sc_html_walk(sc_html *h, const GumboNode *root);
 

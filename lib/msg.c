@@ -11,6 +11,7 @@
  */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -108,7 +109,9 @@ static int is_blank_line(const char *raw, size_t p, size_t e)
 	return (n == 1 && raw[p] == '\n') || (n == 2 && raw[p] == '\r' && raw[p + 1] == '\n');
 }
 
-/* unfold - the value without line breaks, trimmed of surrounding white space */
+/* unfold - the value with each line break and the blanks after it as one
+ * space (SpamAssassin's unfolding: "a\n\tb" is "a b"), trimmed of
+ * surrounding white space */
 static char *unfold(sc_msg *m, const char *raw, size_t n)
 {
 	sc_buf b;
@@ -121,8 +124,15 @@ static char *unfold(sc_msg *m, const char *raw, size_t n)
 	for (; i < n; i++) {
 		if (raw[i] == '\r' && i + 1 < n && raw[i + 1] == '\n')
 			continue;
-		if (raw[i] == '\n')
+		if (raw[i] == '\n') {
+			if (i + 1 < n && (raw[i + 1] == ' ' || raw[i + 1] == '\t')) {
+				while (i + 1 < n && (raw[i + 1] == ' ' || raw[i + 1] == '\t'))
+					i++;
+				if (b.len > 0) /* a value starting on the next line */
+					(void) sc_buf_putc(&b, ' ');
+			}
 			continue;
+		}
 		(void) sc_buf_putc(&b, raw[i] != '\0' ? raw[i] : ' ');
 	}
 	while (b.len > 0 &&
@@ -228,6 +238,60 @@ static size_t split_headers(sc_msg *m, const char *raw, size_t len, size_t p)
 	return body_start;
 }
 
+/* encoded_word_len - length of the RFC 2047 encoded word =?cs?e?text?= at s
+ * (charset and text without white space or '?'), 0 if there is none */
+static size_t encoded_word_len(const char *s)
+{
+	const char *p = s + 2;
+
+	if (s[0] != '=' || s[1] != '?')
+		return 0;
+	while (*p != '\0' && *p != '?' && !isspace((unsigned char) *p))
+		p++;
+	if (*p != '?' || p == s + 2 || strchr("BbQq", p[1]) == NULL || p[1] == '\0' || p[2] != '?')
+		return 0;
+	for (p += 3; *p != '\0' && *p != '?' && !isspace((unsigned char) *p); p++)
+		;
+	return p[0] == '?' && p[1] == '=' ? (size_t) (p + 2 - s) : 0;
+}
+
+/* decode_words - value with each encoded word decoded on its own and the
+ * white space between two encoded words dropped, as SpamAssassin decodes
+ * (GMime joins adjacent words before decoding, and loses the second when
+ * the first ends in base64 padding) */
+static char *decode_words(GMimeParserOptions *opts, const char *value)
+{
+	sc_buf out, seg;
+	const char *p = value;
+
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	sc_buf_init(&seg, SC_BUF_UNLIMITED);
+	while (*p != '\0') {
+		size_t w = encoded_word_len(p), k = 0;
+		char *d;
+
+		if (w == 0) { /* plain text up to the next encoded word */
+			while (p[k] != '\0' && encoded_word_len(p + k) == 0)
+				k++;
+			/* only white space between two words: dropped */
+			if (out.len > 0 && p[k] != '\0' && strspn(p, " \t") >= k) {
+				p += k;
+				continue;
+			}
+			w = k;
+		}
+		sc_buf_reset(&seg);
+		(void) sc_buf_append(&seg, p, w);
+		d = g_mime_utils_header_decode_text(opts, sc_buf_cstr(&seg));
+		(void) sc_buf_puts(&out, d != NULL ? d : sc_buf_cstr(&seg));
+		g_free(d);
+		p += w;
+	}
+	sc_buf_free(&seg);
+	p = sc_buf_steal(&out);
+	return p != NULL ? (char *) p : sc_strdup("");
+}
+
 /* decode_headers - each field's RFC 2047-decoded UTF-8 value */
 static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 {
@@ -239,7 +303,7 @@ static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 			h->decoded = h->value; /* nothing to decode: share the string */
 			continue;
 		}
-		d = g_mime_utils_header_decode_text(opts, h->value);
+		d = decode_words(opts, h->value);
 		if (d == NULL) {
 			h->decoded = h->value;
 			continue;
@@ -249,11 +313,12 @@ static void decode_headers(sc_msg *m, GMimeParserOptions *opts)
 		if (!g_utf8_validate(d, -1, NULL)) {
 			char *valid = g_utf8_make_valid(d, -1);
 
-			g_free(d);
-			d = valid;
+			free(d);
+			d = sc_strdup(valid);
+			g_free(valid);
 		}
 		h->decoded = msg_pool_str(m, d);
-		g_free(d);
+		free(d);
 	}
 }
 
@@ -286,6 +351,7 @@ sc_msg *sc_msg_parse_limits(const char *crlf_raw, size_t crlf_len, const sc_msg_
 	sc_msg_global_init();
 	m->lim = limits_or_defaults(lim);
 	sc_buf_init(&m->body_text, SC_BUF_UNLIMITED);
+	sc_buf_init(&m->sa_body, SC_BUF_UNLIMITED);
 	sc_buf_init(&m->rawbody, SC_BUF_UNLIMITED);
 	m->urls = sc_url_set_new(0);
 	if (memchr(raw, '\0', len) != NULL)
@@ -302,8 +368,8 @@ sc_msg *sc_msg_parse_limits(const char *crlf_raw, size_t crlf_len, const sc_msg_
 	decode_headers(m, opts);
 	msg_addr_collect(m, opts);
 	g_mime_parser_options_free(opts);
-	msg_render_begin(m);
 	msg_mime_walk(m, raw + p, len - p);
+	msg_render_end(m);
 	if (sc_url_set_truncated(m->urls))
 		m->findings |= SC_MSG_URL_LIMIT;
 	free(raw);
@@ -334,6 +400,7 @@ void sc_msg_free(sc_msg *m)
 	}
 	free(m->atts);
 	sc_buf_free(&m->body_text);
+	sc_buf_free(&m->sa_body);
 	sc_buf_free(&m->rawbody);
 	free(m->body);
 	while (m->pool != NULL) {

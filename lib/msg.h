@@ -16,9 +16,9 @@
  *   - every URL in one sc_url_set (url.h);
  *   - attachments: file name, declared and sniffed (libmagic) type, decoded
  *     size, extension chain, names inside ZIP archives (libarchive);
- *   - the two renderings rules match: `body` (decoded, HTML rendered,
- *     Subject first, one paragraph per line, white space collapsed) and
- *     `rawbody` (decoded text, markup kept).
+ *   - the two renderings rules match, as SpamAssassin 4.0 makes them: `body`
+ *     (decoded, HTML rendered, Subject first, one paragraph per line, white
+ *     space collapsed) and `rawbody` (decoded text, markup kept).
  *
  * sc_msg_parse() never fails on bad mail: anomalies are findings
  * (sc_msg_findings) for rules to see. An mbox "From " first line is skipped;
@@ -97,8 +97,9 @@ void sc_msg_free(sc_msg *m);
 size_t sc_msg_header_count(const sc_msg *m);
 /* sc_msg_header_name - the field name of field i (< count), as written. */
 const char *sc_msg_header_name(const sc_msg *m, size_t i);
-/* sc_msg_header_value - field i's value unfolded (line breaks of folds
- * removed), leading and trailing white space trimmed, not decoded. */
+/* sc_msg_header_value - field i's value unfolded as SpamAssassin does (a
+ * line break and the blanks after it become one space), leading and
+ * trailing white space trimmed, not decoded. */
 const char *sc_msg_header_value(const sc_msg *m, size_t i);
 /* sc_msg_header_decoded - sc_msg_header_value with RFC 2047 encoded words
  * decoded and the result in UTF-8 (raw 8-bit text converted, invalid bytes
@@ -115,15 +116,18 @@ long sc_msg_header_find(const sc_msg *m, const char *name, size_t from);
  * LF); *len gets its size. The bytes are NUL-terminated for convenience but
  * may contain NULs. */
 const char *sc_msg_body(const sc_msg *m, size_t *len);
-/* sc_msg_body_text - SpamAssassin's `body`: the decoded Subject as the first
- * line, then the text of each displayed part (text/plain as is, text/html
- * rendered to visible text; of a multipart/alternative only the HTML, or the
- * last text part when there is no HTML), one paragraph per line, white space
- * collapsed to single spaces. UTF-8, NUL-terminated. */
+/* sc_msg_body_text - SpamAssassin 4.0's `body` (get_rendered_body_text_array):
+ * the last Subject (unfolded, decoded; an empty line without one), then the
+ * text of every text/plain and text/html part, alternatives and attached
+ * text files included (HTML as SpamAssassin renders it, sc_html_sa_text),
+ * one paragraph per line, each line ending in a newline, white-space runs as
+ * one space, leading and trailing ones kept (the engine cuts lines at 2,048
+ * bytes). See
+ * msg_render.c for the exact rules. UTF-8, NUL-terminated. */
 const char *sc_msg_body_text(const sc_msg *m, size_t *len);
 /* sc_msg_rawbody - SpamAssassin's `rawbody`: the decoded UTF-8 text of every
- * text part (alternatives included, attached files not), markup kept, in
- * tree order. */
+ * text part but text/calendar (alternatives and attached files included),
+ * markup kept, in tree order, each part ending in a newline. */
 const char *sc_msg_rawbody(const sc_msg *m, size_t *len);
 
 /* sc_msg_findings - the SC_MSG_* flags found while parsing. */

@@ -46,6 +46,7 @@ struct sc_msg {
 	size_t decoded_total; /* bytes decoded so far, against lim.max_decoded */
 
 	sc_buf body_text; /* the `body` rendering */
+	sc_buf sa_body;   /* its source while parts are walked (msg_render.c) */
 	sc_buf rawbody;   /* the `rawbody` rendering */
 
 	msg_pool_chunk *pool;
@@ -78,9 +79,12 @@ void msg_addr_collect(sc_msg *m, GMimeParserOptions *opts);
  * attachment: extensions, sniffed type, archive entries. */
 void msg_attach_add(sc_msg *m, size_t pi, const char *data, size_t n);
 
-/* msg_render_part - append part pi's text to the renderings (and URLs). */
+/* msg_render_leaf - a leaf part (of any type) begins, in tree order. */
+void msg_render_leaf(sc_msg *m);
+/* msg_render_part - append text part pi's text to the renderings (and URLs);
+ * after msg_render_leaf for the same part. */
 void msg_render_part(sc_msg *m, size_t pi, int displayed);
-/* msg_render_begin - start `body` with the decoded Subject line. */
-void msg_render_begin(sc_msg *m);
+/* msg_render_end - make `body` once every part is in (frees sa_body). */
+void msg_render_end(sc_msg *m);
 
 #endif

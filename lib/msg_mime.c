@@ -156,6 +156,20 @@ static int is_attachment(const sc_msg_part *p)
 	return strncmp(p->type, "text/", 5) != 0;
 }
 
+/* crlf_to_lf - CRLF as LF in the n bytes of t (decoded base64 and
+ * quoted-printable text may hold CRLF; SpamAssassin squashes it too);
+ * returns the new length */
+static size_t crlf_to_lf(char *t, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!(t[i] == '\r' && i + 1 < n && t[i + 1] == '\n'))
+			t[o++] = t[i];
+	t[o] = '\0';
+	return o;
+}
+
 /* walk_leaf - decode one leaf: text to UTF-8 and the renderings, or an attachment */
 static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 {
@@ -165,6 +179,7 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 	sc_msg_part *p = &m->parts[pi];
 	int att = is_attachment(p);
 
+	msg_render_leaf(m);
 	p->decoded_size = n;
 	/* Text attachments (invoice.html) are decoded too: their links and
 	 * URLs count, though the reader does not see them in the body. */
@@ -175,6 +190,7 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 
 		if (bad)
 			m->findings |= SC_MSG_BAD_CHARSET;
+		tlen = crlf_to_lf(t, tlen);
 		p->text = msg_pool_dup(m, t, tlen);
 		p->text_len = tlen;
 		free(t);
@@ -232,6 +248,7 @@ static void render_prologue(sc_msg *m, GMimeMultipart *mp, size_t pi, int displa
 	p->text_len = tlen;
 	p->displayed = displayed;
 	free(t);
+	msg_render_leaf(m);
 	msg_render_part(m, pi, displayed);
 }
 
@@ -294,6 +311,7 @@ static void render_raw_body(sc_msg *m)
 	p->text_len = tlen;
 	p->displayed = 1;
 	free(t);
+	msg_render_leaf(m);
 	msg_render_part(m, m->nparts++, 1);
 }
 

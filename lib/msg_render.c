@@ -1,17 +1,27 @@
 /*
- * msg_render.c - the two renderings rules match, with SpamAssassin's
- * meaning, and the URLs of every text part.
+ * msg_render.c - the two renderings rules match, with SpamAssassin 4.0's
+ * meaning (Mail::SpamAssassin::Message, get_rendered_body_text_array and
+ * get_decoded_body_text_array), and the URLs of every text part.
  *
- * `body`: the decoded Subject as the first line, then the text of each
- * displayed part (msg_mime.c decides which are displayed). In text/plain a
- * paragraph is a run of lines up to a blank line; in rendered HTML each
- * line (block element) is a paragraph. Each paragraph becomes one line with
- * every run of white space (ASCII, and U+00A0) collapsed to one space.
+ * `body`: every leaf part in tree order adds a "\n" when text came before it
+ * (any leaf: an image between two texts counts); a text/plain leaf then adds
+ * its decoded text, a text/html leaf SpamAssassin's rendering of it
+ * (sc_html_sa_text). Alternatives and attached text files are all included,
+ * as SpamAssassin includes them; each part is cut after 50,000 characters
+ * (body_part_scan_size) at the next newline or space within 1 KiB. Then a
+ * white-space run holding two or more newlines becomes a paragraph break
+ * (the white space before its first and after its last newline staying as
+ * one space each), every other white-space run one space (Perl's Unicode
+ * \s: U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F
+ * and U+3000 included). The result is the last Subject (unfolded, trimmed,
+ * decoded; an empty line when there is none), then one paragraph per line,
+ * each line ending in a newline, leading and trailing spaces kept. (SpamAssassin
+ * then cuts a paragraph longer than 2,048 bytes after its last space within
+ * them: the rule engine does that, rules_run.c.)
  *
- * `rawbody`: the decoded UTF-8 text of every text part that is not an
- * attached file (Content-Disposition: attachment), markup kept, each ending
- * in a newline. URLs (and the links of HTML) are collected from every text
- * part, attached files included.
+ * `rawbody`: the decoded UTF-8 text of every text part but text/calendar,
+ * attached files included, markup kept, each ending in a newline. URLs (and
+ * the links of HTML) are collected from every text part.
  */
 #include "autoconfig.h"
 
@@ -19,102 +29,150 @@
 
 #include "mem.h"
 #include "msg_int.h"
+#include "utf8.h"
 
-/* space_len - length of the white-space character at s (< end), 0 if none */
-static size_t space_len(const char *s, const char *end)
+#define BODY_PART_SCAN_SIZE  50000 /* characters of one part's text in `body` */
+#define BODY_PART_SCAN_SLACK 1024  /* how far past it a cut looks for a break */
+
+/* sa_space_len - bytes of the Perl \s character at s (< end), 0 if none */
+static size_t sa_space_len(const char *s, const char *end)
 {
-	switch (*s) {
+	const unsigned char *u = (const unsigned char *) s;
+	size_t n = (size_t) (end - s);
+
+	switch (u[0]) {
 	case ' ':
 	case '\t':
-	case '\r':
-	case '\f':
+	case '\n':
 	case '\v':
+	case '\f':
+	case '\r':
 		return 1;
-	case '\xc2':
-		return end - s >= 2 && s[1] == '\xa0' ? 2 : 0;
+	case 0xc2: /* U+0085, U+00A0 */
+		return n >= 2 && (u[1] == 0x85 || u[1] == 0xa0) ? 2 : 0;
+	case 0xe1: /* U+1680 */
+		return n >= 3 && u[1] == 0x9a && u[2] == 0x80 ? 3 : 0;
+	case 0xe2: /* U+2000-U+200A, U+2028, U+2029, U+202F, U+205F */
+		if (n < 3)
+			return 0;
+		if (u[1] == 0x80 && (u[2] <= 0x8a || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+			return 3;
+		return u[1] == 0x81 && u[2] == 0x9f ? 3 : 0;
+	case 0xe3: /* U+3000 */
+		return n >= 3 && u[1] == 0x80 && u[2] == 0x80 ? 3 : 0;
 	default:
 		return 0;
 	}
 }
 
-/* append_collapsed - [s, end) with white-space runs as one space, trimmed;
- * *pending says a space is owed before the next word */
-static void append_collapsed(sc_buf *out, const char *s, const char *end, int *pending)
+/* cut_part - the length of text[0, n) kept under body_part_scan_size */
+static size_t cut_part(const char *text, size_t n)
 {
-	while (s < end) {
-		size_t w = space_len(s, end);
-		const char *word;
+	size_t chars = 0, at = n;
+	const char *hit;
 
-		if (w > 0) {
-			*pending = 1;
-			s += w;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char) text[i] & 0xc0) != 0x80 && chars++ == BODY_PART_SCAN_SIZE) {
+			at = i;
+			break;
+		}
+	if (at == n)
+		return n;
+	hit = memchr(text + at, '\n', n - at);
+	if (hit != NULL && (size_t) (hit - (text + at)) <= BODY_PART_SCAN_SLACK)
+		return (size_t) (hit - text) + 1;
+	hit = memchr(text + at, ' ', n - at);
+	if (hit != NULL && (size_t) (hit - (text + at)) <= BODY_PART_SCAN_SLACK)
+		return (size_t) (hit - text) + 1;
+	return at;
+}
+
+/* msg_render_leaf - a leaf part begins: a newline after any text before it */
+void msg_render_leaf(sc_msg *m)
+{
+	if (m->sa_body.len > 0)
+		(void) sc_buf_putc(&m->sa_body, '\n');
+}
+
+/* add_body_text - one part's text into the `body` source, cut to size */
+static void add_body_text(sc_msg *m, const char *text, size_t n)
+{
+	(void) sc_buf_append(&m->sa_body, text, cut_part(text, n));
+}
+
+/* put_line - one paragraph as a line, followed by a newline unless it is
+ * the text's last (the rule engine cuts lines past 2,048 bytes as
+ * SpamAssassin does, rules_run.c) */
+static void put_line(sc_buf *out, const char *p, size_t n, int newline)
+{
+	(void) sc_buf_append(out, p, n);
+	if (newline)
+		(void) sc_buf_putc(out, '\n');
+}
+
+/* collapse - SpamAssassin's white-space pass over src into dst: a run with
+ * two or more newlines is a paragraph break, any other run one space */
+static void collapse(sc_buf *dst, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	while (s < end) {
+		size_t w = sa_space_len(s, end);
+		const char *run, *first_nl = NULL, *last_nl = NULL;
+		size_t nls = 0;
+
+		if (w == 0) {
+			(void) sc_buf_putc(dst, *s++);
 			continue;
 		}
-		for (word = s; s < end && space_len(s, end) == 0; s++)
-			;
-		if (*pending && out->len > 0 && out->data[out->len - 1] != '\n')
-			(void) sc_buf_putc(out, ' ');
-		*pending = 0;
-		(void) sc_buf_append(out, word, (size_t) (s - word));
-	}
-}
-
-/* is_blank_line - [s, end) holds only white space */
-static int is_blank_line(const char *s, const char *end)
-{
-	while (s < end) {
-		size_t w = space_len(s, end);
-
-		if (w == 0)
-			return 0;
-		s += w;
-	}
-	return 1;
-}
-
-/* end_paragraph - close the paragraph being written, if any */
-static void end_paragraph(sc_buf *out, int *open)
-{
-	if (*open && out->len > 0 && out->data[out->len - 1] != '\n')
-		(void) sc_buf_putc(out, '\n');
-	*open = 0;
-}
-
-/* append_paragraphs - text as one line per paragraph; line_is_paragraph
- * makes every line its own paragraph (rendered HTML) */
-static void append_paragraphs(sc_buf *out, const char *text, size_t n, int line_is_paragraph)
-{
-	const char *p = text, *end = text + n;
-	int open = 0, pending = 0;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t) (end - p));
-		const char *le = nl != NULL ? nl : end;
-
-		if (is_blank_line(p, le)) {
-			end_paragraph(out, &open);
-		} else {
-			pending = open; /* a line break inside a paragraph is a space */
-			append_collapsed(out, p, le, &pending);
-			open = 1;
-			if (line_is_paragraph)
-				end_paragraph(out, &open);
+		for (run = s; s < end && (w = sa_space_len(s, end)) > 0; s += w)
+			if (*s == '\n') {
+				nls++;
+				if (first_nl == NULL)
+					first_nl = s;
+				last_nl = s;
+			}
+		if (nls < 2) {
+			(void) sc_buf_putc(dst, ' ');
+			continue;
 		}
-		p = nl != NULL ? nl + 1 : end;
+		if (first_nl > run)
+			(void) sc_buf_putc(dst, ' ');
+		(void) sc_buf_putc(dst, '\n');
+		if (last_nl + 1 < s)
+			(void) sc_buf_putc(dst, ' ');
 	}
-	end_paragraph(out, &open);
 }
 
-/* msg_render_begin - the decoded Subject as the first line of `body` */
-void msg_render_begin(sc_msg *m)
+/* msg_render_end - `body` from the Subject and the collected part texts */
+void msg_render_end(sc_msg *m)
 {
-	long i = sc_msg_header_find(m, "Subject", 0);
-	const char *s;
+	long i = -1, j;
+	sc_buf text;
+	const char *p, *e;
 
-	if (i < 0)
-		return;
-	s = sc_msg_header_decoded(m, (size_t) i);
-	append_paragraphs(&m->body_text, s, strlen(s), 1);
+	for (j = 0; (j = sc_msg_header_find(m, "Subject", (size_t) j)) >= 0; j++)
+		i = j;
+	if (i >= 0) {
+		const char *s = sc_msg_header_decoded(m, (size_t) i);
+
+		put_line(&m->body_text, s, strlen(s), 1);
+	} else {
+		(void) sc_buf_putc(&m->body_text, '\n');
+	}
+	sc_buf_init(&text, SC_BUF_UNLIMITED);
+	collapse(&text, sc_buf_cstr(&m->sa_body), m->sa_body.len);
+	for (p = sc_buf_cstr(&text), e = p + text.len; p < e;) {
+		const char *nl = memchr(p, '\n', (size_t) (e - p));
+
+		put_line(&m->body_text, p, (size_t) ((nl != NULL ? nl : e) - p), nl != NULL);
+		p = nl != NULL ? nl + 1 : e;
+	}
+	sc_buf_free(&text);
+	sc_buf_free(&m->sa_body);
+	/* One paragraph per line, every line ending in a newline. */
+	if (m->body_text.len > 0 && m->body_text.data[m->body_text.len - 1] != '\n')
+		(void) sc_buf_putc(&m->body_text, '\n');
 }
 
 /* add_html_urls - hrefs, form actions, img src and the visible text's URLs */
@@ -141,21 +199,22 @@ static void add_html_urls(sc_msg *m, const sc_html *h)
 	}
 }
 
-/* msg_render_part - rawbody, URLs and (when displayed) body of text part pi */
+/* msg_render_part - rawbody, URLs and body source of text part pi */
 void msg_render_part(sc_msg *m, size_t pi, int displayed)
 {
 	sc_msg_part *p = &m->parts[pi];
-	int attached = p->disposition != NULL && strcmp(p->disposition, "attachment") == 0;
+	int html = strcmp(p->type, "text/html") == 0;
 
-	if (!attached) {
+	(void) displayed; /* SpamAssassin renders every text part, shown or not */
+	if (strcmp(p->type, "text/calendar") != 0) {
 		(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
 		if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
 			(void) sc_buf_putc(&m->rawbody, '\n');
 	}
-	if (strcmp(p->type, "text/html") == 0) {
+	if (html) {
 		sc_html *h = sc_html_parse(p->text, p->text_len, NULL);
-		const char *vis;
-		size_t vlen;
+		const char *sa;
+		size_t salen;
 
 		m->htmls = msg_grow(m->htmls, m->nhtmls, sizeof(*m->htmls));
 		m->htmls[m->nhtmls++] = h;
@@ -164,12 +223,14 @@ void msg_render_part(sc_msg *m, size_t pi, int displayed)
 		if (sc_html_findings(h) & SC_HTML_TRUNCATED)
 			m->findings |= SC_MSG_HTML_LIMIT;
 		add_html_urls(m, h);
-		vis = sc_html_text(h, &vlen);
-		if (displayed)
-			append_paragraphs(&m->body_text, vis, vlen, 1);
+		/* SpamAssassin renders an empty HTML part as plain text: nothing */
+		sa = sc_html_sa_text(h, &salen);
+		add_body_text(m, sa, salen);
 		return;
 	}
 	sc_url_set_add_text(m->urls, p->text, p->text_len, SC_URL_SRC_TEXT);
-	if (displayed)
-		append_paragraphs(&m->body_text, p->text, p->text_len, 0);
+	/* A multipart's own text is the prologue of one whose boundary never
+	 * occurs: mail clients show it, so it counts as text/plain. */
+	if (strcmp(p->type, "text/plain") == 0 || strncmp(p->type, "multipart/", 10) == 0)
+		add_body_text(m, p->text, p->text_len);
 }

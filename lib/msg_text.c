@@ -1,8 +1,10 @@
 /*
  * msg_text.c - decoded text to UTF-8.
  *
- * The declared charset is used when iconv knows it (through GMime's alias
- * table). When it is missing, us-ascii with
+ * As SpamAssassin 4.0 decodes (Message::Node::_normalize): text with 8-bit
+ * bytes that is valid UTF-8 is taken as UTF-8 whatever charset it declares;
+ * iso-8859-1 means windows-1252. Otherwise the declared charset is used when
+ * iconv knows it (through GMime's alias table). When it is missing, us-ascii with
  * 8-bit bytes, or unknown, the text is taken as UTF-8 if it is valid UTF-8
  * and as windows-1252 (a superset of latin1 that mail clients assume)
  * otherwise; that fallback is a finding (SC_MSG_BAD_CHARSET) when 8-bit
@@ -134,6 +136,12 @@ static void fallback(sc_buf *out, const char *in, size_t n, int *bad_charset)
 		utf8_repaired(out, in, n);
 }
 
+/* is_latin1_name - charset names SpamAssassin reads as windows-1252 */
+static int is_latin1_name(const char *cs)
+{
+	return strcasecmp(cs, "iso-8859-1") == 0 || strcasecmp(cs, "iso8859-1") == 0;
+}
+
 /* msg_to_utf8 - text in charset as UTF-8, never failing */
 char *msg_to_utf8(const char *in, size_t n, const char *charset, size_t *out_len, int *bad_charset)
 {
@@ -147,6 +155,11 @@ char *msg_to_utf8(const char *in, size_t n, const char *charset, size_t *out_len
 	}
 	if (charset == NULL || charset[0] == '\0' || is_ascii_name(charset)) {
 		fallback(&out, in, n, bad_charset);
+	} else if (!is_utf8_name(charset) && has_8bit(in, n) && valid_utf8(in, n)) {
+		utf8_repaired(&out, in, n); /* UTF-8 first, as SpamAssassin */
+	} else if (is_latin1_name(charset)) {
+		if (convert(&out, in, n, "windows-1252") < 0)
+			utf8_repaired(&out, in, n);
 	} else if (is_utf8_name(charset)) {
 		if (!valid_utf8(in, n))
 			*bad_charset = 1;

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,18 @@
 
 #define SCAN_MAX_RCPTS 1000 /* --rcpt options taken */
 #define SCAN_MAX_DEPTH 64   /* directory levels walked */
+#define SCAN_MAX_JOBS  64   /* -j workers */
+
+/* One message to report, in command-line order: a file, standard input, or
+ * an error found while walking (a record is printed for it all the same). */
+typedef struct scan_job {
+	char *name;      /* owned */
+	const char *why; /* static or strerror text copied into name's record; NULL: scan it */
+	int is_stdin;
+	sc_buf out; /* the record, once made */
+	int failed; /* 1: out is an error record */
+	int done;   /* out is complete (guarded by the pool mutex with -j) */
+} scan_job;
 
 typedef struct scan_ctx {
 	sc_engine *eng;
@@ -33,6 +46,11 @@ typedef struct scan_ctx {
 	int dump;
 	size_t scanned;
 	size_t failed;
+	scan_job *jobs; /* collected before any scanning */
+	size_t njobs;
+	size_t next; /* next job a worker takes (under lock) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
 } scan_ctx;
 
 /* scan_usage - help for scan */
@@ -41,12 +59,13 @@ static void scan_usage(FILE *fp)
 	(void) fprintf(
 		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json | --dump] [-v]\n"
 		    "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
-		    "         [--auth-user LOGIN] FILE|DIR|-...\n"
+		    "         [--auth-user LOGIN] [-j N] FILE|DIR|-...\n"
 		    "Scan each message (a DIR recursively, - for standard input) and print its\n"
 		    "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
-		    "one JSON object per message per line. --dump prints what the filter\n"
-		    "sees instead of scoring: header fields raw and decoded, addresses, the\n"
-		    "MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
+		    "one JSON object per message per line. -j N scans with N threads (the\n"
+		    "output keeps the order of a single-threaded run). --dump prints what the\n"
+		    "filter sees instead of scoring: header fields raw and decoded, addresses,\n"
+		    "the MIME part tree, decoded texts, links, URLs, attachments, findings and\n"
 		    "the rendered body. Sender authentication (SPF, DKIM, DMARC) runs only\n"
 		    "with --client-ip, as for a message the MTA hands over; --auth-user\n"
 		    "replays a SASL login. Exit 0 when every message was scanned, 1 when some\n"
@@ -67,24 +86,25 @@ static int read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
 	return ferror(fp) ? -1 : 0;
 }
 
-/* print_human - the readable report of one verdict */
-static void print_human(const scan_ctx *c, const char *name, const sc_verdict *v)
+/* format_human - the readable report of one verdict, into out */
+static void format_human(const scan_ctx *c, sc_buf *out, const char *name, const sc_verdict *v)
 {
-	(void) printf("%s: score=%.1f action=%s\n", name, sc_policy_shown_score(c->eng->config, v),
-		      sc_action_name(v->action));
+	(void) sc_buf_printf(out, "%s: score=%.1f action=%s\n", name,
+			     sc_policy_shown_score(c->eng->config, v), sc_action_name(v->action));
 	for (size_t i = 0; i < v->nhits; i++) {
 		const sc_hit *h = &v->hits[i];
 
-		(void) printf("  %5.1f %-28s %s\n", h->score, h->name, h->description);
+		(void) sc_buf_printf(out, "  %5.1f %-28s %s\n", h->score, h->name, h->description);
 		if (c->verbose && h->detail[0] != '\0')
-			(void) printf("        why: %s\n", h->detail);
+			(void) sc_buf_printf(out, "        why: %s\n", h->detail);
 	}
 	if (c->verbose && v->regex_errors > 0)
-		(void) printf("        note: %zu regex runs stopped at a match limit\n",
-			      v->regex_errors);
+		(void) sc_buf_printf(out, "        note: %zu regex runs stopped at a match limit\n",
+				     v->regex_errors);
 	if (c->verbose && v->rules_skipped_budget > 0)
-		(void) printf("        note: rules time budget spent, %zu rules skipped\n",
-			      v->rules_skipped_budget);
+		(void) sc_buf_printf(out,
+				     "        note: rules time budget spent, %zu rules skipped\n",
+				     v->rules_skipped_budget);
 }
 
 /* json_opt - a string, or null */
@@ -158,93 +178,178 @@ static void json_auth(sc_buf *out, const sc_verdict *v)
 	(void) sc_buf_putc(out, '}');
 }
 
-/* print_json - one JSON Lines record; v NULL means error */
-static void print_json(const char *name, const sc_verdict *v, const char *error)
+/* format_json - one JSON Lines record into out; v NULL means error */
+static void format_json(sc_buf *out, const char *name, const sc_verdict *v, const char *error)
 {
-	sc_buf out;
-
-	sc_buf_init(&out, SC_BUF_UNLIMITED);
-	(void) sc_buf_puts(&out, "{\"file\":");
-	json_cstring(&out, name);
+	(void) sc_buf_puts(out, "{\"file\":");
+	json_cstring(out, name);
 	if (v != NULL) {
-		(void) sc_buf_puts(&out, ",\"score\":");
-		json_number(&out, v->score);
-		(void) sc_buf_puts(&out, ",\"action\":");
-		json_cstring(&out, sc_action_name(v->action));
-		(void) sc_buf_puts(&out, ",\"hits\":[");
+		(void) sc_buf_puts(out, ",\"score\":");
+		json_number(out, v->score);
+		(void) sc_buf_puts(out, ",\"action\":");
+		json_cstring(out, sc_action_name(v->action));
+		(void) sc_buf_puts(out, ",\"hits\":[");
 		for (size_t i = 0; i < v->nhits; i++) {
-			(void) sc_buf_puts(&out, i ? ",{\"name\":" : "{\"name\":");
-			json_cstring(&out, v->hits[i].name);
-			(void) sc_buf_puts(&out, ",\"score\":");
-			json_number(&out, v->hits[i].score);
-			(void) sc_buf_puts(&out, ",\"description\":");
-			json_cstring(&out, v->hits[i].description);
-			(void) sc_buf_puts(&out, ",\"detail\":");
-			json_cstring(&out, v->hits[i].detail);
-			(void) sc_buf_putc(&out, '}');
+			(void) sc_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+			json_cstring(out, v->hits[i].name);
+			(void) sc_buf_puts(out, ",\"score\":");
+			json_number(out, v->hits[i].score);
+			(void) sc_buf_puts(out, ",\"description\":");
+			json_cstring(out, v->hits[i].description);
+			(void) sc_buf_puts(out, ",\"detail\":");
+			json_cstring(out, v->hits[i].detail);
+			(void) sc_buf_putc(out, '}');
 		}
-		(void) sc_buf_puts(&out, "],\"auth\":");
-		json_auth(&out, v);
-		(void) sc_buf_puts(&out, ",\"error\":null}");
+		(void) sc_buf_puts(out, "],\"auth\":");
+		json_auth(out, v);
+		(void) sc_buf_puts(out, ",\"error\":null}");
 	} else {
-		(void) sc_buf_puts(&out, ",\"score\":null,\"action\":null,\"hits\":[],"
-					 "\"auth\":null,\"error\":");
-		json_cstring(&out, error);
-		(void) sc_buf_putc(&out, '}');
+		(void) sc_buf_puts(out, ",\"score\":null,\"action\":null,\"hits\":[],"
+					"\"auth\":null,\"error\":");
+		json_cstring(out, error);
+		(void) sc_buf_putc(out, '}');
 	}
-	(void) puts(sc_buf_cstr(&out));
-	sc_buf_free(&out);
+	(void) sc_buf_putc(out, '\n');
 }
 
-/* report_error - a message that could not be scanned still gets its record */
-static void report_error(scan_ctx *c, const char *name, const char *why)
+/* format_error - the record of a message that could not be scanned */
+static void format_error(const scan_ctx *c, scan_job *j, const char *why)
 {
-	c->failed++;
+	j->failed = 1;
 	if (c->json)
-		print_json(name, NULL, why);
+		format_json(&j->out, j->name, NULL, why);
 	else
-		(void) printf("%s: error: %s\n", name, why);
+		(void) sc_buf_printf(&j->out, "%s: error: %s\n", j->name, why);
 }
 
-/* scan_stream - scan one message read from fp */
-static void scan_stream(scan_ctx *c, const char *name, FILE *fp)
+/* run_job - read and scan one job's message and make its record (or, with
+ * --dump, print the model at once: dump runs single-threaded) */
+static void run_job(const scan_ctx *c, scan_job *j)
 {
 	sc_verdict *v;
 	int truncated;
 	sc_buf msg;
+	FILE *fp;
 
+	sc_buf_init(&j->out, SC_BUF_UNLIMITED);
+	if (j->why != NULL) {
+		format_error(c, j, j->why);
+		return;
+	}
+	fp = j->is_stdin ? stdin : fopen(j->name, "rb");
+	if (fp == NULL) {
+		format_error(c, j, strerror(errno));
+		return;
+	}
 	if (read_message(fp, &msg, c->eng->config->max_message_size, &truncated) < 0) {
-		report_error(c, name, strerror(errno));
-		sc_buf_free(&msg);
-		return;
+		format_error(c, j, strerror(errno));
+	} else if (c->dump) {
+		scamctl_dump(j->name, sc_buf_cstr(&msg), msg.len, c->eng->config);
+	} else {
+		v = sc_scan(c->eng, &c->env, sc_buf_cstr(&msg), msg.len, truncated);
+		if (c->json)
+			format_json(&j->out, j->name, v, NULL);
+		else
+			format_human(c, &j->out, j->name, v);
+		sc_verdict_free(v);
 	}
-	if (c->dump) {
-		scamctl_dump(name, sc_buf_cstr(&msg), msg.len, c->eng->config);
-		c->scanned++;
-		sc_buf_free(&msg);
-		return;
-	}
-	v = sc_scan(c->eng, &c->env, sc_buf_cstr(&msg), msg.len, truncated);
-	c->scanned++;
-	if (c->json)
-		print_json(name, v, NULL);
-	else
-		print_human(c, name, v);
-	sc_verdict_free(v);
 	sc_buf_free(&msg);
+	if (!j->is_stdin)
+		(void) fclose(fp);
 }
 
-/* scan_file - open and scan one regular file */
+/* add_job - queue a message (why NULL) or an error record for name */
+static void add_job(scan_ctx *c, const char *name, const char *why, int is_stdin)
+{
+	scan_job *j;
+
+	c->jobs = sc_reallocarray(c->jobs, c->njobs + 1, sizeof(*c->jobs));
+	j = &c->jobs[c->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->name = sc_strdup(name);
+	j->why = why;
+	j->is_stdin = is_stdin;
+}
+
+/* report_error - a path that cannot be scanned still gets its record */
+static void report_error(scan_ctx *c, const char *name, const char *why)
+{
+	add_job(c, name, why, 0);
+}
+
+/* scan_file - queue one regular file */
 static void scan_file(scan_ctx *c, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
+	add_job(c, path, NULL, 0);
+}
 
-	if (fp == NULL) {
-		report_error(c, path, strerror(errno));
+/* emit - print job i's record and count it */
+static void emit(scan_ctx *c, scan_job *j)
+{
+	if (j->out.len > 0)
+		(void) fwrite(j->out.data, 1, j->out.len, stdout);
+	if (j->failed)
+		c->failed++;
+	else
+		c->scanned++;
+	sc_buf_free(&j->out);
+	free(j->name);
+	j->name = NULL;
+}
+
+/* scan_worker - take jobs in order until none is left */
+static void *scan_worker(void *arg)
+{
+	scan_ctx *c = arg;
+
+	for (;;) {
+		size_t i;
+
+		(void) pthread_mutex_lock(&c->lock);
+		i = c->next++;
+		(void) pthread_mutex_unlock(&c->lock);
+		if (i >= c->njobs)
+			return NULL;
+		run_job(c, &c->jobs[i]);
+		(void) pthread_mutex_lock(&c->lock);
+		c->jobs[i].done = 1;
+		(void) pthread_cond_broadcast(&c->cond);
+		(void) pthread_mutex_unlock(&c->lock);
+	}
+}
+
+/* run_jobs - every job, by nthreads workers (1: this thread), records
+ * printed in job order as soon as each and those before it are done */
+static void run_jobs(scan_ctx *c, unsigned nthreads)
+{
+	pthread_t tids[SCAN_MAX_JOBS];
+	unsigned started = 0;
+
+	if (nthreads <= 1 || c->dump || c->njobs <= 1) {
+		for (size_t i = 0; i < c->njobs; i++) {
+			run_job(c, &c->jobs[i]);
+			emit(c, &c->jobs[i]);
+		}
 		return;
 	}
-	scan_stream(c, path, fp);
-	(void) fclose(fp);
+	(void) pthread_mutex_init(&c->lock, NULL);
+	(void) pthread_cond_init(&c->cond, NULL);
+	for (unsigned t = 0; t < nthreads; t++)
+		if (pthread_create(&tids[started], NULL, scan_worker, c) == 0)
+			started++;
+	if (started == 0) /* no thread could start: do it here */
+		(void) scan_worker(c);
+	for (size_t i = 0; i < c->njobs; i++) {
+		(void) pthread_mutex_lock(&c->lock);
+		while (!c->jobs[i].done)
+			(void) pthread_cond_wait(&c->cond, &c->lock);
+		(void) pthread_mutex_unlock(&c->lock);
+		emit(c, &c->jobs[i]);
+	}
+	for (unsigned t = 0; t < started; t++)
+		(void) pthread_join(tids[t], NULL);
+	(void) pthread_cond_destroy(&c->cond);
+	(void) pthread_mutex_destroy(&c->lock);
 }
 
 static void scan_path(scan_ctx *c, const char *path, int depth);
@@ -284,7 +389,7 @@ static void scan_path(scan_ctx *c, const char *path, int depth)
 	struct stat st;
 
 	if (strcmp(path, "-") == 0) {
-		scan_stream(c, "-", stdin);
+		add_job(c, "-", NULL, 1);
 		return;
 	}
 	if (lstat(path, &st) < 0) {
@@ -342,15 +447,19 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		{"auth-user", required_argument, NULL, OPT_AUTH_USER},
 		{"mail-from", required_argument, NULL, OPT_MAIL_FROM},
 		{"rcpt", required_argument, NULL, OPT_RCPT},
+		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *rcpts[SCAN_MAX_RCPTS];
+	unsigned nthreads = 1;
 	scan_ctx c;
+	char *end;
+	long jobs;
 	int ch;
 
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:vhj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
 			c.json = 1;
@@ -360,6 +469,17 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			break;
 		case 'v':
 			c.verbose = 1;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' || jobs < 1 ||
+			    jobs > SCAN_MAX_JOBS) {
+				(void) fprintf(stderr, "scamctl: -j wants 1 to %d, not \"%s\"\n",
+					       SCAN_MAX_JOBS, optarg);
+				return SCAMCTL_USAGE;
+			}
+			nthreads = (unsigned) jobs;
 			break;
 		case 'c':
 			o->config_path = optarg;
@@ -407,6 +527,8 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		scan_path(&c, argv[i], 0);
+	run_jobs(&c, nthreads);
+	free(c.jobs);
 	sc_engine_unref(c.eng);
 	if (fflush(stdout) != 0) {
 		(void) fprintf(stderr, "scamctl: writing output: %s\n", strerror(errno));

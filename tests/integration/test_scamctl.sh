@@ -92,7 +92,7 @@ check "--dump shows the From address split" \
 	grep -q 'From: name="Agent" addr="agent@example.org" local="agent" domain="example.org"' "$tmp/dump"
 check "--dump shows the part with charset, encoding and size" \
 	grep -Eq '\[0\] text/plain charset=utf-8 encoding=base64 size=34 displayed' "$tmp/dump"
-check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent."' "$tmp/dump"
+check "--dump shows the rendered body" grep -q '"Kindly wire the fee to the agent. "' "$tmp/dump"
 check "--dump shows links, forms and hidden HTML text" sh -c "
 	\"$SCAMCTL\" --rules \"$tmp/rules\" scan --dump \"$top_srcdir/tests/data/html-links.eml\" > \"$tmp/dump_html\" &&
 	grep -q 'link href=\"http://login.evil.example/pay?id=1\" text=\"https://www.bank.example/login\" shows=\"www.bank.example\"' \"$tmp/dump_html\" &&
@@ -117,6 +117,19 @@ check "an unreadable message exits 1" test "$rc" -eq 1
 check "an unreadable message gets an error line" \
 	grep -q '"file":".*missing.eml",.*"error":"No such file or directory"' "$tmp/err"
 check "the readable message is still scanned" test "$(wc -l < "$tmp/err")" -eq 2
+
+# -j N: the same records in the same order as one thread, errors included.
+set +e
+"$SCAMCTL" --rules "$tmp/rules" scan --json "$tmp/missing.eml" "$tmp/msgs" "$tmp/ham.eml" \
+	"$tmp/scam.eml" > "$tmp/j1"
+"$SCAMCTL" --rules "$tmp/rules" scan -j 3 --json "$tmp/missing.eml" "$tmp/msgs" \
+	"$tmp/ham.eml" "$tmp/scam.eml" > "$tmp/j3"
+rc=$?
+"$SCAMCTL" --rules "$tmp/rules" scan -j 0 "$tmp/ham.eml" > /dev/null 2>&1; rc_j0=$?
+set -e
+check "-j 3 prints what one thread prints, in order" cmp -s "$tmp/j1" "$tmp/j3"
+check "-j 3 still exits 1 for the unreadable message" test "$rc" -eq 1
+check "-j 0 is a usage error" test "$rc_j0" -eq 2
 
 # Bad usage and bad config exit 2.
 set +e

@@ -59,10 +59,11 @@ static const msg_case msg_cases[] = {
 	  { { "Subject", "hi", " hi\n" }, { "From", "a@b", " a@b\n" } }, RAW("body\nline 2\n") },
 	{ "mixed line ends", RAW("A: 1\r\nB: 2\n\r\nbody"), 0, 2,
 	  { { "A", "1", " 1\n" }, { "B", "2", " 2\n" } }, RAW("body") },
+	/* A fold and the blanks after it become one space, as SpamAssassin unfolds. */
 	{ "folded, LF", RAW("Subject: one\n two\n\tthree\n\nb"), 0, 1,
-	  { { "Subject", "one two\tthree", " one\n two\n\tthree\n" } }, RAW("b") },
+	  { { "Subject", "one two three", " one\n two\n\tthree\n" } }, RAW("b") },
 	{ "folded, CRLF", RAW("Subject: one\r\n  two\r\nX: y\r\n\r\n"), 0, 2,
-	  { { "Subject", "one  two", " one\n  two\n" }, { "X", "y", " y\n" } }, RAW("") },
+	  { { "Subject", "one two", " one\n  two\n" }, { "X", "y", " y\n" } }, RAW("") },
 	{ "fold of white space only", RAW("Subject: s\n \nFrom: f\n\nbody"), ADDR, 2,
 	  { { "Subject", "s", " s\n \n" }, { "From", "f", " f\n" } }, RAW("body") },
 	{ "value trimmed, raw kept", RAW("X-A:   padded  \t\r\n\r\n"), 0, 1,
@@ -245,7 +246,7 @@ static void test_many_headers_table(void **state)
 		assert_int_equal(sc_msg_header_count(m), c->kept);
 		(void) snprintf(want, sizeof(want), "X-Field-%zu", c->kept - 1);
 		assert_string_equal(sc_msg_header_name(m, c->kept - 1), want);
-		(void) snprintf(want, sizeof(want), c->folded ? "value %zu\tmore" : "value %zu",
+		(void) snprintf(want, sizeof(want), c->folded ? "value %zu more" : "value %zu",
 				c->kept - 1);
 		assert_string_equal(sc_msg_header_value(m, c->kept - 1), want);
 		assert_int_equal(sc_msg_header_find(m, "X-Field-1000", 0), -1);

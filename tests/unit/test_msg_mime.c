@@ -107,17 +107,18 @@ enum {
 
 static const file_case file_cases[] = {
 	{"mime-base64-utf8.eml", 0, 1,
-	 "base64 text\nGrüße aus Köln. Please send the gift cards today.\nSecond paragraph.\n",
+	 "base64 text\nGrüße aus Köln. Please send the gift cards today.\nSecond paragraph. \n",
 	 NULL, "Please send the\ngift cards today.\n\nSecond"},
 	{"mime-qp-latin1.eml", 0, 1, "Café crème, soft line break.", "=E9", "Café"},
-	{"header-rfc2047.eml", 0, 1, "Urgent:Ihr Konto wurde gesperrt ä\nbody\n", "=?", "body"},
+	{"header-rfc2047.eml", 0, 1, "Urgent:Ihr Konto wurde gesperrt ä\nbody \n", "=?", "body"},
 	{"charset-unknown.eml", CHARSET, 1, "naïve café", NULL, "naïve"},
 	{"charset-missing.eml", CHARSET, 1, "Price: 10€ “quoted”", NULL, "10€"},
 	{"charset-lying.eml", CHARSET, 1, "bad \xef\xbf\xbd byte and good é", NULL, "good é"},
-	/* multipart/alternative: body shows the HTML, rawbody has both */
-	{"alt-html.eml", 0, 3, "HTML visible", "PLAIN ALTERNATIVE", "PLAIN ALTERNATIVE"},
+	/* multipart/alternative: body and rawbody have both, as in SpamAssassin */
+	{"alt-html.eml", 0, 3, "PLAIN ALTERNATIVE visit http://plain.example/x\nHTML visible text\n",
+	 "hidden script", "PLAIN ALTERNATIVE"},
 	{"alt-html.eml", 0, 3, "alternative\n", "hidden script", "<script>"},
-	{"nested-rfc822.eml", 0, 5, "Forwarding this.\nINNER TEXT claim your prize\n", NULL,
+	{"nested-rfc822.eml", 0, 5, "Forwarding this. INNER TEXT claim your prize\n", NULL,
 	 "INNER TEXT"},
 	{"mixed-eol.eml", 0, 2, "mixed\nline one line two\n", "\r", "line one\nline two"},
 	/* the reader's client shows the text of a multipart whose boundary never
@@ -127,7 +128,7 @@ static const file_case file_cases[] = {
 	{"base64-truncated.eml", 0, 1, "Truncated base64 still decodes", NULL, "Truncated"},
 	{"attach-ext-chain.eml", 0, 3, "See the invoice.", "MZ", "See the invoice."},
 	{"attach-zip.eml", 0, 3, "zip inside", "PK", "zip inside"},
-	{"addr-odd.eml", ADDR, 1, "addresses\nbody\n", NULL, "body"},
+	{"addr-odd.eml", ADDR, 1, "addresses\nbody \n", NULL, "body"},
 };
 
 /* test_file_table - findings, part count and renderings of each file */
@@ -160,17 +161,37 @@ typedef struct render_case {
 } render_case;
 
 static const render_case render_cases[] = {
-	/* paragraphs end at blank lines; runs of white space (and U+00A0) collapse */
+	/* Expected values are what SpamAssassin 4.0.1's get_rendered_body_text_array
+	 * gives (tests/compat/sa_render.pl), one element per line. A white-space
+	 * run with two or more newlines is a paragraph break, keeping one space for
+	 * the white space on either side of its newlines; other runs (U+00A0
+	 * included) are one space; nothing is trimmed. */
 	{"Subject: s\n\n  a \t b\n c\n\n\n d\xc2\xa0\xc2\xa0"
 	 "e \n",
-	 "s\na b c\nd e\n"},
-	{"Subject: s\r\n\r\none\r\n \r\ntwo\r\n", "s\none\ntwo\n"},
-	{"\nno subject, no header\n", "no subject, no header\n"},
+	 "s\n a b c\n d e \n"},
+	{"Subject: s\r\n\r\none\r\n \r\ntwo\r\n", "s\none\ntwo \n"},
+	/* no Subject: an empty first line */
+	{"\nno subject, no header\n", "\nno subject, no header \n"},
 	{"Subject: =?utf-8?q?x_y?=\n\n", "x y\n"},
-	{"Subject:   \n\nbody\n", "body\n"},
-	/* HTML: each block is a line; script and style dropped */
+	/* each encoded word decoded alone (base64 padding inside), the white
+	 * space between two words dropped */
+	{"Subject: =?UTF-8?B?YWI=?=\n\t=?UTF-8?B?Y2Q=?= x =?UTF-8?Q?e?=\n\nb\n", "abcd x e\nb \n"},
+	{"Subject:   \n\nbody\n", "\nbody \n"},
+	/* HTML: div is a newline (a space), script dropped */
 	{"Content-Type: text/html\n\n<div>a</div><div>b <i>c</i></div><script>x</script>",
-	 "a\nb c\n"},
+	 "\n a\nb c \n"},
+	/* p is a paragraph break; li a space; the title is text too */
+	{"Content-Type: text/html\n\n<title>T</title><p>one <b>two</b></p><ul><li>x<li>y</ul>",
+	 "\n\nT\none two\n x y\n"},
+	/* &nbsp; is a space before parsing, a literal U+00A0 only later; literal
+	 * curly double quotes are '"'; <br/> is <br>; div + br make a break */
+	{"Subject: s\nContent-Type: text/html; charset=utf-8\n\n<p>a&nbsp; b</p>"
+	 "<div>\xc2\xa0 c \xe2\x80\x9cq\xe2\x80\x9d</div><br/>d",
+	 "s\n\na b\n c \"q\"\nd\n"},
+	/* white space after </body> and </html>: separate text to SpamAssassin */
+	{"Subject: s\nContent-Type: text/html\n\n<html><body><div>a<br>\n</div>\n</body>\n"
+	 "</html>\n",
+	 "s\n a\n \n"},
 };
 
 /* test_render_table - the exact body text of small messages */
@@ -376,10 +397,11 @@ static void test_url_table(void **state)
 		assert_int_equal(u->count, c->count);
 		assert_int_equal(u->flags & c->flags_set, c->flags_set);
 	}
-	/* the QP-encoded HTML is decoded, rendered, and its hidden text is not shown */
+	/* the QP-encoded HTML is decoded and rendered; its hidden text is a
+	 * finding, and stays in body as SpamAssassin keeps it */
 	assert_int_equal(sc_msg_html_findings(m), SC_HTML_HIDDEN_DISPLAY_NONE);
 	assert_true(contains(body, blen, "Your parcel is waiting."));
-	assert_false(contains(body, blen, "hidden padding"));
+	assert_true(contains(body, blen, "hidden padding"));
 	assert_false(contains(body, blen, "=3D"));
 	assert_non_null(sc_msg_part_at(m, 2)->html);
 	assert_int_equal(sc_html_link_count(sc_msg_part_at(m, 2)->html), 1);
@@ -531,7 +553,7 @@ static void test_huge_header_line(void **state)
 	assert_int_equal(sc_msg_header_count(m), 2);
 	assert_int_equal(strlen(sc_msg_header_decoded(m, 0)), LINE);
 	(void) sc_msg_body_text(m, &blen);
-	assert_int_equal(blen, LINE + 1 + strlen("body text\n"));
+	assert_int_equal(blen, LINE + 1 + strlen("body text \n"));
 	assert_int_equal(sc_msg_addr_count(m), 1);
 	sc_msg_free(m);
 	sc_buf_free(&b);

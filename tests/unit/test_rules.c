@@ -171,13 +171,14 @@ static const good_case good_cases[] = {
 	{ "header H Subject =~ /WIN/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Subject =~ /win/\n", 1, 1, 0, 0, 0, "" },
 	{ "header H Subject =~ /win/i\n", 1, 1, 0, 0, 0, "H=1" },
-	{ "header H subject =~ /a\tlottery/\n", 1, 1, 0, 0, 0, "H=1" },
-	{ "header H Subject =~ /a lottery/\n", 1, 1, 0, 0, 0, "" },
+	/* a fold and the blanks after it read as one space, as in SpamAssassin */
+	{ "header H subject =~ /a\tlottery/\n", 1, 1, 0, 0, 0, "" },
+	{ "header H Subject =~ /a lottery/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Subject:raw =~ /a\\n\\tlottery/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Subject:raw =~ /^ =\\?utf-8\\?q\\?/\n", 1, 1, 0, 0, 0, "H=1" },
 	/* header rules see the RFC 2047-decoded value; :raw sees the encoded words */
 	{ "header H Subject =~ /=\\?utf-8\\?q\\?/\n", 1, 1, 0, 0, 0, "" },
-	{ "header H Subject =~ /^You WIN a\tlottery$/\n", 1, 1, 0, 0, 0, "H=1" },
+	{ "header H Subject =~ /^You WIN a lottery$/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H From =~ /\"Prize Desk\"/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Received =~ /^from a\\nfrom b$/\n", 1, 1, 0, 0, 0, "H=1" },
 	{ "header H Received =~ /^from b$/\n", 1, 1, 0, 0, 0, "" },
@@ -210,16 +211,18 @@ static const good_case good_cases[] = {
 	{ "body B /a\\/b/\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /prize \\#1/\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /prize \\#2/ # not this one\n", 1, 0, 1, 0, 0, "" },
-	/* body rules run per paragraph (one line each), as SpamAssassin's array */
-	{ "body B /^line2$/\n", 1, 0, 1, 0, 0, "B=1" },
-	{ "body B /^line2$/m\n", 1, 0, 1, 0, 0, "B=1" },
+	/* body rules run per paragraph (one line each), as SpamAssassin's array;
+	 * the last paragraph ends in a space (its line break), as in SpamAssassin */
+	{ "body B /^line2$/\n", 1, 0, 1, 0, 0, "" },
+	{ "body B /^line2 $/\n", 1, 0, 1, 0, 0, "B=1" },
+	{ "body B /^line2 $/m\n", 1, 0, 1, 0, 0, "B=1" },
 	/* body is rendered: a paragraph is one line, the Subject comes first */
 	{ "body B /now\\. abc$/m\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /now.+line2/\n", 1, 0, 1, 0, 0, "" },
 	{ "body B /now.+line2/s\n", 1, 0, 1, 0, 0, "" },
 	{ "body B /\\AYou WIN a lottery\\nDear winner, claim/\n", 1, 0, 1, 0, 0, "" },
 	{ "body B /a b c/x\n", 1, 0, 1, 0, 0, "B=1" },
-	{ "body B /^LINE2$/imsx\n", 1, 0, 1, 0, 0, "B=1" },
+	{ "body B /^LINE2\\s$/imsx\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /Dear winner/\n", 1, 0, 1, 0, 0, "B=1" },
 	{ "body B /X-Mailer/\n", 1, 0, 1, 0, 0, "" },
 	/* scores and descriptions, before or after the rule */
@@ -555,8 +558,9 @@ static const report_case report_cases[] = {
 	{ "header H Subject:raw =~ /b\\n\\tc/\n", "Subject: a b\r\n\tc\r\n\r\n", "H", 1.0, "",
 	  "Subject:raw matched \"b\\n\\x09c\"" },
 	/* body rules see the rendered text: one paragraph per line */
-	{ "body B /one two$/\n", "A: 1\r\n\r\none\r\ntwo\r\n", "B", 1.0, "",
-	  "body matched \"one two\"" },
+	/* the text's last line break is a space, as SpamAssassin renders it */
+	{ "body B /one two $/\n", "A: 1\r\n\r\none\r\ntwo\r\n", "B", 1.0, "",
+	  "body matched \"one two \"" },
 	{ "header H Received =~ /x\\ny/\n", "Received: x\nReceived: y\n\n", "H", 1.0, "",
 	  "Received matched \"x\\ny\"" },
 	{ "body B /say \"hi\\\\\"/\n", "\nsay \"hi\\\" now", "B", 1.0, "",
@@ -712,7 +716,8 @@ static const limit_case limit_cases[] = {
 static void test_limits_table(void **state)
 {
 	static const char rules[] = "body B /\\w+ery/\nbody C /^(\\w+\\s?)*$/\n";
-	static const char msg[] = "\nyou won the lottery";
+	/* a Subject, so body starts with text, not the empty line of none */
+	static const char msg[] = "Subject: x\n\nyou won the lottery";
 	size_t failed = 0;
 
 	(void) state;
@@ -755,10 +760,11 @@ static void test_small_match_limit(void **state)
 	char *got;
 
 	(void) state;
-	msg[0] = '\n';
-	memset(msg + 1, 'x', 40);
-	msg[41] = '!';
-	msg[42] = '\0';
+	/* a Subject, so body starts with text, not the empty line of none */
+	memcpy(msg, "Subject: x\n\n", 12);
+	memset(msg + 12, 'x', 40);
+	msg[52] = '!';
+	msg[53] = '\0';
 	sc_diags_init(&d);
 	rs = sc_ruleset_load_text(FILE_NAME, rules, sizeof(rules) - 1, &lim, &d);
 	assert_int_equal(d.n, 0);

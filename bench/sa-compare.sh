@@ -1,0 +1,124 @@
+#!/bin/bash
+# sa-compare.sh - rules-only throughput with SpamAssassin's stock rules: our
+# engine against spamd, on the same messages and the same cores, in one run.
+#
+#   bench/sa-compare.sh [BUILD_DIR] [JOBS]
+#
+# BUILD_DIR: an optimised build without sanitizers (configure CFLAGS=-O2);
+# default ./build. JOBS: workers on each side (default 2, one per core).
+# Messages: the sample of tests/compat/sample.list in ../shared/corpus (the
+# same the compatibility test compares).
+#
+# Ours:  scamctl scan --json -j JOBS over the sample, REPEAT times in one
+#        process (rules loaded once, as the milter does), stock rules from
+#        /usr/share/spamassassin, SPF, DKIM and DMARC off (SpamAssassin's -L:
+#        score set 0), an offline resolver.
+# spamd: spamd on a unix socket with JOBS children (min = max = JOBS), local
+#        tests only (-L), no Bayes, no auto-learn, no user config, the stock
+#        plugin loading only (tests/compat/plugins.pre as the site dir), fed by
+#        JOBS spamc clients in parallel, one spamc per message, as an admin's
+#        MTA would; timed after every child has answered once.
+# Both sides read the same files; nothing leaves the host.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+jobs=${2:-2}
+repeat=${REPEAT:-5}
+corpus="$here/../shared/corpus"
+stock=/usr/share/spamassassin
+scamctl="$build/scamctl"
+
+die() {
+	echo "sa-compare: $*" >&2
+	exit 2
+}
+[ -x "$scamctl" ] || die "no $scamctl (build first)"
+[ -d "$corpus" ] || die "no corpus at $corpus"
+command -v spamd >/dev/null && command -v spamc >/dev/null ||
+	die "spamd and spamc are needed (apt-get install spamd spamc)"
+[ -f "$stock/50_scores.cf" ] || die "no stock rules in $stock"
+
+tmp=$(mktemp -d)
+spamd_pid=
+cleanup() {
+	if [ -n "$spamd_pid" ] && kill -0 "$spamd_pid" 2>/dev/null; then
+		kill "$spamd_pid"
+		wait "$spamd_pid" 2>/dev/null || true
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+chmod 755 "$tmp"
+mkdir -p "$tmp/site" "$tmp/home"
+cp "$here/tests/compat/plugins.pre" "$tmp/site/init.pre"
+
+mapfile -t files < <(grep -v '^#' "$here/tests/compat/sample.list" | grep . |
+	sed "s|^|$corpus/|")
+n=${#files[@]}
+bytes=$(cat "${files[@]}" | wc -c)
+echo "messages: $n ($bytes bytes), tests/compat/sample.list; $jobs workers each side"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (other work skews both sides)"
+
+# --- ours -----------------------------------------------------------------------
+: >"$tmp/empty.zone"
+printf 'rules_dir = %s\nspf = no\ndkim = no\ndmarc = no\ndns_local_data = %s\n' "$stock" \
+	"$tmp/empty.zone" >"$tmp/scam.conf"
+all=()
+for ((i = 0; i < repeat; i++)); do all+=("${files[@]}"); done
+"$scamctl" -c "$tmp/scam.conf" lint >"$tmp/lint" 2>&1 || true
+echo "ours:  $(tail -n 1 "$tmp/lint")"
+t0=$(date +%s.%N)
+/usr/bin/time -o "$tmp/ours.cpu" -f '%U %S' "$scamctl" -c "$tmp/scam.conf" scan --json \
+	-j "$jobs" "${all[@]}" >"$tmp/ours.jsonl" 2>/dev/null || true
+t1=$(date +%s.%N)
+ours_cpu=$(awk '{ print $1 + $2 }' "$tmp/ours.cpu")
+[ "$(wc -l <"$tmp/ours.jsonl")" -eq $((n * repeat)) ] || die "scamctl did not scan every message"
+ours=$(awk -v n=$((n * repeat)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
+echo "ours:  $((n * repeat)) messages ($repeat passes) in $(awk -v a="$t0" -v b="$t1" \
+	'BEGIN { printf "%.2f", b - a }')s: $ours msg/s"
+
+# --- spamd ----------------------------------------------------------------------
+# spamd_cpu - CPU seconds (user + system) spent so far by spamd's children
+spamd_cpu() {
+	local tck p sum=0
+	tck=$(getconf CLK_TCK)
+	for p in $(pgrep -P "$spamd_pid"); do
+		sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	awk -v s="$sum" -v t="$tck" 'BEGIN { print s / t }'
+}
+sock="$tmp/spamd.sock"
+user_opt=()
+[ "$(id -u)" -eq 0 ] && user_opt=(-u nobody) # spamd will not scan as root
+HOME="$tmp/home" LANG=C spamd -L -x --socketpath="$sock" --socketmode=0666 \
+	-m "$jobs" --min-children="$jobs" --max-children="$jobs" --min-spare=1 \
+	--max-spare="$jobs" -C "$stock" --siteconfigpath="$tmp/site" \
+	-H "$tmp/home" --cf='use_bayes 0' --cf='bayes_auto_learn 0' \
+	--cf='use_auto_welcomelist 0' -s stderr "${user_opt[@]}" 2>"$tmp/spamd.log" &
+spamd_pid=$!
+for ((i = 0; i < 600; i++)); do
+	[ -S "$sock" ] && spamc -U "$sock" -c <"${files[0]}" >/dev/null 2>&1 && break
+	kill -0 "$spamd_pid" 2>/dev/null || {
+		cat "$tmp/spamd.log" >&2
+		die "spamd did not start"
+	}
+	sleep 0.2
+done
+# warm every child (each compiles the rules on its first message)
+printf '%s\0' "${files[@]:0:$((4 * jobs))}" |
+	xargs -0 -P "$jobs" -n 1 sh -c 'spamc -U "$0" <"$1" >/dev/null' "$sock"
+cpu0=$(spamd_cpu)
+t0=$(date +%s.%N)
+printf '%s\0' "${files[@]}" |
+	xargs -0 -P "$jobs" -n 1 sh -c 'spamc -U "$0" -x <"$1" >/dev/null' "$sock"
+t1=$(date +%s.%N)
+sa_cpu=$(awk -v a="$cpu0" -v b="$(spamd_cpu)" 'BEGIN { print b - a }')
+sa=$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", n / (b - a) }')
+echo "spamd: $n messages in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')s:" \
+	"$sa msg/s"
+awk -v o="$ours" -v s="$sa" 'BEGIN { printf "ratio: ours / spamd = %.1fx (target: 50x)\n", o / s }'
+# CPU time per message is less skewed by other load on the machine.
+awk -v oc="$ours_cpu" -v on=$((n * repeat)) -v sc="$sa_cpu" -v sn="$n" 'BEGIN {
+	o = oc / on * 1000; s = sc / sn * 1000
+	printf "cpu per message: ours %.2f ms, spamd children %.1f ms: ratio %.1fx\n", o, s, s / o }'
