@@ -60,6 +60,8 @@ static void ruleset_free(sc_ruleset *rs)
 		free(r->if_unset);
 		free(r->source);
 		pcre2_code_free(r->re);
+		pcre2_code_free(r->pre);
+		free(r->expanded);
 		free(r->description);
 		free(r->file);
 		rules_meta_free(&r->meta);
@@ -241,6 +243,7 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 	}
 	rules_replace_tags(rs, idx, d);
 	rules_meta_order(rs, idx, d);
+	rules_prefilter_build(rs);
 	free(idx);
 }
 

@@ -92,11 +92,16 @@ int rules_header_get(const sc_run_ctx *ctx, const header_sel *sel, sc_buf *out);
 typedef struct rule {
 	char *name; /* owned */
 	rule_kind kind;
-	header_sel sel; /* header rules: the selector (name owned) */
-	int negate;     /* !~ */
-	char *if_unset; /* owned; value used when the header is absent, or NULL */
-	char *source;   /* owned; the regex as written, for explanations */
-	pcre2_code *re; /* owned; NULL for exists: */
+	header_sel sel;  /* header rules: the selector (name owned) */
+	int negate;      /* !~ */
+	char *if_unset;  /* owned; value used when the header is absent, or NULL */
+	char *source;    /* owned; the regex as written, for explanations */
+	pcre2_code *re;  /* owned; NULL for exists: */
+	pcre2_code *pre; /* owned; body/rawbody: the MULTILINE twin run once over
+			  * all texts as a necessary condition, or NULL
+			  * (rules_prefilter.c) */
+	char *expanded;  /* owned; the pattern after replace_rules, or NULL */
+	uint32_t expanded_opts;
 	double score;
 	int score_set;     /* a score line named this rule */
 	char *description; /* owned; NULL until a describe line */
@@ -203,6 +208,10 @@ void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 /* rules_meta_eval - prog's value given every rule's value; stack has room
  * for prog->max_stack values. */
 double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
+
+/* rules_prefilter_build - compile the MULTILINE twins (rules_prefilter.c);
+ * after replace_rules, before the ruleset is shared. */
+void rules_prefilter_build(sc_ruleset *rs);
 
 /* rules_regex_split - split the Perl regex literal at s into a pattern
  * (*pat, *patlen pointing into s), PCRE2 options and *rest; NULL or why not. */

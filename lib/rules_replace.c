@@ -270,6 +270,9 @@ void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d)
 			(void) pcre2_jit_compile(re2, PCRE2_JIT_COMPLETE);
 			pcre2_code_free(r->re);
 			r->re = re2;
+			free(r->expanded);
+			r->expanded = sc_strndup(re.data, re.len);
+			r->expanded_opts = opts;
 		}
 		free(copy);
 	}

@@ -56,6 +56,9 @@ typedef struct span_list {
 	char **owned; /* texts made for the list, freed with it */
 	size_t nowned;
 	int built;
+	char *joined; /* owned; every text followed by "\n", for the
+		       * prefilter (rules_prefilter.c), or NULL until asked */
+	size_t joined_len;
 } span_list;
 
 /* The state of one run: the context and the lists, built on first use. */
@@ -94,6 +97,28 @@ static void spans_free(span_list *l)
 	free(l->owned);
 	free(l->p);
 	free(l->len);
+	free(l->joined);
+}
+
+/* spans_joined - the texts joined, each followed by "\n" (made once) */
+static const char *spans_joined(span_list *l, size_t *len)
+{
+	if (l->joined == NULL) {
+		size_t n = 0, o = 0;
+
+		for (size_t i = 0; i < l->n; i++)
+			n += l->len[i] + 1;
+		l->joined = sc_malloc(n + 1);
+		for (size_t i = 0; i < l->n; i++) {
+			memcpy(l->joined + o, l->p[i], l->len[i]);
+			o += l->len[i];
+			l->joined[o++] = '\n';
+		}
+		l->joined[o] = '\0';
+		l->joined_len = o;
+	}
+	*len = l->joined_len;
+	return l->joined;
 }
 
 /* last_index_of - Perl's rindex(s, c, pos) over n bytes; -1 when none */
@@ -297,12 +322,21 @@ static span_list *build_uri(run_state *s)
  * value, or -1 on an error before the first match (a limit hit after it
  * ends the count). skip_first leaves the first text out (tflags nosubject).
  */
-static int match_spans(run_state *s, const rule *r, const span_list *l, int skip_first,
-		       sc_buf *detail)
+static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first, sc_buf *detail)
 {
 	unsigned cap = r->maxhits != 0 ? r->maxhits : SC_RULES_MAX_MULTIPLE;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	int n = 0;
+
+	/* No match over all texts at once: none in any one of them. */
+	if (r->pre != NULL && l->n > 1) {
+		size_t jlen;
+		const char *j = spans_joined(l, &jlen);
+
+		if (pcre2_match(r->pre, (PCRE2_SPTR) j, jlen, 0, 0, s->md, s->rs->mctx) ==
+		    PCRE2_ERROR_NOMATCH)
+			return 0;
+	}
 
 	for (size_t i = skip_first ? 1 : 0; i < l->n; i++) {
 		size_t start = 0;

@@ -1300,6 +1300,43 @@ static void test_include(void **state)
 }
 
 /* main - run every rules test */
+/* test_prefilter_same_hits - body rules whose one-call MULTILINE twin
+ * runs first (rules_prefilter.c) hit exactly as line by line: anchors at
+ * each line, counts under tflags multiple, and the rules that get no twin
+ * (\\A, negative lookahead) still per line */
+static void test_prefilter_same_hits(void **state)
+{
+	static const char text[] = "body ANCHORED /^second line$/\n"
+				   "body ENDS /line$/\ntflags ENDS multiple\n"
+				   "body START_A /\\Athird/\n"
+				   "body NEG_LOOK /fourth(?![a-z])/\n"
+				   "body NOT_ACROSS /line\\nthird/\n"
+				   "body NOWHERE /^line$/\n";
+	static const char msg[] = "Subject: s\n\nfirst line\n\nsecond line\n\nthird line\n\n"
+				  "fourth\n";
+	hit_list hl;
+	sc_rule_run_stats st;
+	sc_diags d;
+	sc_ruleset *rs;
+	char *got;
+
+	(void) state;
+	sc_diags_init(&d);
+	rs = load(text, sizeof(text) - 1, &d);
+	print_diags(&d);
+	assert_int_equal(d.errors, 0);
+	memset(&hl, 0, sizeof(hl));
+	run_on(rs, msg, sizeof(msg) - 1, &hl, &st);
+	got = hits_string(&hl);
+	print_message("hits: %s\n", got);
+	assert_string_equal(got, "ANCHORED=1,ENDS=1,START_A=1,NEG_LOOK=1");
+	assert_non_null(strstr(hl.v[1].detail, "(3 times)"));
+	free(got);
+	hits_free(&hl);
+	sc_ruleset_unref(rs);
+	sc_diags_free(&d);
+}
+
 /* test_score_sets - four values: the ruleset's score set picks one; one
  * value counts in every set; a bad fourth value is an error */
 static void test_score_sets(void **state)
@@ -1353,6 +1390,7 @@ int main(void)
 		cmocka_unit_test(test_pseudo_headers),
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_score_sets),
+		cmocka_unit_test(test_prefilter_same_hits),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),
