@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "dns.h"
+#include "fake_dns.h"
 
 #define DOM "example.com"
 
@@ -748,57 +749,19 @@ static void test_budget_timeout(void **state)
 	sc_dns_free(dns);
 }
 
-/* servfail_server - answer every query on fd with SERVFAIL until the fd closes */
-static void *servfail_server(void *arg)
-{
-	int fd = *(int *) arg;
-	unsigned char q[512];
-
-	for (;;) {
-		struct sockaddr_storage from;
-		socklen_t flen = sizeof(from);
-		struct pollfd p = {fd, POLLIN, 0};
-		ssize_t n;
-
-		if (poll(&p, 1, 5000) <= 0)
-			break;
-		n = recvfrom(fd, q, sizeof(q), 0, (struct sockaddr *) &from, &flen);
-		if (n < 12)
-			break;
-		q[2] = (unsigned char) (0x80 | (q[2] & 0x79)); /* QR, opcode, RD kept */
-		q[3] = 0x82;                                   /* RA, RCODE 2 */
-		memset(q + 6, 0, 6);                           /* no answer/authority/additional */
-		(void) sendto(fd, q, (size_t) n, 0, (struct sockaddr *) &from, flen);
-	}
-	return NULL;
-}
-
 /* test_servfail - SERVFAIL from the resolver is temperror */
 static void test_servfail(void **state)
 {
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	char mode[64];
-	sc_diags d;
+	unsigned port;
 	sc_dns *dns;
 	pthread_t t;
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = fake_dns_socket(&port);
 
 	(void) state;
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
-	assert_int_equal(pthread_create(&t, NULL, servfail_server, &fd), 0);
-	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", (unsigned) ntohs(sin.sin_port));
-	sc_diags_init(&d);
-	dns = sc_dns_new(mode, NULL, 1000, &d);
-	assert_non_null(dns);
+	assert_int_equal(pthread_create(&t, NULL, fake_dns_servfail, &fd), 0);
+	dns = fake_dns_forwarder(port, 1000);
 	temp_case(dns, NULL, "key lookup failed");
 	sc_dns_free(dns);
-	sc_diags_free(&d);
 	shutdown(fd, SHUT_RDWR);
 	close(fd);
 	pthread_join(t, NULL);

@@ -26,6 +26,7 @@
 #include "auth.h"
 #include "diag.h"
 #include "dns.h"
+#include "fake_dns.h"
 
 static const char *const zone[] = {
 	"_dmarc.none.example. IN TXT \"v=DMARC1; p=none\"",
@@ -276,58 +277,6 @@ typedef struct fixture {
 	pthread_t servfail_thread;
 } fixture;
 
-/* loopback_udp - a UDP socket bound to a free loopback port */
-static int loopback_udp(unsigned *port)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
-
-/* forwarder - a resolver forwarding to 127.0.0.1@port */
-static sc_dns *forwarder(unsigned port, unsigned timeout_ms)
-{
-	char mode[64];
-	sc_diags d;
-	sc_dns *dns;
-
-	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", port);
-	sc_diags_init(&d);
-	dns = sc_dns_new(mode, NULL, timeout_ms, &d);
-	assert_non_null(dns);
-	sc_diags_free(&d);
-	return dns;
-}
-
-/* servfail_server - answer every query on fd with SERVFAIL until shut down */
-static void *servfail_server(void *arg)
-{
-	int fd = *(int *) arg;
-	unsigned char pkt[512];
-	struct sockaddr_storage from;
-	socklen_t flen;
-	ssize_t n;
-
-	for (;;) {
-		flen = sizeof(from);
-		n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from, &flen);
-		if (n < 12)
-			return NULL;                 /* shutdown() or garbage: stop */
-		pkt[2] |= 0x80;                      /* QR */
-		pkt[3] = (pkt[3] & 0xf0) | 0x80 | 2; /* RA, RCODE=SERVFAIL */
-		(void) sendto(fd, pkt, (size_t) n, 0, (struct sockaddr *) &from, flen);
-	}
-}
-
 /* setup - the static zone and the two misbehaving forwarders */
 static int setup(void **state)
 {
@@ -340,12 +289,12 @@ static int setup(void **state)
 	for (size_t i = 0; i < sizeof(zone) / sizeof(zone[0]); i++)
 		if (sc_dns_add_rr(f->zone, zone[i], &why) != 0)
 			fail_msg("record %s: %s", zone[i], why);
-	f->servfail_fd = loopback_udp(&port);
-	assert_int_equal(pthread_create(&f->servfail_thread, NULL, servfail_server, &f->servfail_fd),
+	f->servfail_fd = fake_dns_socket(&port);
+	assert_int_equal(pthread_create(&f->servfail_thread, NULL, fake_dns_servfail, &f->servfail_fd),
 			 0);
-	f->servfail = forwarder(port, 3000);
-	f->silent_fd = loopback_udp(&port);
-	f->silent = forwarder(port, 200);
+	f->servfail = fake_dns_forwarder(port, 3000);
+	f->silent_fd = fake_dns_socket(&port);
+	f->silent = fake_dns_forwarder(port, 200);
 	*state = f;
 	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "dns.h"
+#include "fake_dns.h"
 
 #define T_A    1
 #define T_MX   15
@@ -238,38 +239,13 @@ static void test_resolver_modes(void **state)
 	}
 }
 
-/* loopback_udp - a UDP socket bound to 127.0.0.1 on a free port */
-static int loopback_udp(unsigned *port)
-{
-	struct sockaddr_in sin;
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(fd >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *) &sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *) &sin, &len), 0);
-	*port = ntohs(sin.sin_port);
-	return fd;
-}
-
 /* silent_resolver - a forwarder at a loopback port that never answers */
 static sc_dns *silent_resolver(int *fd, unsigned timeout_ms)
 {
-	char mode[64];
 	unsigned port;
-	sc_diags d;
-	sc_dns *dns;
 
-	*fd = loopback_udp(&port);
-	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", port);
-	sc_diags_init(&d);
-	dns = sc_dns_new(mode, NULL, timeout_ms, &d);
-	assert_non_null(dns);
-	sc_diags_free(&d);
-	return dns;
+	*fd = fake_dns_socket(&port);
+	return fake_dns_forwarder(port, timeout_ms);
 }
 
 /* test_query_timeout - a silent server costs dns_timeout, not more */
@@ -318,44 +294,19 @@ static void test_message_budget(void **state)
 	close(fd);
 }
 
-/* servfail_server - answer every query on fd with SERVFAIL until told to stop */
-static void *servfail_server(void *arg)
-{
-	int fd = *(int *) arg;
-	unsigned char pkt[512];
-	struct sockaddr_storage from;
-	socklen_t flen;
-	ssize_t n;
-
-	for (;;) {
-		flen = sizeof(from);
-		n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from, &flen);
-		if (n < 12)
-			return NULL;                 /* shutdown() or garbage: stop */
-		pkt[2] |= 0x80;                      /* QR */
-		pkt[3] = (pkt[3] & 0xf0) | 0x80 | 2; /* RA, RCODE=SERVFAIL */
-		(void) sendto(fd, pkt, (size_t) n, 0, (struct sockaddr *) &from, flen);
-	}
-}
-
 /* test_servfail - a forwarder's SERVFAIL is SC_DNS_SERVFAIL, not a timeout */
 static void test_servfail(void **state)
 {
-	char mode[64];
 	unsigned port;
 	pthread_t t;
-	sc_diags d;
 	sc_dns *dns;
 	sc_dns_answer *a;
 	int fd;
 
 	(void) state;
-	fd = loopback_udp(&port);
-	assert_int_equal(pthread_create(&t, NULL, servfail_server, &fd), 0);
-	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", port);
-	sc_diags_init(&d);
-	dns = sc_dns_new(mode, NULL, 3000, &d);
-	assert_non_null(dns);
+	fd = fake_dns_socket(&port);
+	assert_int_equal(pthread_create(&t, NULL, fake_dns_servfail, &fd), 0);
+	dns = fake_dns_forwarder(port, 3000);
 	a = sc_dns_query(dns, NULL, "broken.example", T_TXT);
 	assert_string_equal(sc_dns_status_name(a->status), "servfail");
 	sc_dns_answer_free(a);
@@ -363,7 +314,6 @@ static void test_servfail(void **state)
 	shutdown(fd, SHUT_RDWR);
 	close(fd);
 	pthread_join(t, NULL);
-	sc_diags_free(&d);
 }
 
 /* unsigned_server - answer every query on fd with one unsigned A record
@@ -403,20 +353,17 @@ static void *unsigned_server(void *arg)
  * with the trust anchor file anchor (NULL: none); the answer's status */
 static sc_dns_status query_unsigned(const char *anchor, int *secure)
 {
-	char mode[64];
 	unsigned port;
 	pthread_t t;
 	sc_diags d;
 	sc_dns *dns;
 	sc_dns_answer *a;
 	sc_dns_status st;
-	int fd = loopback_udp(&port);
+	int fd = fake_dns_socket(&port);
 
 	assert_int_equal(pthread_create(&t, NULL, unsigned_server, &fd), 0);
-	snprintf(mode, sizeof(mode), "forward:127.0.0.1@%u", port);
 	sc_diags_init(&d);
-	dns = sc_dns_new(mode, NULL, 3000, &d);
-	assert_non_null(dns);
+	dns = fake_dns_forwarder(port, 3000);
 	if (anchor != NULL)
 		assert_int_equal(sc_dns_set_trust_anchor(dns, anchor, &d), 0);
 	a = sc_dns_query(dns, NULL, "host.example", T_A);
