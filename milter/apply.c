@@ -96,7 +96,8 @@ static int replace_auth_results(SMFICTX *ctx, const sc_session *s, const sc_conf
 			return -1;
 		}
 	}
-	if (v->auth.spf == SC_SPF_UNCHECKED)
+	if (v->auth.spf == SC_SPF_UNCHECKED && !v->auth.dkim_checked &&
+	    v->auth.dmarc == SC_DMARC_UNCHECKED)
 		return 0;
 	sc_buf_init(&value, SC_BUF_UNLIMITED);
 	sc_auth_results_value(c->authserv_id, &v->auth, &value);

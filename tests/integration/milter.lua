@@ -208,6 +208,43 @@ local function main()
 	must(mt.conninfo(conn, "v6.example.org", "2001:db8::25"), "conninfo IPv6")
 	continues(conn, "conninfo IPv6")
 	must(mt.disconnect(conn), "disconnect")
+
+	-- 9: sender authentication runs for an ordinary client, and is skipped
+	-- for a SASL login ({auth_authen} with MAIL FROM, as Postfix sends it)
+	conn = mt.connect(sock, 4, 0.25)
+	if conn == nil then
+		error("cannot connect a fourth time to " .. sock)
+	end
+	must(mt.conninfo(conn, "client.example.org", "192.0.2.7"), "conninfo")
+	continues(conn, "conninfo")
+	send_message(conn, {
+		qid = "QAUTH9", from = "<sender@example.com>", rcpts = { "<rcpt@example.net>" },
+		headers = plain_headers("Minutes"),
+		body = "Attached.\r\n",
+	})
+	check(accepted(conn), "an ordinary message is accepted")
+	local ar = mt.getheader(conn, "Authentication-Results", 0)
+	check(contains(ar, "; spf=none smtp.mailfrom=example.com; dkim=none; dmarc=none"),
+		"an ordinary client gets SPF, DKIM and DMARC results (" .. tostring(ar) .. ")")
+	must(mt.macro(conn, SMFIC_MAIL, "i", "QSASL10", "{auth_authen}", "alice"), "macro auth")
+	must(mt.mailfrom(conn, "<alice@example.com>"), "mailfrom")
+	continues(conn, "mailfrom")
+	must(mt.rcptto(conn, "<rcpt@example.net>"), "rcptto")
+	continues(conn, "rcptto")
+	for _, h in ipairs(plain_headers("Sent by a logged-in user")) do
+		must(mt.header(conn, h[1], h[2]), "header " .. h[1])
+		continues(conn, "header " .. h[1])
+	end
+	must(mt.eoh(conn), "eoh")
+	continues(conn, "eoh")
+	must(mt.bodystring(conn, "Hello.\r\n"), "bodystring")
+	continues(conn, "body")
+	must(mt.eom(conn), "eom")
+	check(accepted(conn), "a SASL user's message is accepted")
+	ar = mt.getheader(conn, "Authentication-Results", 0)
+	check(ar == nil, "a SASL login skips sender authentication: no Authentication-Results (" ..
+		tostring(ar) .. ")")
+	must(mt.disconnect(conn), "disconnect")
 end
 
 local ok, err = pcall(main)
