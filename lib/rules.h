@@ -74,11 +74,12 @@
  * values), MESSAGEID (X-Message-Id, Resent-Message-Id,
  * X-Original-Message-ID, Message-Id), EnvelopeFrom (the envelope's MAIL
  * FROM; without an envelope, SA's fallback from X-Envelope-From,
- * Envelope-Sender or Return-Path when no Received field precedes it). A
- * missing header reads as its if-unset text, or as "" (Perl's undef).
- * Selectors needing SA's relay analysis (ALL-TRUSTED, ALL-UNTRUSTED,
- * ALL-INTERNAL, ALL-EXTERNAL, X-Spam-Relays-*) and :ip/:revip are a lint
- * warning: the rule is defined, never hits, and metas read it as 0.
+ * Envelope-Sender or Return-Path when no Received field precedes it),
+ * X-Spam-Relays-Trusted/-Untrusted/-Internal/-External (relays.h: SA's
+ * relay strings from Received, default trust path). A missing header reads
+ * as its if-unset text, or as "" (Perl's undef). Selectors needing SA's
+ * Received ranges of the trust path (ALL-TRUSTED, ALL-UNTRUSTED,
+ * ALL-INTERNAL, ALL-EXTERNAL) and :ip/:revip are a lint warning: the rule is defined, never hits, and metas read it as 0.
  *
  * Known differences from SpamAssassin: body and rawbody text is UTF-8
  * (charsets converted) where SA matches raw bytes (normalize_charset off);

@@ -2,7 +2,7 @@
  * rules_header.c - what a header rule matches: SpamAssassin's
  * PerMsgStatus::get for a header selector (Name, Name:raw, :addr, :name,
  * :host, :domain, :first, :last, and the pseudo-headers ALL, ALL:raw, ToCc,
- * MESSAGEID, EnvelopeFrom).
+ * MESSAGEID, EnvelopeFrom, X-Spam-Relays-* from relays.c).
  *
  * As in SpamAssassin each header value ends in a newline, and several
  * values are joined without a separator: "v1\nv2\n". Values from :addr,
@@ -21,6 +21,7 @@
 
 #include "eval.h"
 #include "mem.h"
+#include "relays.h"
 #include "rules_int.h"
 #include "url.h"
 
@@ -644,6 +645,14 @@ int rules_header_get(const sc_run_ctx *ctx, const header_sel *sel, sc_buf *out)
 		add_field_values(ctx->msg, "To", raw, &l);
 		add_field_values(ctx->msg, "Cc", raw, &l);
 		break;
+	case PSEUDO_RELAYS: {
+		/* one value, "" when no relay is of that kind (SpamAssassin pushes it too) */
+		char *v = sc_relays_get(ctx->msg, (sc_relays_kind) sel->relays);
+
+		vl_push(&l, v, strlen(v));
+		free(v);
+		break;
+	}
 	case PSEUDO_MESSAGEID:
 		for (size_t k = 0; k < sizeof(msgid_fields) / sizeof(msgid_fields[0]); k++)
 			add_field_values(ctx->msg, msgid_fields[k], raw, &l);
@@ -684,14 +693,8 @@ int rules_header_get(const sc_run_ctx *ctx, const header_sel *sel, sc_buf *out)
  * why it is not supported */
 const char *rules_header_parse(const char *text, header_sel *sel)
 {
-	static const char *const unsupported[] = {"ALL-TRUSTED",
-						  "ALL-INTERNAL",
-						  "ALL-UNTRUSTED",
-						  "ALL-EXTERNAL",
-						  "X-Spam-Relays-Untrusted",
-						  "X-Spam-Relays-Trusted",
-						  "X-Spam-Relays-External",
-						  "X-Spam-Relays-Internal"};
+	static const char *const unsupported[] = {"ALL-TRUSTED", "ALL-INTERNAL", "ALL-UNTRUSTED",
+						  "ALL-EXTERNAL"};
 	const char *colon = strchr(text, ':');
 	size_t nlen = colon != NULL ? (size_t) (colon - text) : strlen(text);
 
@@ -727,7 +730,8 @@ const char *rules_header_parse(const char *text, header_sel *sel)
 	}
 	for (size_t k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]); k++)
 		if (strcasecmp(sel->name, unsupported[k]) == 0) {
-			return "pseudo-header is not supported (it needs the relay analysis)";
+			return "pseudo-header is not supported (it needs the Received ranges of "
+			       "the trust path)";
 		}
 	if (strcmp(sel->name, "ALL") == 0)
 		sel->pseudo = PSEUDO_ALL;
@@ -737,6 +741,10 @@ const char *rules_header_parse(const char *text, header_sel *sel)
 		sel->pseudo = PSEUDO_TOCC;
 	else if (strcmp(sel->name, "MESSAGEID") == 0)
 		sel->pseudo = PSEUDO_MESSAGEID;
+	else if (sc_relays_kind_of(sel->name) >= 0) {
+		sel->pseudo = PSEUDO_RELAYS;
+		sel->relays = sc_relays_kind_of(sel->name);
+	}
 	return NULL;
 }
 

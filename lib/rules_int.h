@@ -72,6 +72,7 @@ typedef enum header_pseudo {
 	PSEUDO_ENVFROM,   /* EnvelopeFrom */
 	PSEUDO_TOCC,      /* ToCc */
 	PSEUDO_MESSAGEID, /* MESSAGEID */
+	PSEUDO_RELAYS,    /* X-Spam-Relays-*: sel->relays says which (relays.h) */
 } header_pseudo;
 
 /* A parsed header selector such as "From:addr". */
@@ -80,6 +81,7 @@ typedef struct header_sel {
 	char *text; /* owned: the selector as written, for explanations */
 	header_pseudo pseudo;
 	unsigned mods; /* SEL_* */
+	int relays;    /* PSEUDO_RELAYS: an sc_relays_kind */
 } header_sel;
 
 /* rules_header_parse - parse text into sel (owned strings, freed by the

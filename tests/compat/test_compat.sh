@@ -17,13 +17,12 @@ set -u
 # --- thresholds, in percent (the one place they are kept) ---------------------
 # Targets of issue #4: 99% of the comparable stock rules load, 98% of the
 # per-message hit sets are identical. Load: met (99.4%, 477 of 480 on
-# 2026-11-28). Identical: not met, 77.3% measured (259 of 335), which is the
-# floor here; the gap is nearly all the X-Spam-Relays-* pseudo-headers
-# SpamAssassin derives from Received (RDNS_NONE, RDNS_DYNAMIC, HELO_*: 72
-# messages), which our engine does not make yet. Raise it toward 98 as
-# that gap closes.
+# 2026-11-28). Identical: met, 98.5% measured (330 of 335 on 2026-11-28, once
+# lib/relays.c made the X-Spam-Relays-* pseudo-headers from Received), which
+# is the floor here; the 5 left differ on body/URI rules (FILL_THIS_FORM*,
+# HOSTED_IMG_MULTI_PUB_01, HTTP_ESCAPED_HOST, NORMAL_HTTP_TO_IP, URI_HEX).
 MIN_LOAD=99
-MIN_IDENTICAL=77
+MIN_IDENTICAL=98
 # -------------------------------------------------------------------------------
 
 : "${top_srcdir:?}" "${top_builddir:?}"

@@ -259,7 +259,8 @@ static const sel_case sel_cases[] = {
 	{ "X-Absent:addr", 0, "" },
 	{ "Subject:addr", 0, "" },
 	{ "From:ip", -1, "" },
-	{ "X-Spam-Relays-External", -1, "" },
+	{ "ALL-EXTERNAL", -1, "" },
+	{ "X-Spam-Relays-External", 1, "" }, /* no parseable relay: present, empty */
 	{ "ALL-TRUSTED", -1, "" },
 };
 /* clang-format on */

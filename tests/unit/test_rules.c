@@ -375,7 +375,7 @@ static const bad_case bad_cases[] = {
 	{ "header H exists:A B\n", E, 1, "expected exists:Header", 0 },
 	/* unsupported selectors and unknown evals: defined, never hit, warned */
 	{ "header H From:ip =~ /x/\n", W, 1, "H: \"From:ip\": header selector modifier is not", 1 },
-	{ "header H X-Spam-Relays-External =~ /x/\n", W, 1, "pseudo-header is not supported", 1 },
+	{ "header H ALL-EXTERNAL =~ /x/\n", W, 1, "pseudo-header is not supported", 1 },
 	{ "header H eval:check_x()\n", W, 1, "unknown eval check_x, rule H never hits", 1 },
 	{ "body B eval:check_y('a', 2)\n", W, 1, "unknown eval check_y, rule B never hits", 1 },
 	/* eval syntax and argument counts */
