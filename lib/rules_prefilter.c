@@ -27,6 +27,7 @@
  */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "mem.h"
@@ -49,6 +50,216 @@ static int prefilter_safe(const char *pat, size_t len)
 	return 1;
 }
 
+/*
+ * Required literals. Most rules also need some fixed text in every match
+ * (/\bpassword reset/i needs "password reset"), and a memmem() over the
+ * joined texts (lower-cased once per message for /i rules) is cheaper
+ * than running the regex over them. When that text is absent, no text can
+ * match and the rule is done; otherwise it runs as before, so the hits
+ * are exactly the same. The literal is the longest run of plain
+ * characters at the pattern's top level (outside groups and classes), each
+ * one required: a character followed by ?, * or {..} is left out and ends
+ * the run, one followed by + ends it. Patterns with a top-level |, /x,
+ * \Q, inline options or verbs, backreferences or escapes we do not read
+ * exactly, or non-ASCII characters in a run get no literal (no UTF mode,
+ * so /i folds ASCII letters only).
+ */
+
+/* quant_len - bytes of the quantifier at p (?, *, +, {..}, with a lazy or
+ * possessive suffix), 0 for none, -1 for an unclosed { */
+static long quant_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q >= end)
+		return 0;
+	if (*q == '?' || *q == '*' || *q == '+')
+		q++;
+	else if (*q == '{') {
+		while (q < end && *q != '}')
+			q++;
+		if (q >= end)
+			return -1;
+		q++;
+	} else
+		return 0;
+	if (q < end && (*q == '?' || *q == '+'))
+		q++;
+	return q - p;
+}
+
+/* escape_len - bytes of the escape at p (p[0] == '\\') when it matches
+ * no fixed character we take (a class like \d, an assertion like \b);
+ * sets *lit to the character of an escaped punctuation mark instead;
+ * -1 for escapes we do not read */
+static long escape_len(const char *p, const char *end, int *lit)
+{
+	*lit = -1;
+	if (p + 1 >= end)
+		return -1;
+	if (!isalnum((unsigned char) p[1])) {
+		if ((unsigned char) p[1] >= 128)
+			return -1;
+		*lit = (unsigned char) p[1];
+		return 2;
+	}
+	if (strchr("dDsSwWbBhHvVRXntrfea", p[1]) != NULL) {
+		if (strchr("ntrfea", p[1]) != NULL)
+			*lit = -2; /* a fixed control character: ends the run */
+		return 2;
+	}
+	return -1;
+}
+
+/* class_len - bytes of the character class at p (p[0] == '['), -1 if
+ * unclosed or unusual */
+static long class_len(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (q < end && *q == '^')
+		q++;
+	if (q < end && *q == ']')
+		q++;
+	while (q < end && *q != ']') {
+		if (*q == '\\') {
+			if (q + 1 >= end || !(isalnum((unsigned char) q[1])
+						      ? strchr("dDsSwWhHvVntrfe", q[1]) != NULL
+						      : 1))
+				return -1;
+			q += 2;
+		} else if (*q == '[' && q + 1 < end && q[1] == ':') {
+			const char *c = strstr(q, ":]");
+
+			if (c == NULL || c >= end)
+				return -1;
+			q = c + 2;
+		} else
+			q++;
+	}
+	return q < end ? q + 1 - p : -1;
+}
+
+/* group_len - bytes of the group at p (p[0] == '(') up to its ')', -1
+ * for lookarounds-free reading failures (inline options, verbs, unclosed) */
+static long group_len(const char *p, const char *end)
+{
+	const char *q = p;
+	int depth = 0;
+
+	while (q < end) {
+		long n;
+		int lit;
+
+		switch (*q) {
+		case '\\':
+			n = escape_len(q, end, &lit);
+			if (n < 0)
+				return -1;
+			q += n;
+			continue;
+		case '[':
+			n = class_len(q, end);
+			if (n < 0)
+				return -1;
+			q += n;
+			continue;
+		case '(':
+			if (q + 1 < end && q[1] == '*')
+				return -1;
+			if (q + 1 < end && q[1] == '?' &&
+			    !(q + 2 < end &&
+			      (q[2] == ':' || q[2] == '=' || q[2] == '!' ||
+			       (q[2] == '<' && q + 3 < end && (q[3] == '=' || q[3] == '!')))))
+				return -1;
+			depth++;
+			break;
+		case ')':
+			if (--depth == 0)
+				return q + 1 - p;
+			break;
+		default:
+			break;
+		}
+		q++;
+	}
+	return -1;
+}
+
+/* required_literal - the longest required run of pat (see above) in
+ * *out (owned, lower-cased when caseless), its length, or 0 for none */
+static size_t required_literal(const char *pat, size_t len, uint32_t opts, char **out)
+{
+	const char *p = pat, *end = pat + len, *best = NULL;
+	size_t bestlen = 0, runlen = 0;
+	/* the current run's characters (escapes make them non-contiguous in
+	 * pat); a longer run keeps its first 256, still required */
+	char buf[256], bestbuf[256];
+
+	*out = NULL;
+	if (opts & ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL))
+		return 0;
+	while (p < end) {
+		long n, q;
+		int lit = -1;
+
+		if (*p == '\\') {
+			n = escape_len(p, end, &lit);
+			if (n < 0)
+				return 0;
+		} else if (*p == '[') {
+			n = class_len(p, end);
+			if (n < 0)
+				return 0;
+		} else if (*p == '(') {
+			n = group_len(p, end);
+			if (n < 0)
+				return 0;
+		} else if (*p == '|' || *p == ')') {
+			return 0;
+		} else if (*p == '.' || *p == '^' || *p == '$') {
+			n = 1;
+		} else if (*p == '?' || *p == '*' || *p == '+' || *p == '{') {
+			return 0; /* a quantifier with nothing before it: not read */
+		} else if ((unsigned char) *p >= 128 || *p == '\0') {
+			n = 1;
+			lit = -2;
+		} else {
+			n = 1;
+			lit = (unsigned char) *p;
+		}
+		q = quant_len(p + n, end);
+		if (q < 0)
+			return 0;
+		if (lit >= 0 && (q == 0 || p[n] == '+')) {
+			if (runlen < sizeof(buf))
+				buf[runlen++] =
+					(char) ((opts & PCRE2_CASELESS) ? tolower(lit) : lit);
+		} else
+			lit = -1;
+		if (lit < 0 || q > 0) {
+			if (runlen > bestlen) {
+				bestlen = runlen;
+				memcpy(bestbuf, buf, runlen);
+				best = bestbuf;
+			}
+			runlen = 0;
+		}
+		p += n + q;
+	}
+	if (runlen > bestlen) {
+		bestlen = runlen;
+		memcpy(bestbuf, buf, runlen);
+		best = bestbuf;
+	}
+	if (bestlen < 3)
+		return 0;
+	*out = sc_malloc(bestlen + 1);
+	memcpy(*out, best, bestlen);
+	(*out)[bestlen] = '\0';
+	return bestlen;
+}
+
 /* rules_prefilter_build - the MULTILINE twin of every live body and
  * rawbody regex that allows one (see above) */
 void rules_prefilter_build(sc_ruleset *rs)
@@ -63,7 +274,7 @@ void rules_prefilter_build(sc_ruleset *rs)
 		int err;
 
 		if (r->dead || r->never || r->re == NULL ||
-		    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY))
+		    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY && r->kind != RULE_URI))
 			continue;
 		if (r->expanded != NULL) {
 			pat = r->expanded;
@@ -76,7 +287,9 @@ void rules_prefilter_build(sc_ruleset *rs)
 				continue;
 			}
 		}
-		if (prefilter_safe(pat, patlen)) {
+		r->lit_len = required_literal(pat, patlen, opts, &r->lit);
+		r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
+		if (r->kind != RULE_URI && prefilter_safe(pat, patlen)) {
 			r->pre = pcre2_compile((PCRE2_SPTR) pat, patlen, opts | PCRE2_MULTILINE,
 					       &err, &off, NULL);
 			if (r->pre != NULL)
