@@ -100,9 +100,9 @@ typedef struct rule {
 	pcre2_code *pre; /* owned; body/rawbody: the MULTILINE twin run once over
 			  * all texts as a necessary condition, or NULL
 			  * (rules_prefilter.c) */
-	char *lit;       /* owned; body/rawbody/uri: a literal every match contains
-			  * (lower-cased when lit_caseless), or NULL
-			  * (rules_prefilter.c) */
+	char *lit;       /* owned; body/rawbody/uri: lit_len NUL-ended literals one
+			  * of which every match contains (lower-cased when
+			  * lit_caseless), or NULL (rules_prefilter.c) */
 	size_t lit_len;
 	int lit_caseless;
 	char *expanded; /* owned; the pattern after replace_rules, or NULL */

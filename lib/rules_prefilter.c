@@ -28,6 +28,7 @@
 #include "autoconfig.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -59,10 +60,13 @@ static int prefilter_safe(const char *pat, size_t len)
  * are exactly the same. The literal is the longest run of plain
  * characters at the pattern's top level (outside groups and classes), each
  * one required: a character followed by ?, * or {..} is left out and ends
- * the run, one followed by + ends it. Patterns with a top-level |, /x,
- * \Q, inline options or verbs, backreferences or escapes we do not read
- * exactly, or non-ASCII characters in a run get no literal (no UTF mode,
- * so /i folds ASCII letters only).
+ * the run, one followed by + ends it. A required group (?:a|b) gives a
+ * set instead, one literal per branch, any of which must be present; so
+ * does a top-level |. The set with the longest shortest member wins.
+ * Patterns with /x, \Q, inline options or verbs, named groups,
+ * backreferences or escapes we do not read exactly, or a branch without
+ * a literal get none (no UTF mode, so /i folds ASCII letters only, and
+ * non-ASCII characters end a run).
  */
 
 /* quant_len - bytes of the quantifier at p (?, *, +, {..}, with a lazy or
@@ -186,41 +190,58 @@ static long group_len(const char *p, const char *end)
 	return -1;
 }
 
-/* required_literal - the longest required run of pat (see above) in
- * *out (owned, lower-cased when caseless), its length, or 0 for none */
-static size_t required_literal(const char *pat, size_t len, uint32_t opts, char **out)
-{
-	const char *p = pat, *end = pat + len, *best = NULL;
-	size_t bestlen = 0, runlen = 0;
-	/* the current run's characters (escapes make them non-contiguous in
-	 * pat); a longer run keeps its first 256, still required */
-	char buf[256], bestbuf[256];
+#define LIT_MAX_ALTS 16 /* alternatives of one literal set at most */
+#define LIT_MAX_LEN  255
 
-	*out = NULL;
-	if (opts & ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL))
-		return 0;
+/* A set of texts one of which every match contains. */
+typedef struct lit_set {
+	char s[LIT_MAX_ALTS][LIT_MAX_LEN + 1];
+	size_t n;
+	size_t score; /* length of the shortest, 0 for no set */
+} lit_set;
+
+static int alt_literals(const char *p, const char *end, int caseless, int depth, lit_set *out);
+
+/* branch_literals - the best set of one branch (no top-level |) from
+ * p to end: its longest required run, or the literals of a required
+ * group when their shortest is longer; 0 when the branch has none */
+static int branch_literals(const char *p, const char *end, int caseless, int depth, lit_set *out)
+{
+	size_t runlen = 0;
+	char buf[LIT_MAX_LEN + 1];
+	lit_set *sub = sc_malloc(sizeof(*sub));
+
+	out->n = 0;
+	out->score = 0;
 	while (p < end) {
 		long n, q;
 		int lit = -1;
 
+		sub->score = 0;
 		if (*p == '\\') {
 			n = escape_len(p, end, &lit);
-			if (n < 0)
-				return 0;
 		} else if (*p == '[') {
 			n = class_len(p, end);
-			if (n < 0)
-				return 0;
 		} else if (*p == '(') {
 			n = group_len(p, end);
-			if (n < 0)
-				return 0;
-		} else if (*p == '|' || *p == ')') {
-			return 0;
+			/* a plain or non-capturing group, required (no ?, * or {..}
+			 * after it): one of its branches' literals is in every match */
+			if (n > 0 && depth < 3) {
+				long inner =
+					(p[1] == '?' && p[2] == ':') ? 3 : (p[1] == '?' ? -1 : 1);
+				long gq = quant_len(p + n, end);
+
+				if (inner > 0 && (gq == 0 || (gq > 0 && p[n] == '+')) &&
+				    !alt_literals(p + inner, p + n - 1, caseless, depth + 1, sub))
+					sub->score = 0;
+				else if (inner <= 0 || !(gq == 0 || (gq > 0 && p[n] == '+')))
+					sub->score = 0;
+			}
+		} else if (*p == '|' || *p == ')' || *p == '?' || *p == '*' || *p == '+' ||
+			   *p == '{') {
+			n = -1;
 		} else if (*p == '.' || *p == '^' || *p == '$') {
 			n = 1;
-		} else if (*p == '?' || *p == '*' || *p == '+' || *p == '{') {
-			return 0; /* a quantifier with nothing before it: not read */
 		} else if ((unsigned char) *p >= 128 || *p == '\0') {
 			n = 1;
 			lit = -2;
@@ -228,36 +249,118 @@ static size_t required_literal(const char *pat, size_t len, uint32_t opts, char 
 			n = 1;
 			lit = (unsigned char) *p;
 		}
-		q = quant_len(p + n, end);
-		if (q < 0)
+		if (n < 0) {
+			free(sub);
 			return 0;
+		}
+		q = quant_len(p + n, end);
+		if (q < 0) {
+			free(sub);
+			return 0;
+		}
+		if (sub->score > out->score)
+			*out = *sub;
 		if (lit >= 0 && (q == 0 || p[n] == '+')) {
-			if (runlen < sizeof(buf))
-				buf[runlen++] =
-					(char) ((opts & PCRE2_CASELESS) ? tolower(lit) : lit);
+			if (runlen < LIT_MAX_LEN)
+				buf[runlen++] = (char) (caseless ? tolower(lit) : lit);
 		} else
 			lit = -1;
 		if (lit < 0 || q > 0) {
-			if (runlen > bestlen) {
-				bestlen = runlen;
-				memcpy(bestbuf, buf, runlen);
-				best = bestbuf;
+			if (runlen > out->score) {
+				memcpy(out->s[0], buf, runlen);
+				out->s[0][runlen] = '\0';
+				out->n = 1;
+				out->score = runlen;
 			}
 			runlen = 0;
 		}
 		p += n + q;
 	}
-	if (runlen > bestlen) {
-		bestlen = runlen;
-		memcpy(bestbuf, buf, runlen);
-		best = bestbuf;
+	if (runlen > out->score) {
+		memcpy(out->s[0], buf, runlen);
+		out->s[0][runlen] = '\0';
+		out->n = 1;
+		out->score = runlen;
 	}
-	if (bestlen < 3)
+	free(sub);
+	return out->score > 0;
+}
+
+/* alt_literals - the set of p..end, the union of its top-level branches'
+ * sets; 0 when a branch has none or there are too many */
+static int alt_literals(const char *p, const char *end, int caseless, int depth, lit_set *out)
+{
+	lit_set *b = sc_malloc(sizeof(*b));
+	const char *start = p;
+	int ok = 1;
+
+	out->n = 0;
+	out->score = 0;
+	while (ok) {
+		const char *q = start;
+
+		/* the end of this branch: the next | at this level */
+		while (q < end && *q != '|') {
+			long n = 1;
+			int lit;
+
+			if (*q == '\\')
+				n = escape_len(q, end, &lit);
+			else if (*q == '[')
+				n = class_len(q, end);
+			else if (*q == '(')
+				n = group_len(q, end);
+			if (n < 0) {
+				ok = 0;
+				break;
+			}
+			q += n;
+		}
+		if (!ok || !branch_literals(start, q, caseless, depth, b) ||
+		    out->n + b->n > LIT_MAX_ALTS) {
+			ok = 0;
+			break;
+		}
+		for (size_t k = 0; k < b->n; k++)
+			memcpy(out->s[out->n++], b->s[k], sizeof(b->s[k]));
+		if (out->score == 0 || b->score < out->score)
+			out->score = b->score;
+		if (q >= end)
+			break;
+		start = q + 1;
+	}
+	free(b);
+	if (!ok)
+		out->score = 0;
+	return ok && out->score > 0;
+}
+
+/* required_literal - the literal set of pat (see above) as *out (owned:
+ * the texts one after the other, each ended by a NUL, lower-cased when
+ * caseless); returns how many, 0 for none */
+static size_t required_literal(const char *pat, size_t len, uint32_t opts, char **out)
+{
+	lit_set *set;
+	size_t total = 0, o = 0, n = 0;
+
+	*out = NULL;
+	if (opts & ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL))
 		return 0;
-	*out = sc_malloc(bestlen + 1);
-	memcpy(*out, best, bestlen);
-	(*out)[bestlen] = '\0';
-	return bestlen;
+	set = sc_malloc(sizeof(*set));
+	if (alt_literals(pat, pat + len, (opts & PCRE2_CASELESS) != 0, 0, set) && set->score >= 3) {
+		for (size_t k = 0; k < set->n; k++)
+			total += strlen(set->s[k]) + 1;
+		*out = sc_malloc(total);
+		for (size_t k = 0; k < set->n; k++) {
+			size_t l = strlen(set->s[k]);
+
+			memcpy(*out + o, set->s[k], l + 1);
+			o += l + 1;
+		}
+		n = set->n;
+	}
+	free(set);
+	return n;
 }
 
 /* rules_prefilter_build - the MULTILINE twin of every live body and

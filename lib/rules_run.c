@@ -363,7 +363,17 @@ static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first
 		const char *j =
 			r->lit_caseless ? spans_joined_lc(l, &jlen) : spans_joined(l, &jlen);
 
-		if (memmem(j, jlen, r->lit, r->lit_len) == NULL)
+		const char *t = r->lit;
+		size_t k;
+
+		for (k = 0; k < r->lit_len; k++) {
+			size_t tl = strlen(t);
+
+			if (memmem(j, jlen, t, tl) != NULL)
+				break;
+			t += tl + 1;
+		}
+		if (k == r->lit_len)
 			return 0;
 	}
 
