@@ -93,6 +93,9 @@ typedef struct rule {
 	char *name; /* owned */
 	rule_kind kind;
 	header_sel sel;  /* header rules: the selector (name owned) */
+	size_t sel_slot; /* header rules: 1 + the index of sel among the ruleset's
+			  * nsel distinct selectors, whose values a run gets
+			  * once (rules_prefilter.c); 0 for other rules */
 	int negate;      /* !~ */
 	char *if_unset;  /* owned; value used when the header is absent, or NULL */
 	char *source;    /* owned; the regex as written, for explanations */
@@ -182,6 +185,7 @@ struct sc_ruleset {
 	size_t *meta_order;          /* live metas, each after the metas it uses */
 	size_t nmeta;
 	size_t meta_stack; /* the largest max_stack of those metas */
+	size_t nsel;       /* distinct header selectors (rule.sel_slot) */
 	sc_rule_limits lim;
 	pcre2_match_context *mctx; /* read-only once built: shared by all runs */
 	_Atomic unsigned long refs;

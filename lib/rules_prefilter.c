@@ -363,10 +363,39 @@ static size_t required_literal(const char *pat, size_t len, uint32_t opts, char 
 	return n;
 }
 
+/* sel_slots_build - number the distinct selectors of header rules, so a
+ * run gets each one's value once however many rules read it */
+static void sel_slots_build(sc_ruleset *rs)
+{
+	const char **seen = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		rule *r = &rs->rules[i];
+		size_t k;
+
+		r->sel_slot = 0;
+		if (r->dead || r->never || r->sel.text == NULL ||
+		    (r->kind != RULE_HEADER && r->kind != RULE_HEADER_EXISTS))
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(seen[k], r->sel.text) == 0)
+				break;
+		if (k == n) {
+			seen = sc_reallocarray(seen, n + 1, sizeof(*seen));
+			seen[n++] = r->sel.text;
+		}
+		r->sel_slot = k + 1;
+	}
+	free(seen);
+	rs->nsel = n;
+}
+
 /* rules_prefilter_build - the MULTILINE twin of every live body and
  * rawbody regex that allows one (see above) */
 void rules_prefilter_build(sc_ruleset *rs)
 {
+	sel_slots_build(rs);
 	for (size_t i = 0; i < rs->n; i++) {
 		rule *r = &rs->rules[i];
 		const char *pat;

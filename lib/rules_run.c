@@ -63,11 +63,20 @@ typedef struct span_list {
 } span_list;
 
 /* The state of one run: the context and the lists, built on first use. */
+/* One header selector's value in a run: what rules_header_get appended
+ * and returned. */
+typedef struct sel_value {
+	int done, rc;
+	char *text; /* owned */
+	size_t len;
+} sel_value;
+
 typedef struct run_state {
 	const sc_ruleset *rs;
 	const sc_run_ctx *ctx;
 	pcre2_match_data *md;
 	span_list body, rawbody, uri;
+	sel_value *sel; /* rs->nsel selector values, each got on first use */
 } run_state;
 
 /* spans_add - append [p, p+len) */
@@ -419,6 +428,37 @@ done:
 	return n;
 }
 
+/* header_get - rules_header_get for r's selector into *text, *len (the
+ * selector's value, got once per run); its return value */
+static int header_get(run_state *s, const rule *r, sc_buf *scratch, const char **text, size_t *len)
+{
+	sel_value *v;
+
+	if (r->sel_slot == 0) {
+		int rc;
+
+		sc_buf_reset(scratch);
+		rc = rules_header_get(s->ctx, &r->sel, scratch);
+		*text = sc_buf_cstr(scratch);
+		*len = scratch->len;
+		return rc;
+	}
+	if (s->sel == NULL)
+		s->sel = sc_calloc(s->rs->nsel, sizeof(*s->sel));
+	v = &s->sel[r->sel_slot - 1];
+	if (!v->done) {
+		sc_buf_reset(scratch);
+		v->rc = rules_header_get(s->ctx, &r->sel, scratch);
+		v->len = scratch->len;
+		v->text = sc_malloc(v->len + 1);
+		memcpy(v->text, sc_buf_cstr(scratch), v->len + 1);
+		v->done = 1;
+	}
+	*text = v->text;
+	*len = v->len;
+	return v->rc;
+}
+
 /* run_header - a header rule over its selector's text; a missing header
  * reads as its [if-unset: ...] text, or as "" (Perl's undef) */
 static int run_header(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail)
@@ -428,11 +468,15 @@ static int run_header(run_state *s, const rule *r, sc_buf *scratch, sc_buf *deta
 	span_list one = {0};
 	int m;
 
-	sc_buf_reset(scratch);
-	if (!rules_header_get(s->ctx, &r->sel, scratch) && r->if_unset != NULL)
+	if (!header_get(s, r, scratch, &text, &len) && r->if_unset != NULL) {
+		if (text != sc_buf_cstr(scratch)) {
+			sc_buf_reset(scratch);
+			(void) sc_buf_append(scratch, text, len);
+		}
 		(void) sc_buf_puts(scratch, r->if_unset);
-	text = sc_buf_cstr(scratch);
-	len = scratch->len;
+		text = sc_buf_cstr(scratch);
+		len = scratch->len;
+	}
 	span_one(&one, &text, &len);
 	m = match_spans(s, r, &one, 0, detail, r->sel.text);
 	if (!r->negate)
@@ -464,8 +508,7 @@ static int run_rule(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail
 
 	switch (r->kind) {
 	case RULE_HEADER_EXISTS:
-		sc_buf_reset(scratch);
-		if (rules_header_get(s->ctx, &r->sel, scratch) <= 0)
+		if (header_get(s, r, scratch, &text, &len) <= 0)
 			return 0;
 		(void) sc_buf_printf(detail, "%s is present", r->sel.text);
 		return 1;
@@ -594,5 +637,10 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	spans_free(&s.body);
 	spans_free(&s.rawbody);
 	spans_free(&s.uri);
+	if (s.sel != NULL) {
+		for (size_t k = 0; k < rs->nsel; k++)
+			free(s.sel[k].text);
+		free(s.sel);
+	}
 	pcre2_match_data_free(s.md);
 }
