@@ -61,6 +61,7 @@ static void ruleset_free(sc_ruleset *rs)
 		free(r->source);
 		pcre2_code_free(r->re);
 		pcre2_code_free(r->pre);
+		free(r->lit);
 		free(r->expanded);
 		free(r->description);
 		free(r->file);

@@ -95,6 +95,9 @@ typedef struct rule {
 	char *name; /* owned */
 	rule_kind kind;
 	header_sel sel;  /* header rules: the selector (name owned) */
+	size_t sel_slot; /* header rules: 1 + the index of sel among the ruleset's
+			  * nsel distinct selectors, whose values a run gets
+			  * once (rules_prefilter.c); 0 for other rules */
 	int negate;      /* !~ */
 	char *if_unset;  /* owned; value used when the header is absent, or NULL */
 	char *source;    /* owned; the regex as written, for explanations */
@@ -102,7 +105,12 @@ typedef struct rule {
 	pcre2_code *pre; /* owned; body/rawbody: the MULTILINE twin run once over
 			  * all texts as a necessary condition, or NULL
 			  * (rules_prefilter.c) */
-	char *expanded;  /* owned; the pattern after replace_rules, or NULL */
+	char *lit;       /* owned; body/rawbody/uri: lit_len NUL-ended literals one
+			  * of which every match contains (lower-cased when
+			  * lit_caseless), or NULL (rules_prefilter.c) */
+	size_t lit_len;
+	int lit_caseless;
+	char *expanded; /* owned; the pattern after replace_rules, or NULL */
 	uint32_t expanded_opts;
 	double score;
 	int score_set;     /* a score line named this rule */
@@ -179,6 +187,7 @@ struct sc_ruleset {
 	size_t *meta_order;          /* live metas, each after the metas it uses */
 	size_t nmeta;
 	size_t meta_stack; /* the largest max_stack of those metas */
+	size_t nsel;       /* distinct header selectors (rule.sel_slot) */
 	sc_rule_limits lim;
 	pcre2_match_context *mctx; /* read-only once built: shared by all runs */
 	_Atomic unsigned long refs;

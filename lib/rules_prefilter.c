@@ -27,6 +27,8 @@
  */
 #include "autoconfig.h"
 
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
@@ -49,10 +51,351 @@ static int prefilter_safe(const char *pat, size_t len)
 	return 1;
 }
 
+/*
+ * Required literals. Most rules also need some fixed text in every match
+ * (/\bpassword reset/i needs "password reset"), and a memmem() over the
+ * joined texts (lower-cased once per message for /i rules) is cheaper
+ * than running the regex over them. When that text is absent, no text can
+ * match and the rule is done; otherwise it runs as before, so the hits
+ * are exactly the same. The literal is the longest run of plain
+ * characters at the pattern's top level (outside groups and classes), each
+ * one required: a character followed by ?, * or {..} is left out and ends
+ * the run, one followed by + ends it. A required group (?:a|b) gives a
+ * set instead, one literal per branch, any of which must be present; so
+ * does a top-level |. The set with the longest shortest member wins.
+ * Patterns with /x, \Q, inline options or verbs, named groups,
+ * backreferences or escapes we do not read exactly, or a branch without
+ * a literal get none (no UTF mode, so /i folds ASCII letters only, and
+ * non-ASCII characters end a run).
+ */
+
+/* quant_len - bytes of the quantifier at p (?, *, +, {..}, with a lazy or
+ * possessive suffix), 0 for none, -1 for an unclosed { */
+static long quant_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q >= end)
+		return 0;
+	if (*q == '?' || *q == '*' || *q == '+')
+		q++;
+	else if (*q == '{') {
+		while (q < end && *q != '}')
+			q++;
+		if (q >= end)
+			return -1;
+		q++;
+	} else
+		return 0;
+	if (q < end && (*q == '?' || *q == '+'))
+		q++;
+	return q - p;
+}
+
+/* escape_len - bytes of the escape at p (p[0] == '\\') when it matches
+ * no fixed character we take (a class like \d, an assertion like \b);
+ * sets *lit to the character of an escaped punctuation mark instead;
+ * -1 for escapes we do not read */
+static long escape_len(const char *p, const char *end, int *lit)
+{
+	*lit = -1;
+	if (p + 1 >= end)
+		return -1;
+	if (!isalnum((unsigned char) p[1])) {
+		if ((unsigned char) p[1] >= 128)
+			return -1;
+		*lit = (unsigned char) p[1];
+		return 2;
+	}
+	if (strchr("dDsSwWbBhHvVRXntrfea", p[1]) != NULL) {
+		if (strchr("ntrfea", p[1]) != NULL)
+			*lit = -2; /* a fixed control character: ends the run */
+		return 2;
+	}
+	return -1;
+}
+
+/* class_len - bytes of the character class at p (p[0] == '['), -1 if
+ * unclosed or unusual */
+static long class_len(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (q < end && *q == '^')
+		q++;
+	if (q < end && *q == ']')
+		q++;
+	while (q < end && *q != ']') {
+		if (*q == '\\') {
+			if (q + 1 >= end || !(isalnum((unsigned char) q[1])
+						      ? strchr("dDsSwWhHvVntrfe", q[1]) != NULL
+						      : 1))
+				return -1;
+			q += 2;
+		} else if (*q == '[' && q + 1 < end && q[1] == ':') {
+			const char *c = strstr(q, ":]");
+
+			if (c == NULL || c >= end)
+				return -1;
+			q = c + 2;
+		} else
+			q++;
+	}
+	return q < end ? q + 1 - p : -1;
+}
+
+/* group_len - bytes of the group at p (p[0] == '(') up to its ')', -1
+ * for lookarounds-free reading failures (inline options, verbs, unclosed) */
+static long group_len(const char *p, const char *end)
+{
+	const char *q = p;
+	int depth = 0;
+
+	while (q < end) {
+		long n;
+		int lit;
+
+		switch (*q) {
+		case '\\':
+			n = escape_len(q, end, &lit);
+			if (n < 0)
+				return -1;
+			q += n;
+			continue;
+		case '[':
+			n = class_len(q, end);
+			if (n < 0)
+				return -1;
+			q += n;
+			continue;
+		case '(':
+			if (q + 1 < end && q[1] == '*')
+				return -1;
+			if (q + 1 < end && q[1] == '?' &&
+			    !(q + 2 < end &&
+			      (q[2] == ':' || q[2] == '=' || q[2] == '!' ||
+			       (q[2] == '<' && q + 3 < end && (q[3] == '=' || q[3] == '!')))))
+				return -1;
+			depth++;
+			break;
+		case ')':
+			if (--depth == 0)
+				return q + 1 - p;
+			break;
+		default:
+			break;
+		}
+		q++;
+	}
+	return -1;
+}
+
+#define LIT_MAX_ALTS 16 /* alternatives of one literal set at most */
+#define LIT_MAX_LEN  255
+
+/* A set of texts one of which every match contains. */
+typedef struct lit_set {
+	char s[LIT_MAX_ALTS][LIT_MAX_LEN + 1];
+	size_t n;
+	size_t score; /* length of the shortest, 0 for no set */
+} lit_set;
+
+static int alt_literals(const char *p, const char *end, int caseless, int depth, lit_set *out);
+
+/* branch_literals - the best set of one branch (no top-level |) from
+ * p to end: its longest required run, or the literals of a required
+ * group when their shortest is longer; 0 when the branch has none */
+static int branch_literals(const char *p, const char *end, int caseless, int depth, lit_set *out)
+{
+	size_t runlen = 0;
+	char buf[LIT_MAX_LEN + 1];
+	lit_set *sub = sc_malloc(sizeof(*sub));
+
+	out->n = 0;
+	out->score = 0;
+	while (p < end) {
+		long n, q;
+		int lit = -1;
+
+		sub->score = 0;
+		if (*p == '\\') {
+			n = escape_len(p, end, &lit);
+		} else if (*p == '[') {
+			n = class_len(p, end);
+		} else if (*p == '(') {
+			n = group_len(p, end);
+			/* a plain or non-capturing group, required (no ?, * or {..}
+			 * after it): one of its branches' literals is in every match */
+			if (n > 0 && depth < 3) {
+				long inner =
+					(p[1] == '?' && p[2] == ':') ? 3 : (p[1] == '?' ? -1 : 1);
+				long gq = quant_len(p + n, end);
+
+				if (inner > 0 && (gq == 0 || (gq > 0 && p[n] == '+')) &&
+				    !alt_literals(p + inner, p + n - 1, caseless, depth + 1, sub))
+					sub->score = 0;
+				else if (inner <= 0 || !(gq == 0 || (gq > 0 && p[n] == '+')))
+					sub->score = 0;
+			}
+		} else if (*p == '|' || *p == ')' || *p == '?' || *p == '*' || *p == '+' ||
+			   *p == '{') {
+			n = -1;
+		} else if (*p == '.' || *p == '^' || *p == '$') {
+			n = 1;
+		} else if ((unsigned char) *p >= 128 || *p == '\0') {
+			n = 1;
+			lit = -2;
+		} else {
+			n = 1;
+			lit = (unsigned char) *p;
+		}
+		if (n < 0) {
+			free(sub);
+			return 0;
+		}
+		q = quant_len(p + n, end);
+		if (q < 0) {
+			free(sub);
+			return 0;
+		}
+		if (sub->score > out->score)
+			*out = *sub;
+		if (lit >= 0 && (q == 0 || p[n] == '+')) {
+			if (runlen < LIT_MAX_LEN)
+				buf[runlen++] = (char) (caseless ? tolower(lit) : lit);
+		} else
+			lit = -1;
+		if (lit < 0 || q > 0) {
+			if (runlen > out->score) {
+				memcpy(out->s[0], buf, runlen);
+				out->s[0][runlen] = '\0';
+				out->n = 1;
+				out->score = runlen;
+			}
+			runlen = 0;
+		}
+		p += n + q;
+	}
+	if (runlen > out->score) {
+		memcpy(out->s[0], buf, runlen);
+		out->s[0][runlen] = '\0';
+		out->n = 1;
+		out->score = runlen;
+	}
+	free(sub);
+	return out->score > 0;
+}
+
+/* alt_literals - the set of p..end, the union of its top-level branches'
+ * sets; 0 when a branch has none or there are too many */
+static int alt_literals(const char *p, const char *end, int caseless, int depth, lit_set *out)
+{
+	lit_set *b = sc_malloc(sizeof(*b));
+	const char *start = p;
+	int ok = 1;
+
+	out->n = 0;
+	out->score = 0;
+	while (ok) {
+		const char *q = start;
+
+		/* the end of this branch: the next | at this level */
+		while (q < end && *q != '|') {
+			long n = 1;
+			int lit;
+
+			if (*q == '\\')
+				n = escape_len(q, end, &lit);
+			else if (*q == '[')
+				n = class_len(q, end);
+			else if (*q == '(')
+				n = group_len(q, end);
+			if (n < 0) {
+				ok = 0;
+				break;
+			}
+			q += n;
+		}
+		if (!ok || !branch_literals(start, q, caseless, depth, b) ||
+		    out->n + b->n > LIT_MAX_ALTS) {
+			ok = 0;
+			break;
+		}
+		for (size_t k = 0; k < b->n; k++)
+			memcpy(out->s[out->n++], b->s[k], sizeof(b->s[k]));
+		if (out->score == 0 || b->score < out->score)
+			out->score = b->score;
+		if (q >= end)
+			break;
+		start = q + 1;
+	}
+	free(b);
+	if (!ok)
+		out->score = 0;
+	return ok && out->score > 0;
+}
+
+/* required_literal - the literal set of pat (see above) as *out (owned:
+ * the texts one after the other, each ended by a NUL, lower-cased when
+ * caseless); returns how many, 0 for none */
+static size_t required_literal(const char *pat, size_t len, uint32_t opts, char **out)
+{
+	lit_set *set;
+	size_t total = 0, o = 0, n = 0;
+
+	*out = NULL;
+	if (opts & ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL))
+		return 0;
+	set = sc_malloc(sizeof(*set));
+	if (alt_literals(pat, pat + len, (opts & PCRE2_CASELESS) != 0, 0, set) && set->score >= 3) {
+		for (size_t k = 0; k < set->n; k++)
+			total += strlen(set->s[k]) + 1;
+		*out = sc_malloc(total);
+		for (size_t k = 0; k < set->n; k++) {
+			size_t l = strlen(set->s[k]);
+
+			memcpy(*out + o, set->s[k], l + 1);
+			o += l + 1;
+		}
+		n = set->n;
+	}
+	free(set);
+	return n;
+}
+
+/* sel_slots_build - number the distinct selectors of header rules, so a
+ * run gets each one's value once however many rules read it */
+static void sel_slots_build(sc_ruleset *rs)
+{
+	const char **seen = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n; i++) {
+		rule *r = &rs->rules[i];
+		size_t k;
+
+		r->sel_slot = 0;
+		if (r->dead || r->never || r->sel.text == NULL ||
+		    (r->kind != RULE_HEADER && r->kind != RULE_HEADER_EXISTS))
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(seen[k], r->sel.text) == 0)
+				break;
+		if (k == n) {
+			seen = sc_reallocarray(seen, n + 1, sizeof(*seen));
+			seen[n++] = r->sel.text;
+		}
+		r->sel_slot = k + 1;
+	}
+	free(seen);
+	rs->nsel = n;
+}
+
 /* rules_prefilter_build - the MULTILINE twin of every live body and
  * rawbody regex that allows one (see above) */
 void rules_prefilter_build(sc_ruleset *rs)
 {
+	sel_slots_build(rs);
 	for (size_t i = 0; i < rs->n; i++) {
 		rule *r = &rs->rules[i];
 		const char *pat;
@@ -63,7 +406,7 @@ void rules_prefilter_build(sc_ruleset *rs)
 		int err;
 
 		if (r->dead || r->never || r->re == NULL ||
-		    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY))
+		    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY && r->kind != RULE_URI))
 			continue;
 		if (r->expanded != NULL) {
 			pat = r->expanded;
@@ -76,7 +419,9 @@ void rules_prefilter_build(sc_ruleset *rs)
 				continue;
 			}
 		}
-		if (prefilter_safe(pat, patlen)) {
+		r->lit_len = required_literal(pat, patlen, opts, &r->lit);
+		r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
+		if (r->kind != RULE_URI && prefilter_safe(pat, patlen)) {
 			r->pre = pcre2_compile((PCRE2_SPTR) pat, patlen, opts | PCRE2_MULTILINE,
 					       &err, &off, NULL);
 			if (r->pre != NULL)

@@ -59,14 +59,24 @@ typedef struct span_list {
 	char *joined; /* owned; every text followed by "\n", for the
 		       * prefilter (rules_prefilter.c), or NULL until asked */
 	size_t joined_len;
+	char *joined_lc; /* owned; joined with ASCII lower-cased, or NULL */
 } span_list;
 
 /* The state of one run: the context and the lists, built on first use. */
+/* One header selector's value in a run: what rules_header_get appended
+ * and returned. */
+typedef struct sel_value {
+	int done, rc;
+	char *text; /* owned */
+	size_t len;
+} sel_value;
+
 typedef struct run_state {
 	const sc_ruleset *rs;
 	const sc_run_ctx *ctx;
 	pcre2_match_data *md;
 	span_list body, rawbody, uri;
+	sel_value *sel; /* rs->nsel selector values, each got on first use */
 } run_state;
 
 /* spans_add - append [p, p+len) */
@@ -89,6 +99,16 @@ static char *spans_own(span_list *l, char *s)
 	return s;
 }
 
+/* span_one - l as a list of the one text *p (*len bytes), borrowing both
+ * (nothing to free: a rule over a single text allocates nothing) */
+static void span_one(span_list *l, const char **p, size_t *len)
+{
+	memset(l, 0, sizeof(*l));
+	l->p = p;
+	l->len = len;
+	l->n = 1;
+}
+
 /* spans_free - release a list */
 static void spans_free(span_list *l)
 {
@@ -98,6 +118,7 @@ static void spans_free(span_list *l)
 	free(l->p);
 	free(l->len);
 	free(l->joined);
+	free(l->joined_lc);
 }
 
 /* spans_joined - the texts joined, each followed by "\n" (made once) */
@@ -119,6 +140,22 @@ static const char *spans_joined(span_list *l, size_t *len)
 	}
 	*len = l->joined_len;
 	return l->joined;
+}
+
+/* spans_joined_lc - spans_joined with ASCII letters lower-cased (made once) */
+static const char *spans_joined_lc(span_list *l, size_t *len)
+{
+	const char *j = spans_joined(l, len);
+
+	if (l->joined_lc == NULL) {
+		l->joined_lc = sc_malloc(*len + 1);
+		for (size_t i = 0; i <= *len; i++) {
+			unsigned char c = (unsigned char) j[i];
+
+			l->joined_lc[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+	}
+	return l->joined_lc;
 }
 
 /* last_index_of - Perl's rindex(s, c, pos) over n bytes; -1 when none */
@@ -322,11 +359,32 @@ static span_list *build_uri(run_state *s)
  * value, or -1 on an error before the first match (a limit hit after it
  * ends the count). skip_first leaves the first text out (tflags nosubject).
  */
-static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first, sc_buf *detail)
+static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first, sc_buf *detail,
+		       const char *what)
 {
 	unsigned cap = r->maxhits != 0 ? r->maxhits : SC_RULES_MAX_MULTIPLE;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	int n = 0;
+
+	/* A text every match contains is in none of the texts: no match. */
+	if (r->lit != NULL && l->built) {
+		size_t jlen;
+		const char *j =
+			r->lit_caseless ? spans_joined_lc(l, &jlen) : spans_joined(l, &jlen);
+
+		const char *t = r->lit;
+		size_t k;
+
+		for (k = 0; k < r->lit_len; k++) {
+			size_t tl = strlen(t);
+
+			if (memmem(j, jlen, t, tl) != NULL)
+				break;
+			t += tl + 1;
+		}
+		if (k == r->lit_len)
+			return 0;
+	}
 
 	/* No match over all texts at once: none in any one of them. */
 	if (r->pre != NULL && l->n > 1) {
@@ -344,9 +402,12 @@ static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first
 
 		while ((rc = pcre2_match(r->re, (PCRE2_SPTR) l->p[i], l->len[i], start, 0, s->md,
 					 s->rs->mctx)) >= 0) {
-			if (n == 0)
+			if (n == 0) {
+				(void) sc_buf_puts(detail, what);
+				(void) sc_buf_puts(detail, " matched ");
 				quote_excerpt(detail, l->p[i] + ov[0],
 					      ov[1] >= ov[0] ? ov[1] - ov[0] : 0);
+			}
 			n++;
 			if (!(r->tflags & TFLAG_MULTIPLE))
 				return 1;
@@ -367,20 +428,57 @@ done:
 	return n;
 }
 
+/* header_get - rules_header_get for r's selector into *text, *len (the
+ * selector's value, got once per run); its return value */
+static int header_get(run_state *s, const rule *r, sc_buf *scratch, const char **text, size_t *len)
+{
+	sel_value *v;
+
+	if (r->sel_slot == 0) {
+		int rc;
+
+		sc_buf_reset(scratch);
+		rc = rules_header_get(s->ctx, &r->sel, scratch);
+		*text = sc_buf_cstr(scratch);
+		*len = scratch->len;
+		return rc;
+	}
+	if (s->sel == NULL)
+		s->sel = sc_calloc(s->rs->nsel, sizeof(*s->sel));
+	v = &s->sel[r->sel_slot - 1];
+	if (!v->done) {
+		sc_buf_reset(scratch);
+		v->rc = rules_header_get(s->ctx, &r->sel, scratch);
+		v->len = scratch->len;
+		v->text = sc_malloc(v->len + 1);
+		memcpy(v->text, sc_buf_cstr(scratch), v->len + 1);
+		v->done = 1;
+	}
+	*text = v->text;
+	*len = v->len;
+	return v->rc;
+}
+
 /* run_header - a header rule over its selector's text; a missing header
  * reads as its [if-unset: ...] text, or as "" (Perl's undef) */
 static int run_header(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail)
 {
+	const char *text;
+	size_t len;
 	span_list one = {0};
 	int m;
 
-	sc_buf_reset(scratch);
-	if (!rules_header_get(s->ctx, &r->sel, scratch) && r->if_unset != NULL)
+	if (!header_get(s, r, scratch, &text, &len) && r->if_unset != NULL) {
+		if (text != sc_buf_cstr(scratch)) {
+			sc_buf_reset(scratch);
+			(void) sc_buf_append(scratch, text, len);
+		}
 		(void) sc_buf_puts(scratch, r->if_unset);
-	spans_add(&one, sc_buf_cstr(scratch), scratch->len);
-	(void) sc_buf_printf(detail, "%s matched ", r->sel.text);
-	m = match_spans(s, r, &one, 0, detail);
-	spans_free(&one);
+		text = sc_buf_cstr(scratch);
+		len = scratch->len;
+	}
+	span_one(&one, &text, &len);
+	m = match_spans(s, r, &one, 0, detail, r->sel.text);
 	if (!r->negate)
 		return m;
 	sc_buf_reset(detail);
@@ -405,34 +503,31 @@ static int run_eval(run_state *s, const rule *r, sc_buf *detail)
 static int run_rule(run_state *s, const rule *r, sc_buf *scratch, sc_buf *detail)
 {
 	span_list one = {0};
-	int m;
+	const char *text;
+	size_t len;
 
 	switch (r->kind) {
 	case RULE_HEADER_EXISTS:
-		sc_buf_reset(scratch);
-		if (rules_header_get(s->ctx, &r->sel, scratch) <= 0)
+		if (header_get(s, r, scratch, &text, &len) <= 0)
 			return 0;
 		(void) sc_buf_printf(detail, "%s is present", r->sel.text);
 		return 1;
 	case RULE_HEADER:
 		return run_header(s, r, scratch, detail);
 	case RULE_BODY:
-		(void) sc_buf_puts(detail, "body matched ");
-		return match_spans(s, r, build_body(s), (r->tflags & TFLAG_NOSUBJECT) != 0, detail);
+		return match_spans(s, r, build_body(s), (r->tflags & TFLAG_NOSUBJECT) != 0, detail,
+				   "body");
 	case RULE_RAWBODY:
-		(void) sc_buf_puts(detail, "rawbody matched ");
-		return match_spans(s, r, build_rawbody(s), 0, detail);
+		return match_spans(s, r, build_rawbody(s), 0, detail, "rawbody");
 	case RULE_URI:
-		(void) sc_buf_puts(detail, "URI matched ");
-		return match_spans(s, r, build_uri(s), 0, detail);
+		return match_spans(s, r, build_uri(s), 0, detail, "URI");
 	case RULE_FULL:
 		if (s->ctx->raw == NULL)
 			return 0;
-		(void) sc_buf_puts(detail, "message matched ");
-		spans_add(&one, s->ctx->raw, s->ctx->raw_len);
-		m = match_spans(s, r, &one, 0, detail);
-		spans_free(&one);
-		return m;
+		text = s->ctx->raw;
+		len = s->ctx->raw_len;
+		span_one(&one, &text, &len);
+		return match_spans(s, r, &one, 0, detail, "message");
 	case RULE_EVAL:
 		return run_eval(s, r, detail);
 	default:
@@ -542,5 +637,10 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	spans_free(&s.body);
 	spans_free(&s.rawbody);
 	spans_free(&s.uri);
+	if (s.sel != NULL) {
+		for (size_t k = 0; k < rs->nsel; k++)
+			free(s.sel[k].text);
+		free(s.sel);
+	}
 	pcre2_match_data_free(s.md);
 }
