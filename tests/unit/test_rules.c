@@ -1337,6 +1337,69 @@ static void test_prefilter_same_hits(void **state)
 	sc_diags_free(&d);
 }
 
+/* test_literal_prefilter - regexes whose required text is easy to misread
+ * (extended mode, inline flags, escapes, quantifiers that allow zero,
+ * quoting, alternations): each must still hit its body and miss another,
+ * whatever literal the prefilter takes from it (rules_prefilter.c) */
+static void test_literal_prefilter(void **state)
+{
+	static const struct {
+		const char *re, *hit, *miss;
+	} rows[] = {
+		{"/foo bar/x", "xx foobar yy", "foo bar"},
+		{"/(?i)hello world/", "say HELLO World now", "hello"},
+		{"/hello/i", "HeLLo there", "help"},
+		{"/a\\x41b/", "xaAby", "aab"},
+		{"/\\Qa.b\\E/", "see a.b here", "axb"},
+		{"/colou?r/", "the color red", "colr"},
+		{"/(?:cat|dog)food/", "dogfood", "catdog"},
+		{"/fo{0}x/", "fx", "fox"},
+		{"/ab*c/", "ac", "abd"},
+		{"/ab{0,2}c/", "abbc", "abbbc"},
+		{"/(?\\#note)foo/", "foo", "fo"},
+		{"/[.]com\\b/", "example.com", "examplecom"},
+		{"/a(?=b)/", "ab", "ac"},
+		{"/grand(?:ma|pa)? prize/", "grand prize", "grandpa"},
+		{"/\\bwin(?:ner|ning)s?\\b/", "you are a winner", "wind"},
+		{"/pay\\s+now/i", "PAY\tNOW", "paynow"},
+		{"/(?i:urgent) REPLY/", "URGENT REPLY", "urgent reply"},
+		{"/e\\-mail/", "e-mail", "email"},
+		{"/a|b|c/", "zzc", "zzz"},
+		{"/x\\.y|q\\+r/", "q+r", "qr"},
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		for (int want = 1; want >= 0; want--) {
+			const char *body = want ? rows[i].hit : rows[i].miss;
+			sc_buf text, msg;
+			hit_list hl;
+			sc_rule_run_stats st;
+			sc_diags d;
+			sc_ruleset *rs;
+
+			sc_buf_init(&text, SC_BUF_UNLIMITED);
+			sc_buf_init(&msg, SC_BUF_UNLIMITED);
+			assert_int_equal(sc_buf_printf(&text, "body R %s\n", rows[i].re), 0);
+			assert_int_equal(sc_buf_printf(&msg, "Subject: t\n\n%s\n", body), 0);
+			sc_diags_init(&d);
+			rs = load(sc_buf_cstr(&text), text.len, &d);
+			print_diags(&d);
+			assert_int_equal(d.errors, 0);
+			memset(&hl, 0, sizeof(hl));
+			run_on(rs, sc_buf_cstr(&msg), msg.len, &hl, &st);
+			if (hl.n != (size_t) want)
+				fail_msg("%s over \"%s\": %zu hits, want %d", rows[i].re, body, hl.n,
+					 want);
+			hits_free(&hl);
+			sc_ruleset_unref(rs);
+			sc_diags_free(&d);
+			sc_buf_free(&text);
+			sc_buf_free(&msg);
+		}
+	}
+}
+
 /* test_score_sets - four values: the ruleset's score set picks one; one
  * value counts in every set; a bad fourth value is an error */
 static void test_score_sets(void **state)
@@ -1391,6 +1454,7 @@ int main(void)
 		cmocka_unit_test(test_include),
 		cmocka_unit_test(test_score_sets),
 		cmocka_unit_test(test_prefilter_same_hits),
+		cmocka_unit_test(test_literal_prefilter),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
 		cmocka_unit_test(test_load_dir_redefinition),
