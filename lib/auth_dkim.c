@@ -9,7 +9,8 @@
  * the message's budget and records what DNS said per signature, so a
  * SERVFAIL or timeout becomes temperror and NXDOMAIN/NODATA "no key"
  * (several TXT records: permerror, as libopendkim's own resolver would).
- * libopendkim's resolver hooks are set to stubs that refuse every query.
+ * libopendkim's resolver hooks are set to functions that refuse every query,
+ * so nothing can bypass lib/dns.
  *
  * The raw message is converted to CRLF line ends and fed field by field,
  * then EOH, the body and EOM. Only the first max_sigs DKIM-Signature fields

@@ -46,9 +46,14 @@ local function contains(s, sub)
 end
 
 -- send_message - one transaction up to and including end-of-message.
--- m = { qid, from, rcpts = {...}, headers = {{name, value}...}, body }
+-- m = { qid, from, rcpts = {...}, headers = {{name, value}...}, body,
+--       auth_user (optional: the {auth_authen} macro with MAIL FROM) }
 local function send_message(conn, m)
-	must(mt.macro(conn, SMFIC_MAIL, "i", m.qid), "macro i")
+	if m.auth_user ~= nil then
+		must(mt.macro(conn, SMFIC_MAIL, "i", m.qid, "{auth_authen}", m.auth_user), "macro i")
+	else
+		must(mt.macro(conn, SMFIC_MAIL, "i", m.qid), "macro i")
+	end
 	must(mt.mailfrom(conn, m.from), "mailfrom")
 	continues(conn, "mailfrom")
 	for _, rcpt in ipairs(m.rcpts) do
@@ -226,20 +231,11 @@ local function main()
 	local ar = mt.getheader(conn, "Authentication-Results", 0)
 	check(contains(ar, "; spf=none smtp.mailfrom=example.com; dkim=none; dmarc=none"),
 		"an ordinary client gets SPF, DKIM and DMARC results (" .. tostring(ar) .. ")")
-	must(mt.macro(conn, SMFIC_MAIL, "i", "QSASL10", "{auth_authen}", "alice"), "macro auth")
-	must(mt.mailfrom(conn, "<alice@example.com>"), "mailfrom")
-	continues(conn, "mailfrom")
-	must(mt.rcptto(conn, "<rcpt@example.net>"), "rcptto")
-	continues(conn, "rcptto")
-	for _, h in ipairs(plain_headers("Sent by a logged-in user")) do
-		must(mt.header(conn, h[1], h[2]), "header " .. h[1])
-		continues(conn, "header " .. h[1])
-	end
-	must(mt.eoh(conn), "eoh")
-	continues(conn, "eoh")
-	must(mt.bodystring(conn, "Hello.\r\n"), "bodystring")
-	continues(conn, "body")
-	must(mt.eom(conn), "eom")
+	send_message(conn, {
+		qid = "QSASL10", from = "<alice@example.com>", rcpts = { "<rcpt@example.net>" },
+		headers = plain_headers("Sent by a logged-in user"),
+		body = "Hello.\r\n", auth_user = "alice",
+	})
 	check(accepted(conn), "a SASL user's message is accepted")
 	ar = mt.getheader(conn, "Authentication-Results", 0)
 	check(ar == nil, "a SASL login skips sender authentication: no Authentication-Results (" ..
