@@ -72,6 +72,12 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	return e;
 }
 
+/* sc_engine_prefilter - the rules' prefilter, cached where configured */
+void sc_engine_prefilter(sc_engine *e, sc_prefilter_mode mode)
+{
+	sc_ruleset_prefilter(e->rules, e->config->rules_cache_dir, mode);
+}
+
 /* sc_engine_ref - one more reference */
 sc_engine *sc_engine_ref(sc_engine *e)
 {

@@ -43,6 +43,11 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 /* sc_engine_new - wrap an existing config and ruleset (ownership passes in). */
 sc_engine *sc_engine_new(sc_config *config, sc_ruleset *rules);
 
+/* sc_engine_prefilter - the rules' Hyperscan prefilter with the config's
+ * rules_cache_dir (sc_ruleset_prefilter in rules.h: once, before other
+ * threads see e, and in a forking process after the fork). */
+void sc_engine_prefilter(sc_engine *e, sc_prefilter_mode mode);
+
 sc_engine *sc_engine_ref(sc_engine *e);
 /* sc_engine_unref - drop a reference; NULL is a no-op. */
 void sc_engine_unref(sc_engine *e);

@@ -85,6 +85,7 @@ static void ruleset_free(sc_ruleset *rs)
 	free(rs->rules);
 	free(rs->pend);
 	free(rs->meta_order);
+	rules_hs_free(rs);
 	pcre2_match_context_free(rs->mctx);
 	free(rs);
 }

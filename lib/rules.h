@@ -79,7 +79,8 @@
  * relay strings from Received, default trust path). A missing header reads
  * as its if-unset text, or as "" (Perl's undef). Selectors needing SA's
  * Received ranges of the trust path (ALL-TRUSTED, ALL-UNTRUSTED,
- * ALL-INTERNAL, ALL-EXTERNAL) and :ip/:revip are a lint warning: the rule is defined, never hits, and metas read it as 0.
+ * ALL-INTERNAL, ALL-EXTERNAL) and :ip/:revip are a lint warning: the rule is defined, never hits,
+ * and metas read it as 0.
  *
  * Known differences from SpamAssassin: body and rawbody text is UTF-8
  * (charsets converted) where SA matches raw bytes (normalize_charset off);
@@ -162,6 +163,50 @@ typedef struct sc_rule_stats {
 	size_t skipped_directives; /* lines left out: unsupported directives */
 } sc_rule_stats;
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st);
+
+/*
+ * The Hyperscan prefilter (rules_hs.c): the body, rawbody and uri rules
+ * compiled into one automaton per list, so a run scans each list once and
+ * skips the rules it rules out; PCRE2 still decides every hit, so the hits
+ * are the same with it or without it. Building it for the stock rules
+ * takes Hyperscan tens of seconds, hence apart from loading:
+ * sc_ruleset_prefilter builds it (SC_PREFILTER_NOW), or does so in a
+ * detached thread of its own holding a reference to rs
+ * (SC_PREFILTER_BACKGROUND: the ruleset runs on PCRE2 alone until it is
+ * published), or only reads it from the cache (SC_PREFILTER_CACHED: no
+ * prefilter when the cache lacks it). cache_dir (NULL: none) keeps each
+ * build under a hash of its patterns, so a later load of the same rules by
+ * the same Hyperscan on the same CPU reads it back. Call it at most once
+ * per ruleset (later calls do nothing), from the thread that loaded it,
+ * before other threads see rs; in a process that forks, after the fork.
+ * Without Hyperscan (configure) or SSSE3 the state is SC_PREFILTER_OFF.
+ */
+typedef enum sc_prefilter_state {
+	SC_PREFILTER_OFF,      /* no prefilter: reason says why */
+	SC_PREFILTER_BUILDING, /* being built; rules run without it meanwhile */
+	SC_PREFILTER_READY,    /* in use */
+	SC_PREFILTER_FAILED    /* Hyperscan compiled nothing: reason says why */
+} sc_prefilter_state;
+
+typedef struct sc_prefilter_info {
+	sc_prefilter_state state;
+	size_t patterns[3]; /* rules in the body, rawbody and uri databases */
+	size_t refused;     /* twin-safe patterns Hyperscan would not compile */
+	double seconds;     /* the build's time, cache read included */
+	int cached;         /* 1: read from the cache, 2: built and written to it */
+	char reason[512];   /* OFF, FAILED, or a cache that could not be written */
+} sc_prefilter_info;
+
+typedef enum sc_prefilter_mode {
+	SC_PREFILTER_NOW,
+	SC_PREFILTER_BACKGROUND,
+	SC_PREFILTER_CACHED
+} sc_prefilter_mode;
+
+void sc_ruleset_prefilter(sc_ruleset *rs, const char *cache_dir, sc_prefilter_mode mode);
+/* sc_ruleset_prefilter_info - the build's state into out, after it ends
+ * when wait. Thread-safe. */
+void sc_ruleset_prefilter_info(const sc_ruleset *rs, int wait, sc_prefilter_info *out);
 
 /* One rule that matched, handed to the caller's callback. The strings are
  * borrowed from the ruleset and live as long as the caller's reference. */

@@ -110,6 +110,9 @@ typedef struct rule {
 			  * lit_caseless), or NULL (rules_prefilter.c) */
 	size_t lit_len;
 	int lit_caseless;
+	int twin_safe;  /* body/rawbody/uri: the twin argument holds for the
+			 * pattern (rules_prefilter.c), whether or not a twin
+			 * was compiled */
 	char *expanded; /* owned; the pattern after replace_rules, or NULL */
 	uint32_t expanded_opts;
 	double score;
@@ -186,8 +189,11 @@ struct sc_ruleset {
 	char *repl_start, *repl_end; /* replace_start/replace_end, NULL: "<" and ">" */
 	size_t *meta_order;          /* live metas, each after the metas it uses */
 	size_t nmeta;
-	size_t meta_stack; /* the largest max_stack of those metas */
-	size_t nsel;       /* distinct header selectors (rule.sel_slot) */
+	size_t meta_stack;           /* the largest max_stack of those metas */
+	size_t nsel;                 /* distinct header selectors (rule.sel_slot) */
+	struct rules_hs *_Atomic hs; /* owned; the Hyperscan databases once
+				      * published, else NULL (rules_hs.c) */
+	struct rules_hs_ctl *hs_ctl; /* owned; their build's state, or NULL */
 	sc_rule_limits lim;
 	pcre2_match_context *mctx; /* read-only once built: shared by all runs */
 	_Atomic unsigned long refs;
@@ -223,6 +229,26 @@ double rules_meta_eval(const meta_prog *prog, const double *values, double *stac
 /* rules_prefilter_build - compile the MULTILINE twins (rules_prefilter.c);
  * after replace_rules, before the ruleset is shared. */
 void rules_prefilter_build(sc_ruleset *rs);
+
+/* The lists of texts a Hyperscan database is made for (rules_hs.c). */
+#define RULES_HS_BODY    0
+#define RULES_HS_RAWBODY 1
+#define RULES_HS_URI     2
+#define RULES_HS_LISTS   3
+
+/* rules_hs_free - release the databases, scratch spaces and build state. */
+void rules_hs_free(sc_ruleset *rs);
+/* rules_hs_take - a scratch space for one run, or NULL while rs has no
+ * published database; rules_hs_give hands it back. Both thread-safe. */
+void *rules_hs_take(const sc_ruleset *rs);
+void rules_hs_give(const sc_ruleset *rs, void *scratch);
+/* rules_hs_scan - scan text (len bytes: a list's texts joined, each ended
+ * by "\n") with list's database, setting maybe[i] to 1 for each rule i
+ * that may match, and *member to the database's flags (rule i is in it);
+ * 0, or -1 when there is no database or the scan failed (then every rule
+ * of the list must run). Thread-safe, with the run's own scratch. */
+int rules_hs_scan(const sc_ruleset *rs, int list, void *scratch, const char *text, size_t len,
+		  unsigned char *maybe, const unsigned char **member);
 
 /* rules_regex_split - split the Perl regex literal at s into a pattern
  * (*pat, *patlen pointing into s), PCRE2 options and *rest; NULL or why not. */

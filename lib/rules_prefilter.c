@@ -421,7 +421,8 @@ void rules_prefilter_build(sc_ruleset *rs)
 		}
 		r->lit_len = required_literal(pat, patlen, opts, &r->lit);
 		r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
-		if (r->kind != RULE_URI && prefilter_safe(pat, patlen)) {
+		r->twin_safe = prefilter_safe(pat, patlen);
+		if (r->kind != RULE_URI && r->twin_safe) {
 			r->pre = pcre2_compile((PCRE2_SPTR) pat, patlen, opts | PCRE2_MULTILINE,
 					       &err, &off, NULL);
 			if (r->pre != NULL)

@@ -76,7 +76,13 @@ typedef struct run_state {
 	const sc_run_ctx *ctx;
 	pcre2_match_data *md;
 	span_list body, rawbody, uri;
-	sel_value *sel; /* rs->nsel selector values, each got on first use */
+	sel_value *sel;                 /* rs->nsel selector values, each got on first use */
+	void *hs_scratch;               /* rules_hs_take's, or NULL */
+	unsigned char *hs_maybe;        /* rs->n flags: the Hyperscan scans reported
+					 * the rule (rules_hs.c); made on first use */
+	const unsigned char *hs_member; /* rs->n flags: the rule is in a database */
+	int hs_state[RULES_HS_LISTS];   /* 0: list not scanned yet, 1: scanned,
+					 * -1: no scan (every rule runs) */
 } run_state;
 
 /* spans_add - append [p, p+len) */
@@ -352,6 +358,32 @@ static span_list *build_uri(run_state *s)
 	return &s->uri;
 }
 
+/* hs_excludes - the list's Hyperscan scan (made on first use) rules r out:
+ * its twin, hence r, cannot match any of l's texts (rules_hs.c) */
+static int hs_excludes(run_state *s, const rule *r, span_list *l)
+{
+	int list = r->kind == RULE_BODY      ? RULES_HS_BODY
+		   : r->kind == RULE_RAWBODY ? RULES_HS_RAWBODY
+					     : RULES_HS_URI;
+	size_t i = (size_t) (r - s->rs->rules);
+
+	if (s->hs_scratch == NULL || !l->built ||
+	    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY && r->kind != RULE_URI))
+		return 0;
+	if (s->hs_state[list] == 0) {
+		size_t jlen;
+		const char *j = spans_joined(l, &jlen);
+
+		if (s->hs_maybe == NULL)
+			s->hs_maybe = sc_calloc(s->rs->n ? s->rs->n : 1, 1);
+		s->hs_state[list] = rules_hs_scan(s->rs, list, s->hs_scratch, j, jlen, s->hs_maybe,
+						  &s->hs_member) == 0
+					    ? 1
+					    : -1;
+	}
+	return s->hs_state[list] == 1 && s->hs_member[i] && !s->hs_maybe[i];
+}
+
 /*
  * match_spans - SpamAssassin's loop over an array: without tflags multiple
  * the rule hits (1) at the first text it matches; with it, every match in
@@ -365,6 +397,10 @@ static int match_spans(run_state *s, const rule *r, span_list *l, int skip_first
 	unsigned cap = r->maxhits != 0 ? r->maxhits : SC_RULES_MAX_MULTIPLE;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
 	int n = 0;
+
+	/* Not even Hyperscan's superset of the twin matches: no match. */
+	if (hs_excludes(s, r, l))
+		return 0;
 
 	/* A text every match contains is in none of the texts: no match. */
 	if (r->lit != NULL && l->built) {
@@ -606,6 +642,7 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	s.md = pcre2_match_data_create(1, NULL);
 	if (s.md == NULL)
 		sc_panic("out of memory creating PCRE2 match data");
+	s.hs_scratch = rules_hs_take(rs);
 	memset(st, 0, sizeof(*st));
 	sc_buf_init(&scratch, HEADER_JOIN_MAX);
 	sc_buf_init(&detail, 4096);
@@ -642,5 +679,7 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 			free(s.sel[k].text);
 		free(s.sel);
 	}
+	free(s.hs_maybe);
+	rules_hs_give(rs, s.hs_scratch);
 	pcre2_match_data_free(s.md);
 }

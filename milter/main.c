@@ -504,6 +504,7 @@ static void reload(const options *o, const char *path)
 	sc_log_set_level((sc_log_level) neu->config->log_level);
 	sc_log(SC_LOG_NOTICE, "reloaded %s: %zu rules from %s", path, rs.total,
 	       neu->config->rules_dir);
+	sc_engine_prefilter(neu, SC_PREFILTER_BACKGROUND);
 	sc_current_swap(neu);
 }
 
@@ -636,6 +637,8 @@ static int run(const options *o)
 		goto out;
 	sc_log(SC_LOG_NOTICE, "scam-milter %s listening on %s, config %s, rules from %s",
 	       PACKAGE_VERSION, st.conn, st.config_path, eng->config->rules_dir);
+	/* after the fork: the build's thread must be the daemon's */
+	sc_engine_prefilter(eng, SC_PREFILTER_BACKGROUND);
 	sc_current_init(eng);
 	eng = NULL;
 	if (start_milter_thread(&tid) != 0)

@@ -20,10 +20,13 @@
 /* lint_usage - help for lint */
 static void lint_usage(FILE *fp)
 {
-	(void) fprintf(fp, "usage: scamctl [-c CONFIG] lint [--rules DIR]\n"
-			   "Print every error and warning in the config file and the rule files\n"
-			   "as FILE:LINE: error|warning: MESSAGE, then a summary. Exit 0 when\n"
-			   "there is no error, 1 when there is, 2 on bad usage.\n");
+	(void) fprintf(fp,
+		       "usage: scamctl [-c CONFIG] lint [--rules DIR] [--prefilter]\n"
+		       "Print every error and warning in the config file and the rule files\n"
+		       "as FILE:LINE: error|warning: MESSAGE, then a summary. --prefilter also\n"
+		       "builds the rules' Hyperscan prefilter (into rules_cache_dir, if set, for\n"
+		       "the filter and scan to read) and says how it went. Exit 0 when there\n"
+		       "is no error, 1 when there is, 2 on bad usage.\n");
 }
 
 /* cmd_lint - load config and rules, report, summarise */
@@ -32,6 +35,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"rules", required_argument, NULL, 'r'},
+		{"prefilter", no_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -42,7 +46,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	sc_config *c;
 	sc_diags d;
 	size_t warnings = 0;
-	int ch;
+	int ch, prefilter = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -51,6 +55,9 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 			break;
 		case 'r':
 			o->rules_dir = optarg;
+			break;
+		case 'p':
+			prefilter = 1;
 			break;
 		case 'h':
 			lint_usage(stdout);
@@ -93,6 +100,15 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 		      "skipped; %zu errors, %zu warnings\n",
 		      st.total, st.header, st.body, st.rawbody, st.full, st.uri, st.meta, st.eval,
 		      st.never, st.unknown_evals, st.skipped_directives, d.errors, warnings);
+	if (prefilter && rs != NULL) {
+		sc_prefilter_info info;
+		char line[1024];
+
+		sc_ruleset_prefilter(rs, c != NULL ? c->rules_cache_dir : NULL, SC_PREFILTER_NOW);
+		sc_ruleset_prefilter_info(rs, 1, &info);
+		scamctl_prefilter_line(&info, line, sizeof(line));
+		(void) printf("%s\n", line);
+	}
 	ch = d.errors > 0 ? SCAMCTL_SOME_FAILED : SCAMCTL_OK;
 	sc_ruleset_unref(rs);
 	sc_config_free(c);

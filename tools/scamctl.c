@@ -63,6 +63,33 @@ sc_engine *scamctl_load_engine(const scamctl_opts *o)
 	return e;
 }
 
+/* scamctl_prefilter_line - the prefilter's state in one line */
+void scamctl_prefilter_line(const sc_prefilter_info *info, char *buf, size_t size)
+{
+	switch (info->state) {
+	case SC_PREFILTER_READY:
+		(void) snprintf(buf, size,
+				"prefilter: Hyperscan, %zu body, %zu rawbody, %zu uri rules (%zu "
+				"refused), %s in %.1fs%s%s",
+				info->patterns[0], info->patterns[1], info->patterns[2],
+				info->refused,
+				info->cached == 1   ? "read from the cache"
+				: info->cached == 2 ? "compiled and cached"
+						    : "compiled",
+				info->seconds, info->reason[0] != '\0' ? "; " : "", info->reason);
+		break;
+	case SC_PREFILTER_BUILDING:
+		(void) snprintf(buf, size, "prefilter: being built");
+		break;
+	case SC_PREFILTER_FAILED:
+		(void) snprintf(buf, size, "prefilter: failed: %s", info->reason);
+		break;
+	default:
+		(void) snprintf(buf, size, "prefilter: off: %s", info->reason);
+		break;
+	}
+}
+
 /* main - global options, then the subcommand */
 int main(int argc, char **argv)
 {

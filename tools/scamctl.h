@@ -25,6 +25,10 @@ const char *scamctl_config_path(const scamctl_opts *o);
  * to stderr; NULL when anything is in error. */
 sc_engine *scamctl_load_engine(const scamctl_opts *o);
 
+/* scamctl_prefilter_line - "prefilter: ..." (no newline) describing info
+ * into buf (size bytes). */
+void scamctl_prefilter_line(const sc_prefilter_info *info, char *buf, size_t size);
+
 int cmd_scan(scamctl_opts *o, int argc, char **argv);
 /* scamctl_dump - parse len bytes of raw message with cfg's MIME limits and
  * print the message model on stdout (scan --dump). */
