@@ -190,7 +190,7 @@ typedef enum sc_prefilter_state {
 
 typedef struct sc_prefilter_info {
 	sc_prefilter_state state;
-	size_t patterns[3]; /* rules in the body, rawbody and uri databases */
+	size_t patterns[4]; /* rules in the body, rawbody, uri and header databases */
 	size_t refused;     /* twin-safe patterns Hyperscan would not compile */
 	double seconds;     /* the build's time, cache read included */
 	int cached;         /* 1: read from the cache, 2: built and written to it */
@@ -225,6 +225,8 @@ typedef struct sc_rule_run_stats {
 	size_t regex_errors;   /* runs that hit a match limit or failed (or an eval
 				* error), counted as no match */
 	size_t budget_skipped; /* rules not run: the time budget was spent */
+	size_t prefiltered;    /* rules run whose regex the Hyperscan prefilter
+				* spared: it found they could not match */
 } sc_rule_run_stats;
 
 /* sc_ruleset_run - run every rule once over the message of ctx (eval.h;

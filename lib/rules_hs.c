@@ -2,20 +2,24 @@
  * rules_hs.c - one Hyperscan pass over a message's texts instead of one
  * regex call per rule.
  *
- * Most body, rawbody and uri rules match nothing in a given message, yet
- * each one costs at least a PCRE2 call over the joined texts (its MULTILINE
- * twin, rules_prefilter.c). Hyperscan compiles many patterns into one
- * automaton and scans a text for all of them at once. The twin of every
- * rule for which the twin argument holds (rule.twin_safe) goes into the
- * database of its list (body, rawbody, uri) in Hyperscan's prefilter mode
- * (HS_FLAG_PREFILTER), where a pattern stands for a superset of what it
- * matches: Hyperscan may report a match PCRE2 would not find, never the
- * other way round. A run scans each joined list once (rules_run.c); a
- * rule the scan did not report cannot match its twin, so, by
- * rules_prefilter.c's argument, it cannot match any text, and is done. A
- * reported rule, or any rule when there is no database yet or a scan
- * fails, goes on to the literal check, the twin and the per-text match as
- * before: PCRE2 still decides every hit, so the hits are the same.
+ * Most rules match nothing in a given message, yet each one costs at least
+ * a PCRE2 call. Hyperscan compiles many patterns into one automaton and
+ * scans a text for all of them at once, in its prefilter mode
+ * (HS_FLAG_PREFILTER) for a superset of what each pattern matches: it may
+ * report a match PCRE2 would not find, never the other way round.
+ *   - Body, rawbody and uri rules: one database per list, scanned once
+ *     over the list's texts joined (rules_run.c), holding each rule's
+ *     MULTILINE twin (rules_prefilter.c), loosened by rules_relax when the
+ *     twin argument does not hold as written. A rule the scan did not
+ *     report cannot match its (loosened) twin, so it cannot match any one
+ *     text, and is done.
+ *   - Header regex rules: one database per selector (rule.sel_slot), its
+ *     rules' patterns as written, scanned over the selector's value: the
+ *     very text each of them is matched against (rules with [if-unset]
+ *     match other texts and stay out).
+ * A reported rule, or any rule when there is no database yet or a scan
+ * fails, goes on as before (literal check, twin, PCRE2 over each text):
+ * PCRE2 still decides every hit, so the hits are the same.
  *
  * Compiling the stock rules' patterns takes Hyperscan tens of seconds, so
  * the databases are built apart from loading: sc_ruleset_prefilter() builds
@@ -42,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,13 +61,20 @@
 
 #define CACHE_MAGIC "scam-milter hyperscan cache 1\n"
 
+/* The databases of one list: its patterns in chunks of HS_CHUNK. */
+typedef struct hs_list {
+	hs_database_t **db; /* owned */
+	size_t ndb;
+} hs_list;
+
 /* The published databases. */
 struct rules_hs {
-	hs_database_t *db[RULES_HS_LISTS]; /* NULL: the list has none */
-	unsigned char *member;             /* rs->n flags: the rule is in its list's db */
-	hs_scratch_t *proto;               /* sized for every database */
-	pthread_mutex_t lock;              /* guards pool */
-	hs_scratch_t **pool;               /* scratch spaces no run is using */
+	hs_list *lists; /* rules_hs_lists(rs) */
+	size_t nlists;
+	unsigned char *member; /* rs->n flags: the rule is in its list's databases */
+	hs_scratch_t *proto;   /* sized for every database */
+	pthread_mutex_t lock;  /* guards pool */
+	hs_scratch_t **pool;   /* scratch spaces no run is using */
 	size_t npool, cappool;
 };
 #else
@@ -99,21 +112,6 @@ static void set_info(sc_ruleset *rs, const sc_prefilter_info *info)
 
 #ifdef HAVE_HYPERSCAN
 
-/* list_of - the database a rule of kind goes into, or -1 */
-static int list_of(rule_kind kind)
-{
-	switch (kind) {
-	case RULE_BODY:
-		return RULES_HS_BODY;
-	case RULE_RAWBODY:
-		return RULES_HS_RAWBODY;
-	case RULE_URI:
-		return RULES_HS_URI;
-	default:
-		return -1;
-	}
-}
-
 /* A pattern on its way into a database. */
 typedef struct hs_pat {
 	char *expr; /* owned, NUL-ended */
@@ -121,14 +119,32 @@ typedef struct hs_pat {
 	unsigned id; /* the rule's index */
 } hs_pat;
 
-/* pattern_of - r's twin as a Hyperscan expression and flags, or NULL when
- * it cannot be one (a NUL byte inside, options Hyperscan has no flag for) */
+/* A literal on its way into a database. */
+typedef struct hs_lit {
+	const char *text; /* borrowed from the rule (rule.lit) */
+	size_t len;
+	unsigned flags;
+	unsigned id;
+} hs_lit;
+
+/* The automaton states a pattern may need, roughly (rules_cost), to go
+ * into a database whole; a costlier one goes in cut to a prefix
+ * (rules_prefix), or not at all. */
+#define HS_MAX_COST 600
+
+/* pattern_of - r's pattern as a Hyperscan expression and flags, or NULL
+ * when it cannot be one (a NUL byte inside, options Hyperscan has no flag
+ * for, a pattern rules_relax cannot loosen): a header rule's as it is (it
+ * is matched against the very text the rule is); a body, rawbody or uri
+ * rule's twin (multiline, over the joined texts), loosened by rules_relax
+ * when the twin argument does not hold for it as written */
 static char *pattern_of(const rule *r, unsigned *flags)
 {
 	const char *pat;
 	size_t patlen;
 	uint32_t opts;
-	char *copy = NULL, *rest, *out = NULL;
+	char *copy = NULL, *rest, *relaxed = NULL, *out = NULL;
+	int joined = r->kind != RULE_HEADER;
 
 	if (r->expanded != NULL) {
 		pat = r->expanded;
@@ -141,7 +157,30 @@ static char *pattern_of(const rule *r, unsigned *flags)
 			return NULL;
 		}
 	}
-	if (memchr(pat, '\0', patlen) == NULL &&
+	if (joined && !r->twin_safe) {
+		relaxed = rules_relax(pat, patlen, opts);
+		if (relaxed != NULL) {
+			pat = relaxed;
+			patlen = strlen(relaxed);
+		}
+	}
+	if ((!joined || r->twin_safe || relaxed != NULL) &&
+	    rules_cost(pat, patlen, HS_MAX_COST) > HS_MAX_COST) {
+		/* too costly for Hyperscan: a cheaper necessary prefix, if
+		 * there is one (never under /x: comments are not read) */
+		char *pre = (opts & PCRE2_EXTENDED) ? NULL : rules_prefix(pat, patlen, HS_MAX_COST);
+
+		if (pre == NULL) {
+			free(relaxed);
+			free(copy);
+			return NULL;
+		}
+		free(relaxed);
+		relaxed = pre;
+		pat = pre;
+		patlen = strlen(pre);
+	}
+	if (memchr(pat, '\0', patlen) == NULL && (!joined || r->twin_safe || relaxed != NULL) &&
 	    (opts &
 	     ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL | PCRE2_EXTENDED)) == 0) {
 		const char *x = (opts & PCRE2_EXTENDED) ? "(?x)" : "";
@@ -151,13 +190,15 @@ static char *pattern_of(const rule *r, unsigned *flags)
 		memcpy(out, x, xl);
 		memcpy(out + xl, pat, patlen);
 		out[xl + patlen] = '\0';
-		*flags = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY |
-			 HS_FLAG_MULTILINE;
+		*flags = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+		if (joined || (opts & PCRE2_MULTILINE))
+			*flags |= HS_FLAG_MULTILINE;
 		if (opts & PCRE2_CASELESS)
 			*flags |= HS_FLAG_CASELESS;
 		if (opts & PCRE2_DOTALL)
 			*flags |= HS_FLAG_DOTALL;
 	}
+	free(relaxed);
 	free(copy);
 	return out;
 }
@@ -165,38 +206,74 @@ static char *pattern_of(const rule *r, unsigned *flags)
 /* The patterns of one build, per list, and their canonical text (the
  * cache's key). */
 typedef struct build {
-	hs_pat *pats[RULES_HS_LISTS];
-	size_t npats[RULES_HS_LISTS];
+	size_t nlists;
+	hs_pat **pats; /* regex patterns, per list */
+	size_t *npats;
+	hs_lit **lits; /* required literals (rule.lit), per list */
+	size_t *nlits;
 	sc_buf key; /* for each list: "list N\n", then "id flags expr\0" each */
 } build;
 
-/* collect - every live twin-safe body, rawbody and uri rule's pattern */
+/* collect - the pattern of every live rule that has a database */
 static void collect(const sc_ruleset *rs, build *b)
 {
 	memset(b, 0, sizeof(*b));
+	b->nlists = rules_hs_lists(rs);
+	b->pats = sc_calloc(b->nlists, sizeof(*b->pats));
+	b->npats = sc_calloc(b->nlists, sizeof(*b->npats));
+	b->lits = sc_calloc(b->nlists, sizeof(*b->lits));
+	b->nlits = sc_calloc(b->nlists, sizeof(*b->nlits));
 	sc_buf_init(&b->key, SC_BUF_UNLIMITED);
 	for (size_t i = 0; i < rs->n; i++) {
 		const rule *r = &rs->rules[i];
-		int l = list_of(r->kind);
+		long l = rules_hs_list(r);
 		unsigned flags = 0;
 		char *expr;
 
-		if (l < 0 || r->dead || r->never || r->re == NULL || !r->twin_safe)
+		if (l < 0 || r->dead || r->never || r->re == NULL)
 			continue;
-		if ((expr = pattern_of(r, &flags)) == NULL)
-			continue;
-		b->pats[l] = sc_reallocarray(b->pats[l], b->npats[l] + 1, sizeof(*b->pats[l]));
-		b->pats[l][b->npats[l]].expr = expr;
-		b->pats[l][b->npats[l]].flags = flags;
-		b->pats[l][b->npats[l]].id = (unsigned) i;
-		b->npats[l]++;
+		expr = pattern_of(r, &flags);
+		if (expr != NULL) {
+			b->pats[l] =
+				sc_reallocarray(b->pats[l], b->npats[l] + 1, sizeof(*b->pats[l]));
+			b->pats[l][b->npats[l]].expr = expr;
+			b->pats[l][b->npats[l]].flags = flags;
+			b->pats[l][b->npats[l]].id = (unsigned) i;
+			b->npats[l]++;
+		} else if (r->lit != NULL && r->kind != RULE_HEADER) {
+			/* too costly a regex (or one Hyperscan cannot take): its
+			 * required literals instead, the literal check in the
+			 * same pass */
+			const char *t = r->lit;
+
+			free(expr);
+			b->lits[l] = sc_reallocarray(b->lits[l], b->nlits[l] + r->lit_len,
+						     sizeof(*b->lits[l]));
+			for (size_t k = 0; k < r->lit_len; k++) {
+				hs_lit *x = &b->lits[l][b->nlits[l]++];
+
+				x->text = t;
+				x->len = strlen(t);
+				x->flags = HS_FLAG_SINGLEMATCH |
+					   (r->lit_caseless ? HS_FLAG_CASELESS : 0);
+				x->id = (unsigned) i;
+				t += x->len + 1;
+			}
+		} else {
+			free(expr);
+		}
 	}
-	for (int l = 0; l < RULES_HS_LISTS; l++) {
-		(void) sc_buf_printf(&b->key, "list %d\n", l);
+	for (size_t l = 0; l < b->nlists; l++) {
+		(void) sc_buf_printf(&b->key, "list %zu\n", l);
 		for (size_t k = 0; k < b->npats[l]; k++) {
 			(void) sc_buf_printf(&b->key, "%u %u %s", b->pats[l][k].id,
 					     b->pats[l][k].flags, b->pats[l][k].expr);
 			(void) sc_buf_putc(&b->key, '\0');
+		}
+		for (size_t k = 0; k < b->nlits[l]; k++) {
+			(void) sc_buf_printf(&b->key, "L %u %u ", b->lits[l][k].id,
+					     b->lits[l][k].flags);
+			(void) sc_buf_append(&b->key, b->lits[l][k].text, b->lits[l][k].len + 1);
 		}
 	}
 }
@@ -204,27 +281,86 @@ static void collect(const sc_ruleset *rs, build *b)
 /* build_free - release b */
 static void build_free(build *b)
 {
-	for (int l = 0; l < RULES_HS_LISTS; l++) {
+	for (size_t l = 0; l < b->nlists; l++) {
 		for (size_t k = 0; k < b->npats[l]; k++)
 			free(b->pats[l][k].expr);
 		free(b->pats[l]);
+		free(b->lits[l]);
 	}
+	free(b->pats);
+	free(b->npats);
+	free(b->lits);
+	free(b->nlits);
 	sc_buf_free(&b->key);
 }
 
-/* compile_list - the database of pats[0..n), leaving out, one by one,
- * every pattern Hyperscan refuses (*n then counts those left, first in
- * pats); NULL when none is left or the whole compile fails */
-static hs_database_t *compile_list(hs_pat *pats, size_t *n, size_t *refused)
+/*
+ * Hyperscan's compile time grows faster than the number of patterns in a
+ * database: the stock body rules take ~25 s as one database and a quarter
+ * of that in chunks, at a small cost per scan. So each list is compiled
+ * in chunks of HS_CHUNK patterns.
+ */
+#define HS_CHUNK 48
+
+/* compile_one - a database of the n patterns at c, leaving out, one by
+ * one, each Hyperscan refuses (its expr freed and set to NULL); NULL when
+ * none is left or the compile fails as a whole */
+static hs_database_t *compile_one(hs_pat *c, size_t n, size_t *refused)
 {
-	const char **exprs = sc_reallocarray(NULL, *n ? *n : 1, sizeof(*exprs));
-	unsigned *flags = sc_reallocarray(NULL, *n ? *n : 1, sizeof(*flags));
-	unsigned *ids = sc_reallocarray(NULL, *n ? *n : 1, sizeof(*ids));
+	const char **exprs = sc_reallocarray(NULL, n, sizeof(*exprs));
+	unsigned *flags = sc_reallocarray(NULL, n, sizeof(*flags));
+	unsigned *ids = sc_reallocarray(NULL, n, sizeof(*ids));
+	size_t *at = sc_reallocarray(NULL, n, sizeof(*at));
 	hs_database_t *db = NULL;
+
+	for (;;) {
+		hs_compile_error_t *err = NULL;
+		size_t m = 0;
+		int bad;
+
+		for (size_t i = 0; i < n; i++) {
+			if (c[i].expr == NULL)
+				continue;
+			exprs[m] = c[i].expr;
+			flags[m] = c[i].flags;
+			ids[m] = c[i].id;
+			at[m++] = i;
+		}
+		if (m == 0)
+			break;
+		if (hs_compile_multi(exprs, flags, ids, (unsigned) m, HS_MODE_BLOCK, NULL, &db,
+				     &err) == HS_SUCCESS)
+			break;
+		db = NULL;
+		bad = err != NULL ? err->expression : -1;
+		hs_free_compile_error(err);
+		if (bad < 0 || (size_t) bad >= m) { /* no culprit named: give up */
+			for (size_t k = 0; k < m; k++) {
+				free(c[at[k]].expr);
+				c[at[k]].expr = NULL;
+			}
+			*refused += m;
+			break;
+		}
+		free(c[at[bad]].expr); /* drop the refused pattern and try again */
+		c[at[bad]].expr = NULL;
+		++*refused;
+	}
+	free(exprs);
+	free(flags);
+	free(ids);
+	free(at);
+	return db;
+}
+
+/* compile_list - out's databases for pats[0..*n), in chunks; *n then
+ * counts the patterns they hold, first in pats (the others freed) */
+static void compile_list(hs_pat *pats, size_t *n, size_t *refused, hs_list *out)
+{
 	size_t k = 0;
 
-	/* refused patterns are cheaper to find one at a time than by
-	 * recompiling the whole set after each */
+	/* patterns Hyperscan refuses are cheaper to find one at a time than
+	 * by recompiling a chunk after each */
 	for (size_t i = 0; i < *n; i++) {
 		hs_expr_info_t *info = NULL;
 		hs_compile_error_t *err = NULL;
@@ -232,42 +368,58 @@ static hs_database_t *compile_list(hs_pat *pats, size_t *n, size_t *refused)
 		if (hs_expression_info(pats[i].expr, pats[i].flags, &info, &err) != HS_SUCCESS) {
 			hs_free_compile_error(err);
 			free(pats[i].expr);
+			pats[i].expr = NULL;
 			++*refused;
 			continue;
 		}
 		free(info);
-		pats[k++] = pats[i];
 	}
-	*n = k;
-	while (*n > 0) {
-		hs_compile_error_t *err = NULL;
-		int bad;
+	for (size_t i = 0; i < *n; i += HS_CHUNK) {
+		size_t m = *n - i < HS_CHUNK ? *n - i : HS_CHUNK;
+		hs_database_t *db = compile_one(pats + i, m, refused);
 
-		for (size_t i = 0; i < *n; i++) {
-			exprs[i] = pats[i].expr;
-			flags[i] = pats[i].flags;
-			ids[i] = pats[i].id;
-		}
-		if (hs_compile_multi(exprs, flags, ids, (unsigned) *n, HS_MODE_BLOCK, NULL, &db,
-				     &err) == HS_SUCCESS)
-			break;
-		db = NULL;
-		bad = err != NULL ? err->expression : -1;
-		hs_free_compile_error(err);
-		if (bad < 0 || (size_t) bad >= *n) {
-			*refused += *n;
-			*n = 0;
-			break;
-		}
-		/* drop the refused pattern and try again */
-		free(pats[bad].expr);
-		pats[bad] = pats[--*n];
-		++*refused;
+		if (db == NULL)
+			continue;
+		out->db = sc_reallocarray(out->db, out->ndb + 1, sizeof(*out->db));
+		out->db[out->ndb++] = db;
 	}
-	free(exprs);
+	for (size_t i = 0; i < *n; i++)
+		if (pats[i].expr != NULL)
+			pats[k++] = pats[i];
+	*n = k;
+}
+
+/* compile_lits - a database of the n literals at x added to out; 0, or -1
+ * when Hyperscan refuses it */
+static int compile_lits(const hs_lit *x, size_t n, hs_list *out)
+{
+	const char **texts = sc_reallocarray(NULL, n, sizeof(*texts));
+	size_t *lens = sc_reallocarray(NULL, n, sizeof(*lens));
+	unsigned *flags = sc_reallocarray(NULL, n, sizeof(*flags));
+	unsigned *ids = sc_reallocarray(NULL, n, sizeof(*ids));
+	hs_compile_error_t *err = NULL;
+	hs_database_t *db = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		texts[i] = x[i].text;
+		lens[i] = x[i].len;
+		flags[i] = x[i].flags;
+		ids[i] = x[i].id;
+	}
+	if (hs_compile_lit_multi(texts, flags, ids, lens, (unsigned) n, HS_MODE_BLOCK, NULL, &db,
+				 &err) == HS_SUCCESS) {
+		out->db = sc_reallocarray(out->db, out->ndb + 1, sizeof(*out->db));
+		out->db[out->ndb++] = db;
+	} else {
+		hs_free_compile_error(err);
+		rc = -1;
+	}
+	free(texts);
+	free(lens);
 	free(flags);
 	free(ids);
-	return db;
+	return rc;
 }
 
 /* fnv64 - FNV-1a of n bytes, naming a cache file (the file holds the full
@@ -297,35 +449,31 @@ static char *cache_path(const char *dir, const sc_buf *key)
 }
 
 /* Cache file: CACHE_MAGIC, hs_version() "\n", the key's length and bytes,
- * then for each list: the number of rules, their indexes, the serialized
- * database's length and bytes (length 0: no database). Sizes are size_t
- * in this machine's order: a cache is not for other machines. */
+ * then for each list: the number of rules in its databases, their indexes,
+ * the number of databases, and each one serialized, length then bytes.
+ * Sizes are size_t in this machine's order: a cache is not for other
+ * machines. */
 
-/* read_all - the whole of path, or NULL */
-static char *read_all(const char *path, size_t *len)
+/* map_file - path mapped read-only (*len bytes), or NULL; unmap with
+ * munmap(p, *len) */
+static char *map_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	sc_buf b;
-	char chunk[65536];
-	size_t n;
-	char *out;
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
-	sc_buf_init(&b, SC_BUF_UNLIMITED);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		(void) sc_buf_append(&b, chunk, n);
-	if (ferror(f)) {
-		fclose(f);
-		sc_buf_free(&b);
+	if (fstat(fd, &st) != 0 || st.st_size <= 0) {
+		close(fd);
 		return NULL;
 	}
-	fclose(f);
-	*len = b.len;
-	out = sc_malloc(b.len + 1);
-	memcpy(out, b.data, b.len);
-	sc_buf_free(&b);
-	return out;
+	p = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t) st.st_size;
+	return p;
 }
 
 /* take - the next n bytes of the file at *p (end at e), or NULL */
@@ -343,7 +491,7 @@ static const char *take(const char **p, const char *e, size_t n)
 static int cache_load(struct rules_hs *h, const char *path, const sc_buf *key, size_t nrules)
 {
 	size_t len, klen, v = strlen(CACHE_MAGIC), hv = strlen(hs_version());
-	char *all = read_all(path, &len);
+	char *all = map_file(path, &len);
 	const char *p = all, *e = all + len, *q;
 	int ok = 0;
 
@@ -356,8 +504,9 @@ static int cache_load(struct rules_hs *h, const char *path, const sc_buf *key, s
 	memcpy(&klen, q, sizeof(klen));
 	if (klen != key->len || (q = take(&p, e, klen)) == NULL || memcmp(q, key->data, klen) != 0)
 		goto out;
-	for (int l = 0; l < RULES_HS_LISTS; l++) {
-		size_t n, dblen;
+	for (size_t l = 0; l < h->nlists; l++) {
+		hs_list *hl = &h->lists[l];
+		size_t n, ndb;
 
 		if ((q = take(&p, e, sizeof(n))) == NULL)
 			goto out;
@@ -372,21 +521,33 @@ static int cache_load(struct rules_hs *h, const char *path, const sc_buf *key, s
 				goto out;
 			h->member[id] = 1;
 		}
-		if ((q = take(&p, e, sizeof(dblen))) == NULL)
+		if ((q = take(&p, e, sizeof(ndb))) == NULL)
 			goto out;
-		memcpy(&dblen, q, sizeof(dblen));
-		if (dblen > 0 && (q = take(&p, e, dblen)) == NULL)
+		memcpy(&ndb, q, sizeof(ndb));
+		if (ndb > nrules)
 			goto out;
-		if (dblen > 0 && hs_deserialize_database(q, dblen, &h->db[l]) != HS_SUCCESS)
-			goto out; /* another CPU or version: rebuild */
+		hl->db = sc_calloc(ndb ? ndb : 1, sizeof(*hl->db));
+		for (; hl->ndb < ndb; hl->ndb++) {
+			size_t dblen;
+
+			if ((q = take(&p, e, sizeof(dblen))) == NULL)
+				goto out;
+			memcpy(&dblen, q, sizeof(dblen));
+			if ((q = take(&p, e, dblen)) == NULL ||
+			    hs_deserialize_database(q, dblen, &hl->db[hl->ndb]) != HS_SUCCESS)
+				goto out; /* another CPU or version: rebuild */
+		}
 	}
 	ok = p == e;
 out:
-	free(all);
+	(void) munmap(all, len);
 	if (!ok) {
-		for (int l = 0; l < RULES_HS_LISTS; l++) {
-			hs_free_database(h->db[l]);
-			h->db[l] = NULL;
+		for (size_t l = 0; l < h->nlists; l++) {
+			for (size_t k = 0; k < h->lists[l].ndb; k++)
+				hs_free_database(h->lists[l].db[k]);
+			free(h->lists[l].db);
+			h->lists[l].db = NULL;
+			h->lists[l].ndb = 0;
 		}
 		memset(h->member, 0, nrules);
 	}
@@ -395,7 +556,8 @@ out:
 
 /* cache_store - write h's databases for key to path (a temporary file
  * renamed into place, so readers never see half a file); 0 on success */
-static int cache_store(const struct rules_hs *h, const build *b, const char *path)
+static int cache_store(const sc_ruleset *rs, const struct rules_hs *h, const build *b,
+		       const char *path)
 {
 	sc_buf out;
 	char *tmp;
@@ -408,22 +570,29 @@ static int cache_store(const struct rules_hs *h, const build *b, const char *pat
 	(void) sc_buf_printf(&out, "%s\n", hs_version());
 	(void) sc_buf_append(&out, &b->key.len, sizeof(b->key.len));
 	(void) sc_buf_append(&out, b->key.data, b->key.len);
-	for (int l = 0; l < RULES_HS_LISTS; l++) {
-		char *ser = NULL;
-		size_t serlen = 0;
+	for (size_t l = 0; l < h->nlists; l++) {
+		const hs_list *hl = &h->lists[l];
 
-		n = h->db[l] != NULL ? b->npats[l] : 0;
+		n = 0;
+		for (size_t i = 0; i < rs->n; i++)
+			n += h->member[i] && rules_hs_list(&rs->rules[i]) == (long) l;
 		(void) sc_buf_append(&out, &n, sizeof(n));
-		for (size_t k = 0; k < n; k++)
-			(void) sc_buf_append(&out, &b->pats[l][k].id, sizeof(unsigned));
-		if (h->db[l] != NULL &&
-		    hs_serialize_database(h->db[l], &ser, &serlen) != HS_SUCCESS) {
-			sc_buf_free(&out);
-			return -1;
+		for (unsigned i = 0; i < rs->n; i++)
+			if (h->member[i] && rules_hs_list(&rs->rules[i]) == (long) l)
+				(void) sc_buf_append(&out, &i, sizeof(i));
+		(void) sc_buf_append(&out, &hl->ndb, sizeof(hl->ndb));
+		for (size_t k = 0; k < hl->ndb; k++) {
+			char *ser = NULL;
+			size_t serlen = 0;
+
+			if (hs_serialize_database(hl->db[k], &ser, &serlen) != HS_SUCCESS) {
+				sc_buf_free(&out);
+				return -1;
+			}
+			(void) sc_buf_append(&out, &serlen, sizeof(serlen));
+			(void) sc_buf_append(&out, ser, serlen);
+			free(ser);
 		}
-		(void) sc_buf_append(&out, &serlen, sizeof(serlen));
-		(void) sc_buf_append(&out, ser, serlen);
-		free(ser);
 	}
 	tmp = sc_malloc(strlen(path) + 8);
 	sprintf(tmp, "%s.XXXXXX", path);
@@ -449,6 +618,8 @@ static struct rules_hs *hs_new(const sc_ruleset *rs)
 	struct rules_hs *h = sc_calloc(1, sizeof(*h));
 
 	h->member = sc_calloc(rs->n ? rs->n : 1, 1);
+	h->nlists = rules_hs_lists(rs);
+	h->lists = sc_calloc(h->nlists, sizeof(*h->lists));
 	if (pthread_mutex_init(&h->lock, NULL) != 0)
 		sc_panic("cannot create the Hyperscan scratch pool's mutex");
 	return h;
@@ -459,8 +630,12 @@ static void hs_free(struct rules_hs *h)
 {
 	if (h == NULL)
 		return;
-	for (int l = 0; l < RULES_HS_LISTS; l++)
-		hs_free_database(h->db[l]);
+	for (size_t l = 0; l < h->nlists; l++) {
+		for (size_t k = 0; k < h->lists[l].ndb; k++)
+			hs_free_database(h->lists[l].db[k]);
+		free(h->lists[l].db);
+	}
+	free(h->lists);
 	hs_free_scratch(h->proto);
 	for (size_t i = 0; i < h->npool; i++)
 		hs_free_scratch(h->pool[i]);
@@ -493,8 +668,8 @@ static void do_build(sc_ruleset *rs, int cache_only)
 
 	memset(&info, 0, sizeof(info));
 	collect(rs, &b);
-	for (int l = 0; l < RULES_HS_LISTS; l++)
-		any |= b.npats[l] > 0;
+	for (size_t l = 0; l < b.nlists; l++)
+		any |= b.npats[l] > 0 || b.nlits[l] > 0;
 	if (!any) {
 		info.state = SC_PREFILTER_OFF;
 		(void) snprintf(info.reason, sizeof(info.reason), "no rule to prefilter");
@@ -515,27 +690,32 @@ static void do_build(sc_ruleset *rs, int cache_only)
 		goto out;
 	}
 	if (!info.cached) {
-		for (int l = 0; l < RULES_HS_LISTS; l++) {
-			h->db[l] = compile_list(b.pats[l], &b.npats[l], &info.refused);
-			for (size_t k = 0; h->db[l] != NULL && k < b.npats[l]; k++)
+		for (size_t l = 0; l < b.nlists; l++) {
+			compile_list(b.pats[l], &b.npats[l], &info.refused, &h->lists[l]);
+			for (size_t k = 0; k < b.npats[l]; k++)
 				h->member[b.pats[l][k].id] = 1;
+			if (b.nlits[l] > 0 &&
+			    compile_lits(b.lits[l], b.nlits[l], &h->lists[l]) == 0)
+				for (size_t k = 0; k < b.nlits[l]; k++)
+					h->member[b.lits[l][k].id] = 1;
 		}
-		if (path != NULL && cache_store(h, &b, path) == 0)
+		if (path != NULL && cache_store(rs, h, &b, path) == 0)
 			info.cached = 2;
 		else if (path != NULL)
 			(void) snprintf(info.reason, sizeof(info.reason),
 					"cannot write the cache file %s: %s", path,
 					strerror(errno));
 	}
-	for (int l = 0; l < RULES_HS_LISTS; l++) {
-		if (h->db[l] == NULL)
-			continue;
-		if (hs_alloc_scratch(h->db[l], &h->proto) != HS_SUCCESS)
-			sc_panic("out of memory allocating Hyperscan scratch space");
-	}
-	for (size_t i = 0; i < rs->n; i++)
+	for (size_t l = 0; l < h->nlists; l++)
+		for (size_t k = 0; k < h->lists[l].ndb; k++)
+			if (hs_alloc_scratch(h->lists[l].db[k], &h->proto) != HS_SUCCESS)
+				sc_panic("out of memory allocating Hyperscan scratch space");
+	for (size_t i = 0; i < rs->n; i++) {
+		long l = rules_hs_list(&rs->rules[i]);
+
 		if (h->member[i])
-			info.patterns[list_of(rs->rules[i].kind)]++;
+			info.patterns[l < RULES_HS_LISTS ? l : RULES_HS_LISTS]++;
+	}
 	info.seconds = now_s() - t0;
 	if (h->proto == NULL) {
 		info.state = SC_PREFILTER_FAILED;
@@ -547,10 +727,10 @@ static void do_build(sc_ruleset *rs, int cache_only)
 	atomic_store_explicit(&rs->hs, h, memory_order_release);
 	h = NULL;
 	sc_log(SC_LOG_NOTICE,
-	       "rules prefilter ready: %zu body, %zu rawbody, %zu uri rules (%zu refused), %s in "
-	       "%.1fs",
-	       info.patterns[0], info.patterns[1], info.patterns[2], info.refused,
-	       info.cached == 1 ? "read from the cache" : "compiled", info.seconds);
+	       "rules prefilter ready: %zu body, %zu rawbody, %zu uri, %zu header rules, %s in "
+	       "%.1fs (%zu refused)",
+	       info.patterns[0], info.patterns[1], info.patterns[2], info.patterns[3],
+	       info.cached == 1 ? "read from the cache" : "compiled", info.seconds, info.refused);
 out:
 	if (info.state == SC_PREFILTER_FAILED)
 		sc_log(SC_LOG_WARNING, "rules prefilter: %s; rules run without it", info.reason);
@@ -709,18 +889,21 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 #endif
 
 /* rules_hs_scan - see rules_int.h */
-int rules_hs_scan(const sc_ruleset *rs, int list, void *scratch, const char *text, size_t len,
+int rules_hs_scan(const sc_ruleset *rs, long list, void *scratch, const char *text, size_t len,
 		  unsigned char *maybe, const unsigned char **member)
 {
 #ifdef HAVE_HYPERSCAN
 	const struct rules_hs *h = published(rs);
 
-	if (h == NULL || scratch == NULL || h->db[list] == NULL || len > 0xffffffffu)
+	if (h == NULL || scratch == NULL || list < 0 || (size_t) list >= h->nlists ||
+	    h->lists[list].ndb == 0 || len > 0xffffffffu)
 		return -1;
 	*member = h->member;
-	return hs_scan(h->db[list], text, (unsigned) len, 0, scratch, on_match, maybe) == HS_SUCCESS
-		       ? 0
-		       : -1;
+	for (size_t k = 0; k < h->lists[list].ndb; k++)
+		if (hs_scan(h->lists[list].db[k], text, (unsigned) len, 0, scratch, on_match,
+			    maybe) != HS_SUCCESS)
+			return -1;
+	return 0;
 #else
 	(void) rs;
 	(void) list;

@@ -236,6 +236,44 @@ void rules_prefilter_build(sc_ruleset *rs);
 #define RULES_HS_URI     2
 #define RULES_HS_LISTS   3
 
+/* rules_hs_list - the database rule r goes into: its list for a body,
+ * rawbody or uri rule, RULES_HS_LISTS + its selector slot - 1 for a header
+ * regex rule without [if-unset] (the slot's value is the text it is
+ * matched against, the same for all such rules), else -1. */
+static inline long rules_hs_list(const struct rule *r)
+{
+	switch (r->kind) {
+	case RULE_BODY:
+		return RULES_HS_BODY;
+	case RULE_RAWBODY:
+		return RULES_HS_RAWBODY;
+	case RULE_URI:
+		return RULES_HS_URI;
+	case RULE_HEADER:
+		return r->sel_slot > 0 && r->if_unset == NULL
+			       ? RULES_HS_LISTS + (long) r->sel_slot - 1
+			       : -1;
+	default:
+		return -1;
+	}
+}
+/* rules_hs_lists - how many databases rs can have. */
+#define rules_hs_lists(rs) (RULES_HS_LISTS + (rs)->nsel)
+
+/* rules_relax - for the prefilter, pat loosened so that, over the texts
+ * joined with "\n" in multiline mode, it matches wherever pat matches one
+ * text (rules_prefilter.c); owned by the caller, or NULL when it cannot
+ * be. */
+char *rules_relax(const char *pat, size_t len, uint32_t opts);
+
+/* rules_cost - the automaton states Hyperscan would roughly need for the
+ * pattern at pat (len bytes), or some number over cap (rules_prefilter.c). */
+size_t rules_cost(const char *pat, size_t len, size_t cap);
+/* rules_prefix - a pattern of at most budget states matching at least the
+ * start of every match of pat (len bytes, no /x), owned by the caller, or
+ * NULL (rules_prefilter.c). */
+char *rules_prefix(const char *pat, size_t len, size_t budget);
+
 /* rules_hs_free - release the databases, scratch spaces and build state. */
 void rules_hs_free(sc_ruleset *rs);
 /* rules_hs_take - a scratch space for one run, or NULL while rs has no
@@ -247,7 +285,7 @@ void rules_hs_give(const sc_ruleset *rs, void *scratch);
  * that may match, and *member to the database's flags (rule i is in it);
  * 0, or -1 when there is no database or the scan failed (then every rule
  * of the list must run). Thread-safe, with the run's own scratch. */
-int rules_hs_scan(const sc_ruleset *rs, int list, void *scratch, const char *text, size_t len,
+int rules_hs_scan(const sc_ruleset *rs, long list, void *scratch, const char *text, size_t len,
 		  unsigned char *maybe, const unsigned char **member);
 
 /* rules_regex_split - split the Perl regex literal at s into a pattern

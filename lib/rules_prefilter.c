@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "mem.h"
 #include "rules_int.h"
 
@@ -430,4 +431,433 @@ void rules_prefilter_build(sc_ruleset *rs)
 		}
 		free(copy);
 	}
+}
+
+/*
+ * Loosened patterns for the Hyperscan prefilter (rules_hs.c). A rule
+ * without a twin can still be prefiltered by a pattern that, over the
+ * texts joined with "\n" and in multiline mode, matches wherever the rule
+ * matches one text: each construct the twin argument excludes is loosened
+ * into one that holds there. \A becomes ^ (a text starts at the start or
+ * after a "\n"), \z and \Z become $ (a text ends before a "\n"), \G and
+ * negative lookarounds become empty (always true), atomic groups become
+ * plain groups and possessive quantifiers greedy ones (both only prune
+ * paths). Loosening never removes a match, so the result matches a
+ * superset, which is all a prefilter needs; the rule itself still runs
+ * unchanged on every text the prefilter lets through. Patterns with /x
+ * (a comment could hide anything from this reading), \Q, verbs,
+ * conditionals, recursion, inline option resets, or anything this walk
+ * does not read exactly are left alone (NULL).
+ */
+
+/* relax_quant - bytes of the quantifier at p (?, *, +, {n}, {n,}, {n,m},
+ * each with an optional lazy ? or possessive +), 0 for none */
+static size_t relax_quant(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q >= end)
+		return 0;
+	if (*q == '?' || *q == '*' || *q == '+') {
+		q++;
+	} else if (*q == '{') {
+		const char *d = ++q;
+
+		while (q < end && isdigit((unsigned char) *q))
+			q++;
+		if (q == d)
+			return 0; /* "{", "{,m}": a literal brace in PCRE2 10.42 */
+		if (q < end && *q == ',')
+			for (q++; q < end && isdigit((unsigned char) *q);)
+				q++;
+		if (q >= end || *q != '}')
+			return 0;
+		q++;
+	} else {
+		return 0;
+	}
+	if (q < end && (*q == '?' || *q == '+'))
+		q++;
+	return (size_t) (q - p);
+}
+
+/* relax_escape - bytes of the escape at p (p[0] == '\\'), 0 for one not
+ * read here */
+static size_t relax_escape(const char *p, const char *end)
+{
+	if (p + 1 >= end)
+		return 0;
+	if (p[1] == 'x') {
+		const char *q = p + 2;
+
+		if (q < end && *q == '{') {
+			while (q < end && *q != '}')
+				q++;
+			return q < end ? (size_t) (q + 1 - p) : 0;
+		}
+		for (int k = 0; k < 2 && q < end && isxdigit((unsigned char) *q); k++)
+			q++;
+		return (size_t) (q - p);
+	}
+	if (strchr("QEKcNoPpgkR", p[1]) != NULL || p[1] == '\0')
+		return 0;
+	return 2;
+}
+
+/* relax_class - bytes of the class at p (p[0] == '['), 0 if unread */
+static size_t relax_class(const char *p, const char *end)
+{
+	const char *q = p + 1;
+
+	if (q < end && *q == '^')
+		q++;
+	if (q < end && *q == ']')
+		q++;
+	while (q < end && *q != ']') {
+		if (*q == '\\') {
+			size_t n = relax_escape(q, end);
+
+			if (n == 0)
+				return 0;
+			q += n;
+		} else if (*q == '[' && q + 1 < end &&
+			   (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+			const char *c = q + 2;
+
+			while (c + 1 < end && !(c[0] == q[1] && c[1] == ']'))
+				c++;
+			if (c + 1 >= end)
+				return 0;
+			q = c + 2;
+		} else {
+			q++;
+		}
+	}
+	return q < end ? (size_t) (q + 1 - p) : 0;
+}
+
+/* relax_group_end - bytes of the group at p (p[0] == '(') to its ')', 0
+ * if unread */
+static size_t relax_group(const char *p, const char *end)
+{
+	const char *q = p;
+	int depth = 0;
+
+	while (q < end) {
+		size_t n = 1;
+
+		if (*q == '\\')
+			n = relax_escape(q, end);
+		else if (*q == '[')
+			n = relax_class(q, end);
+		else if (*q == '(')
+			depth++;
+		else if (*q == ')' && --depth == 0)
+			return (size_t) (q + 1 - p);
+		if (n == 0)
+			return 0;
+		q += n;
+	}
+	return 0;
+}
+
+/* rules_relax - see above and rules_int.h */
+char *rules_relax(const char *pat, size_t len, uint32_t opts)
+{
+	const char *p = pat, *end = pat + len;
+	sc_buf out;
+	char *res;
+
+	if (opts & ~(uint32_t) (PCRE2_CASELESS | PCRE2_MULTILINE | PCRE2_DOTALL))
+		return NULL;
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	while (p < end) {
+		size_t n;
+
+		if (*p == '\\') {
+			if ((n = relax_escape(p, end)) == 0)
+				goto fail;
+			if (p[1] == 'A')
+				(void) sc_buf_putc(&out, '^');
+			else if (p[1] == 'z' || p[1] == 'Z')
+				(void) sc_buf_putc(&out, '$');
+			else if (p[1] != 'G')
+				(void) sc_buf_append(&out, p, n);
+			p += n;
+		} else if (*p == '[') {
+			if ((n = relax_class(p, end)) == 0)
+				goto fail;
+			(void) sc_buf_append(&out, p, n);
+			p += n;
+		} else if (*p == '(' && p + 1 < end && p[1] == '?') {
+			const char *k = p + 2;
+
+			if (k < end && (*k == '!' || (*k == '<' && k + 1 < end && k[1] == '!'))) {
+				if ((n = relax_group(p, end)) == 0)
+					goto fail;
+				(void) sc_buf_puts(&out, "(?:)");
+				p += n;
+			} else if (k < end && *k == '>') {
+				(void) sc_buf_puts(&out, "(?:");
+				p += 3;
+			} else if (k < end && (*k == ':' || *k == '=' ||
+					       (*k == '<' && k + 1 < end && k[1] == '='))) {
+				(void) sc_buf_append(&out, p, 3);
+				p += 3;
+			} else {
+				/* inline options only: letters imsx (no resets), then
+				 * ':' or ')'; named groups, recursion, conditionals,
+				 * comments and the rest are not read here */
+				while (k < end && strchr("imsx", *k) != NULL && *k != '\0')
+					k++;
+				if (k == p + 2 || k >= end || (*k != ':' && *k != ')'))
+					goto fail;
+				if (memchr(p + 2, 'x', (size_t) (k - p - 2)) != NULL)
+					goto fail; /* extended mode from here on */
+				(void) sc_buf_append(&out, p, (size_t) (k + 1 - p));
+				p = k + 1;
+			}
+		} else if (*p == '(' && p + 1 < end && p[1] == '*') {
+			goto fail;
+		} else if ((n = relax_quant(p, end)) > 0) {
+			(void) sc_buf_append(&out, p, p[n - 1] == '+' && n > 1 ? n - 1 : n);
+			p += n;
+		} else {
+			(void) sc_buf_putc(&out, *p++);
+		}
+	}
+	res = sc_malloc(out.len + 1);
+	memcpy(res, out.data, out.len);
+	res[out.len] = '\0';
+	sc_buf_free(&out);
+	return res;
+fail:
+	sc_buf_free(&out);
+	return NULL;
+}
+
+/*
+ * Cost and prefixes, for the Hyperscan prefilter (rules_hs.c). Hyperscan
+ * unrolls bounded repeats, so a pattern like (?:[a-z]{1,15} ){0,3} becomes
+ * dozens of automaton states, and a few of the stock rules' patterns (the
+ * fuzzy-spelling and form-filling ones) cost it seconds of compile time
+ * each and slow every scan of their database down. rules_cost estimates
+ * the states: each atom one, a repeat's body times its upper bound (two
+ * for * and +), branches added. A pattern over budget is replaced by a
+ * prefix that fits it: every match of a sequence A B C starts with a match
+ * of A, so A B is a necessary condition for A B C, and a group that must
+ * occur at least once can be cut inside the same way; a top-level
+ * alternation is cut branch by branch. Each item of the prefix is copied
+ * as written, so the prefix matches, at the same place, the start of
+ * every match of the whole: a superset, which is all a prefilter needs.
+ */
+
+/* cost_alt - the estimated states of the alternation at *p up to a ')' at
+ * its level or end, *p left on that ')'; saturates past cap */
+static size_t cost_alt(const char **p, const char *end, size_t cap, int depth)
+{
+	size_t total = 0, cur = 0;
+
+	while (*p < end && **p != ')') {
+		const char *q = *p;
+		size_t atom = 1, mult = 1, n;
+
+		if (*q == '|') {
+			total += cur;
+			cur = 0;
+			(*p)++;
+			continue;
+		}
+		if (*q == '\\') {
+			n = relax_escape(q, end);
+			q += n > 0 ? n : 2;
+		} else if (*q == '[') {
+			n = relax_class(q, end);
+			q += n > 0 ? n : 1;
+		} else if (*q == '(') {
+			q++;
+			if (q < end && *q == '?') { /* (?: (?= (?! (?<= (?<! (?> (?i) (?i: */
+				q++;
+				if (q < end && *q == '<')
+					q++;
+				while (q < end && strchr("imsx-^", *q) != NULL && *q != '\0')
+					q++;
+				if (q < end && strchr(":=!>", *q) != NULL && *q != '\0')
+					q++;
+			}
+			if (depth > 50)
+				return cap + 1;
+			atom = cost_alt(&q, end, cap, depth + 1);
+			if (atom == 0)
+				atom = 1;
+			if (q < end)
+				q++; /* the ')' */
+		} else {
+			q++;
+		}
+		if (q > end)
+			q = end;
+		if ((n = relax_quant(q, end)) > 0) {
+			if (*q == '*' || *q == '+') {
+				mult = 2;
+			} else if (*q == '{') {
+				char *b;
+				unsigned long lo = strtoul(q + 1, &b, 10), hi = lo;
+
+				if (*b == ',')
+					hi = isdigit((unsigned char) b[1])
+						     ? strtoul(b + 1, NULL, 10)
+						     : lo + 1;
+				mult = hi > 0 ? hi : 1;
+			}
+			q += n;
+		}
+		*p = q;
+		if (mult > cap || atom > cap || atom * mult > cap)
+			return cap + 1;
+		cur += atom * mult;
+		if (total + cur > cap)
+			return cap + 1;
+	}
+	return total + cur;
+}
+
+/* rules_cost - see above and rules_int.h */
+size_t rules_cost(const char *pat, size_t len, size_t cap)
+{
+	const char *p = pat, *end = pat + len;
+	size_t c = 0;
+
+	while (p < end) {
+		c += cost_alt(&p, end, cap, 0);
+		if (c > cap)
+			return c;
+		if (p < end)
+			p++; /* a stray ')': go on past it */
+	}
+	return c;
+}
+
+/* item_len - bytes of the atom at p (an escape, a class, a group, one
+ * character), 0 when it is not read here */
+static size_t item_len(const char *p, const char *end)
+{
+	if (*p == '\\')
+		return relax_escape(p, end);
+	if (*p == '[')
+		return relax_class(p, end);
+	if (*p == '(')
+		return relax_group(p, end);
+	if (*p == ')' || *p == '|' || *p == '*' || *p == '+' || *p == '?')
+		return 0;
+	return 1;
+}
+
+static int prefix_alt(const char *p, const char *end, size_t budget, sc_buf *out, int depth);
+
+/* prefix_seq - into out, the longest prefix of the sequence p..end (no
+ * top-level |) within budget, cutting into a required group where the
+ * next item does not fit; 0, or -1 when not even a first item fits */
+static int prefix_seq(const char *p, const char *end, size_t budget, sc_buf *out, int depth)
+{
+	size_t used = 0;
+	int any = 0;
+
+	while (p < end) {
+		size_t n = item_len(p, end), q, c;
+
+		if (n == 0)
+			break;
+		q = relax_quant(p + n, end);
+		c = rules_cost(p, n + q, budget);
+		if (used + c <= budget) {
+			(void) sc_buf_append(out, p, n + q);
+			used += c;
+			any = 1;
+			p += n + q;
+			continue;
+		}
+		/* a group that occurs at least once: cut inside it */
+		if (*p == '(' && depth < 8 &&
+		    (q == 0 || p[n] == '+' ||
+		     (p[n] == '{' && p[n + 1] >= '1' && p[n + 1] <= '9'))) {
+			const char *in = p + 1;
+			sc_buf sub;
+
+			if (*in == '?') {
+				for (in++;
+				     in < p + n && strchr("imsx", *in) != NULL && *in != '\0';)
+					in++;
+				if (in >= p + n || *in != ':')
+					break; /* a lookaround, a named group...: stop here */
+				in++;
+			}
+			sc_buf_init(&sub, SC_BUF_UNLIMITED);
+			if (prefix_alt(in, p + n - 1, budget - used, &sub, depth + 1) == 0) {
+				(void) sc_buf_append(out, p, (size_t) (in - p));
+				(void) sc_buf_append(out, sub.data, sub.len);
+				(void) sc_buf_putc(out, ')');
+				any = 1;
+			}
+			sc_buf_free(&sub);
+		}
+		break;
+	}
+	return any ? 0 : -1;
+}
+
+/* prefix_alt - into out, a prefix of the alternation p..end within budget
+ * (each branch cut to its share); 0, or -1 when a branch has none */
+static int prefix_alt(const char *p, const char *end, size_t budget, sc_buf *out, int depth)
+{
+	const char *bounds[65];
+	size_t nb = 0;
+	const char *q = p;
+
+	bounds[nb++] = p;
+	while (q < end) {
+		size_t n = *q == '|' ? 1 : item_len(q, end);
+
+		if (n == 0) {
+			n = relax_quant(q, end);
+			if (n == 0)
+				return -1;
+		}
+		if (*q == '|') {
+			if (nb == 64)
+				return -1;
+			bounds[nb++] = q + 1;
+		}
+		q += n;
+	}
+	bounds[nb] = end + 1;
+	if (nb == 1)
+		return prefix_seq(p, end, budget, out, depth);
+	if (budget / nb < 4)
+		return -1;
+	(void) sc_buf_puts(out, "(?:");
+	for (size_t k = 0; k < nb; k++) {
+		if (k > 0)
+			(void) sc_buf_putc(out, '|');
+		if (prefix_seq(bounds[k], bounds[k + 1] - 1, budget / nb, out, depth) != 0)
+			return -1;
+	}
+	(void) sc_buf_putc(out, ')');
+	return 0;
+}
+
+/* rules_prefix - see above and rules_int.h */
+char *rules_prefix(const char *pat, size_t len, size_t budget)
+{
+	sc_buf out;
+	char *res = NULL;
+
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	if (prefix_alt(pat, pat + len, budget, &out, 0) == 0 && out.len > 0) {
+		res = sc_malloc(out.len + 1);
+		memcpy(res, out.data, out.len);
+		res[out.len] = '\0';
+	}
+	sc_buf_free(&out);
+	return res;
 }

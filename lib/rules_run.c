@@ -74,6 +74,7 @@ typedef struct sel_value {
 typedef struct run_state {
 	const sc_ruleset *rs;
 	const sc_run_ctx *ctx;
+	sc_rule_run_stats *st;
 	pcre2_match_data *md;
 	span_list body, rawbody, uri;
 	sel_value *sel;                 /* rs->nsel selector values, each got on first use */
@@ -81,8 +82,8 @@ typedef struct run_state {
 	unsigned char *hs_maybe;        /* rs->n flags: the Hyperscan scans reported
 					 * the rule (rules_hs.c); made on first use */
 	const unsigned char *hs_member; /* rs->n flags: the rule is in a database */
-	int hs_state[RULES_HS_LISTS];   /* 0: list not scanned yet, 1: scanned,
-					 * -1: no scan (every rule runs) */
+	int *hs_state;                  /* rules_hs_lists(rs) states, made on first use: 0 list
+					 * not scanned yet, 1 scanned, -1 no scan (every rule runs) */
 } run_state;
 
 /* spans_add - append [p, p+len) */
@@ -358,30 +359,41 @@ static span_list *build_uri(run_state *s)
 	return &s->uri;
 }
 
-/* hs_excludes - the list's Hyperscan scan (made on first use) rules r out:
- * its twin, hence r, cannot match any of l's texts (rules_hs.c) */
+/* hs_excludes - the Hyperscan scan of r's list (made on first use) rules
+ * r out: r cannot match any of l's texts (rules_hs.c). A header rule's l
+ * is its selector's value, scanned as it is; the other lists are scanned
+ * joined. */
 static int hs_excludes(run_state *s, const rule *r, span_list *l)
 {
-	int list = r->kind == RULE_BODY      ? RULES_HS_BODY
-		   : r->kind == RULE_RAWBODY ? RULES_HS_RAWBODY
-					     : RULES_HS_URI;
+	long list = rules_hs_list(r);
 	size_t i = (size_t) (r - s->rs->rules);
 
-	if (s->hs_scratch == NULL || !l->built ||
-	    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY && r->kind != RULE_URI))
+	if (s->hs_scratch == NULL || list < 0 || (r->kind != RULE_HEADER && !l->built))
 		return 0;
+	if (s->hs_state == NULL)
+		s->hs_state = sc_calloc(rules_hs_lists(s->rs), sizeof(*s->hs_state));
 	if (s->hs_state[list] == 0) {
-		size_t jlen;
-		const char *j = spans_joined(l, &jlen);
+		size_t len;
+		const char *text;
 
+		if (r->kind == RULE_HEADER) {
+			text = l->p[0];
+			len = l->len[0];
+		} else {
+			text = spans_joined(l, &len);
+		}
 		if (s->hs_maybe == NULL)
 			s->hs_maybe = sc_calloc(s->rs->n ? s->rs->n : 1, 1);
-		s->hs_state[list] = rules_hs_scan(s->rs, list, s->hs_scratch, j, jlen, s->hs_maybe,
-						  &s->hs_member) == 0
+		s->hs_state[list] = rules_hs_scan(s->rs, list, s->hs_scratch, text, len,
+						  s->hs_maybe, &s->hs_member) == 0
 					    ? 1
 					    : -1;
 	}
-	return s->hs_state[list] == 1 && s->hs_member[i] && !s->hs_maybe[i];
+	if (s->hs_state[list] == 1 && s->hs_member[i] && !s->hs_maybe[i]) {
+		s->st->prefiltered++;
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -639,6 +651,7 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	memset(&s, 0, sizeof(s));
 	s.rs = rs;
 	s.ctx = ctx;
+	s.st = st;
 	s.md = pcre2_match_data_create(1, NULL);
 	if (s.md == NULL)
 		sc_panic("out of memory creating PCRE2 match data");
@@ -680,6 +693,7 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 		free(s.sel);
 	}
 	free(s.hs_maybe);
+	free(s.hs_state);
 	rules_hs_give(rs, s.hs_scratch);
 	pcre2_match_data_free(s.md);
 }

@@ -66,13 +66,17 @@ sc_engine *scamctl_load_engine(const scamctl_opts *o)
 /* scamctl_prefilter_line - the prefilter's state in one line */
 void scamctl_prefilter_line(const sc_prefilter_info *info, char *buf, size_t size)
 {
+	char refused[64] = ""; /* known when compiled, not when read back */
+
+	if (info->cached != 1)
+		(void) snprintf(refused, sizeof(refused), " (%zu refused)", info->refused);
 	switch (info->state) {
 	case SC_PREFILTER_READY:
 		(void) snprintf(buf, size,
-				"prefilter: Hyperscan, %zu body, %zu rawbody, %zu uri rules (%zu "
-				"refused), %s in %.1fs%s%s",
+				"prefilter: Hyperscan, %zu body, %zu rawbody, %zu uri, %zu header "
+				"rules%s, %s in %.1fs%s%s",
 				info->patterns[0], info->patterns[1], info->patterns[2],
-				info->refused,
+				info->patterns[3], refused,
 				info->cached == 1   ? "read from the cache"
 				: info->cached == 2 ? "compiled and cached"
 						    : "compiled",

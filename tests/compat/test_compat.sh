@@ -81,8 +81,12 @@ LANG=C LC_ALL=C perl "$here/sa_hits.pl" "$stock" "$tmp/site" "$tmp/home" "$corpu
 	>"$tmp/sa.txt" 2>"$tmp/sa.err" &
 sa_pid=$!
 
-"$scamctl" -c "$tmp/scam.conf" scan --json "${paths[@]}" >"$tmp/ours.jsonl" 2>"$tmp/ours.err"
+# --prefilter: ours runs as the filter does once its Hyperscan prefilter is
+# built, so the comparison covers that path (identical hits are the point).
+"$scamctl" -c "$tmp/scam.conf" scan -v --prefilter --json "${paths[@]}" >"$tmp/ours.jsonl" \
+	2>"$tmp/ours.err"
 rc=$?
+grep '^prefilter: ' "$tmp/ours.err" || true
 if [ $rc -gt 1 ]; then
 	echo "FAIL: scamctl scan exited $rc"
 	cat "$tmp/ours.err"

@@ -78,6 +78,11 @@ log_has "the clean message is logged with both recipients" \
 	"QCLEAN2: from=<other@example.com> rcpt=<a@example.net>,<b@example.net> score=0.0 action=accept hits= size="
 log_has "the quarantined message is logged" "QHOLD4: from=<lotto@example.com> rcpt=<rcpt@example.net> score=11.0 action=quarantine hits=SC_TEST_BODY size="
 log_has "the truncated message is logged as truncated" " truncated"
+# The daemon builds the rules' prefilter after start-up, in its own thread.
+if "$top_builddir/scamctl" --rules "$tmp/rules" lint --prefilter | grep -q '^prefilter: Hyperscan'; then
+	log_has "the daemon builds the rules' prefilter after start-up" \
+		"rules prefilter ready: 1 body, 0 rawbody, 0 uri, 2 header rules, compiled in"
+fi
 if grep -F "QBIG5:" "$log" | grep -q ' truncated$'; then
 	ok "the QBIG5 line ends in truncated"
 else

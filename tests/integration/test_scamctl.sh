@@ -166,6 +166,24 @@ check "lint warns about unsupported directives with file and line" \
 check "lint warns about an unknown name in a meta with file and line" \
 	grep -q "20_bad.cf:3: warning: meta T_META: no rule NO_SUCH; it reads as 0" "$tmp/lint_bad"
 
+# The prefilter: lint --prefilter builds it into rules_cache_dir, scan reads
+# it from there, with the same output as without it.
+mkdir "$tmp/hscache"
+printf 'rules_dir = %s\nrules_cache_dir = %s\n' "$tmp/rules" "$tmp/hscache" > "$tmp/hs.conf"
+"$SCAMCTL" -c "$tmp/hs.conf" lint --prefilter > "$tmp/lint_hs"
+if grep -q '^prefilter: Hyperscan' "$tmp/lint_hs"; then
+	check "lint --prefilter compiles the prefilter and caches it" \
+		grep -q '^prefilter: Hyperscan, 2 body, 0 rawbody, 0 uri, 1 header rules (0 refused), compiled and cached in' "$tmp/lint_hs"
+	check "the cache holds one file" test "$(ls "$tmp/hscache" | grep -c '^hs-.*\.db$')" -eq 1
+	"$SCAMCTL" -c "$tmp/hs.conf" scan -v "$tmp/scam.eml" "$tmp/ham.eml" > "$tmp/scan_hs" 2> "$tmp/scan_hs.err"
+	check "scan reads the prefilter from the cache" grep -q '^prefilter: Hyperscan.*read from the cache' "$tmp/scan_hs.err"
+	"$SCAMCTL" -c "$tmp/hs.conf" scan -v --no-prefilter "$tmp/scam.eml" "$tmp/ham.eml" > "$tmp/scan_plain" 2> "$tmp/scan_plain.err"
+	check "--no-prefilter runs without it" grep -q '^prefilter: off' "$tmp/scan_plain.err"
+	check "the same verdicts and explanations either way" cmp -s "$tmp/scan_hs" "$tmp/scan_plain"
+else
+	check "without Hyperscan, lint says the prefilter is off" grep -q '^prefilter: off: ' "$tmp/lint_hs"
+fi
+
 # The shipped config and rules lint clean.
 check "the shipped config and rules lint without errors" \
 	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > /dev/null
