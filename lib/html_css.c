@@ -62,7 +62,7 @@ static int hex_digit(char c)
 /* parse_hex - 3, 4, 6 or 8 hex digits; 1, 2 (alpha 0) or 0 */
 static int parse_hex(const char *s, size_t n, uint32_t *rgb)
 {
-	int d[8];
+	int d[8] = {0}; /* n >= 3 digits are set below; zeroed for -O1's flow analysis */
 	uint32_t r, g, b, a;
 
 	if (n != 3 && n != 4 && n != 6 && n != 8)

@@ -91,7 +91,9 @@ struct rules_hs_ctl {
 	char *cache_dir; /* owned, or NULL */
 };
 
-/* rules_hs_runtime - the published databases, or NULL */
+#ifdef HAVE_HYPERSCAN
+
+/* published - the published databases, or NULL */
 static struct rules_hs *published(const sc_ruleset *rs)
 {
 	return atomic_load_explicit(&rs->hs, memory_order_acquire);
@@ -109,8 +111,6 @@ static void set_info(sc_ruleset *rs, const sc_prefilter_info *info)
 		pthread_cond_broadcast(&c->done);
 	pthread_mutex_unlock(&c->lock);
 }
-
-#ifdef HAVE_HYPERSCAN
 
 /* A pattern on its way into a database. */
 typedef struct hs_pat {
@@ -790,8 +790,9 @@ void sc_ruleset_prefilter(sc_ruleset *rs, const char *cache_dir, sc_prefilter_mo
 #else
 	(void) mode;
 	c->info.state = SC_PREFILTER_OFF;
-	(void) snprintf(c->info.reason, sizeof(c->info.reason),
-			"built without Hyperscan (configure found no libhyperscan-dev)");
+	(void) snprintf(
+		c->info.reason, sizeof(c->info.reason),
+		"built without Hyperscan (libhyperscan-dev missing or --without-hyperscan)");
 #endif
 }
 

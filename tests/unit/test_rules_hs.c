@@ -297,6 +297,7 @@ static void rm_dir(const char *d)
 	(void) rmdir(d);
 }
 
+#ifdef HAVE_HYPERSCAN
 /* the first file in d, or "" */
 static void cache_file(const char *d, char *out, size_t size)
 {
@@ -310,6 +311,7 @@ static void cache_file(const char *d, char *out, size_t size)
 			(void) snprintf(out, size, "%s/%s", d, e->d_name);
 	closedir(dir);
 }
+#endif
 
 /* built and written, read back, rebuilt when damaged; cache-only reads */
 static void test_cache(void **state)
