@@ -748,13 +748,12 @@ int sc_relays_kind_of(const char *name)
 static const char *const originating[] = {"X-Yahoo-Post-IP", "X-Originating-IP",
 					  "X-Apparently-From"};
 
-char *sc_relays_get(const sc_msg *m, sc_relays_kind kind)
+void sc_relays_get_both(const sc_msg *m, char **trusted_out, char **untrusted_out)
 {
 	size_t nrcvd = 0, nlines = 0;
 	char **lines;
 	int trusted = 1;
 	sc_buf b[2];
-	char *res;
 
 	pthread_once(&re_once, compile_all);
 	for (long i = sc_msg_header_find(m, "Received", 0); i >= 0;
@@ -805,9 +804,21 @@ char *sc_relays_get(const sc_msg *m, sc_relays_kind kind)
 		free(str);
 	}
 	free(lines);
+	*trusted_out = sc_buf_steal(&b[0]);
+	*untrusted_out = sc_buf_steal(&b[1]);
+}
+
+/* sc_relays_get - one of the pseudo-headers */
+char *sc_relays_get(const sc_msg *m, sc_relays_kind kind)
+{
+	char *v[2];
+
+	sc_relays_get_both(m, &v[0], &v[1]);
 	/* without configured networks, internal_networks follow the trusted ones */
-	res = sc_buf_steal(&b[(kind == SC_RELAYS_UNTRUSTED || kind == SC_RELAYS_EXTERNAL) ? 1 : 0]);
-	sc_buf_free(&b[0]);
-	sc_buf_free(&b[1]);
-	return res;
+	if (kind == SC_RELAYS_UNTRUSTED || kind == SC_RELAYS_EXTERNAL) {
+		free(v[0]);
+		return v[1];
+	}
+	free(v[1]);
+	return v[0];
 }

@@ -51,4 +51,10 @@ int sc_relays_parse_line(const char *line, char **out, int *priv, int *auth);
  * relay falls in it). Caller frees. */
 char *sc_relays_get(const sc_msg *m, sc_relays_kind kind);
 
+/* sc_relays_get_both - the trusted (= internal) and untrusted (= external)
+ * pseudo-headers of m from one pass over its Received fields (without
+ * configured networks the internal relays are the trusted ones). Caller
+ * frees both. */
+void sc_relays_get_both(const sc_msg *m, char **trusted_out, char **untrusted_out);
+
 #endif

@@ -646,9 +646,22 @@ int rules_header_get(const sc_run_ctx *ctx, const header_sel *sel, sc_buf *out)
 		add_field_values(ctx->msg, "Cc", raw, &l);
 		break;
 	case PSEUDO_RELAYS: {
-		/* one value, "" when no relay is of that kind (SpamAssassin pushes it too) */
-		char *v = sc_relays_get(ctx->msg, (sc_relays_kind) sel->relays);
+		/* one value, "" when no relay is of that kind (SpamAssassin pushes it
+		 * too); made once per run for all four kinds when the run memoises */
+		int untrusted = sel->relays == SC_RELAYS_UNTRUSTED || sel->relays == SC_RELAYS_EXTERNAL;
+		char *v;
 
+		if (ctx->memo != NULL) {
+			if (!ctx->memo->relays_done) {
+				sc_relays_get_both(ctx->msg, &ctx->memo->relays[0],
+						   &ctx->memo->relays[1]);
+				ctx->memo->relays_done = 1;
+			}
+			v = ctx->memo->relays[untrusted];
+			vl_push(&l, v, strlen(v));
+			break;
+		}
+		v = sc_relays_get(ctx->msg, (sc_relays_kind) sel->relays);
 		vl_push(&l, v, strlen(v));
 		free(v);
 		break;

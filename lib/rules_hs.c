@@ -130,7 +130,7 @@ typedef struct hs_lit {
 /* The automaton states a pattern may need, roughly (rules_cost), to go
  * into a database whole; a costlier one goes in cut to a prefix
  * (rules_prefix), or not at all. */
-#define HS_MAX_COST 600
+#define HS_MAX_COST 1500
 
 /* pattern_of - r's pattern as a Hyperscan expression and flags, or NULL
  * when it cannot be one (a NUL byte inside, options Hyperscan has no flag

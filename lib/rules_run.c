@@ -647,10 +647,14 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	double deadline = now_ms() + (double) budget;
 	run_state s;
 	sc_buf scratch, detail;
+	sc_run_ctx rctx = *ctx; /* the caller's, with this run's memo */
+	sc_run_memo memo;
 
+	memset(&memo, 0, sizeof(memo));
+	rctx.memo = &memo;
 	memset(&s, 0, sizeof(s));
 	s.rs = rs;
-	s.ctx = ctx;
+	s.ctx = &rctx;
 	s.st = st;
 	s.md = pcre2_match_data_create(1, NULL);
 	if (s.md == NULL)
@@ -694,6 +698,8 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	}
 	free(s.hs_maybe);
 	free(s.hs_state);
+	free(memo.relays[0]);
+	free(memo.relays[1]);
 	rules_hs_give(rs, s.hs_scratch);
 	pcre2_match_data_free(s.md);
 }
