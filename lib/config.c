@@ -80,6 +80,7 @@ static const key_spec keys[] = {
 	KEY("regex_depth_limit", KEY_ULONG, regex_depth_limit),
 	KEY("rules_time_budget_ms", KEY_ULONG, rules_time_budget_ms),
 	KEY("rules_cache_dir", KEY_PATH, rules_cache_dir),
+	KEY("lists_dir", KEY_PATH, lists_dir),
 	KEY("policy_file", KEY_PATH, policy_file),
 	KEY("subject_prefix", KEY_STRING, subject_prefix),
 	KEY("reject_show_rules", KEY_BOOL, reject_show_rules),
@@ -197,6 +198,7 @@ void sc_config_free(sc_config *c)
 	free(c->pid_file);
 	free(c->rules_dir);
 	free(c->rules_cache_dir);
+	free(c->lists_dir);
 	free(c->policy_file);
 	free(c->subject_prefix);
 	free(c->quarantine_dir);

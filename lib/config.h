@@ -51,6 +51,7 @@ typedef struct sc_config {
 	unsigned long regex_depth_limit;    /* PCRE2 depth limit per regex run */
 	unsigned long rules_time_budget_ms; /* rules' time per message; 0: no limit */
 	char *rules_cache_dir;              /* compiled prefilter databases, or NULL */
+	char *lists_dir;                    /* domain lists (lists.h), or NULL: none */
 	char *policy_file;                  /* per-recipient overrides and lists, or NULL */
 	char *subject_prefix;               /* put before the Subject of tagged mail, or NULL */
 	int reject_show_rules;              /* 1: name the rules that hit in a reject reply */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
+#include "lists.h"
 #include "mem.h"
 
 /* sc_engine_new - wrap a config and ruleset; takes ownership of both */
@@ -39,6 +40,7 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	sc_ruleset *rules;
 	sc_policy *policy = NULL;
 	sc_dns *dns = NULL;
+	sc_lists *lists = NULL;
 	sc_engine *e;
 	sc_config *c;
 
@@ -55,10 +57,13 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	rules = sc_ruleset_load_dir(c->rules_dir, &lim, d);
 	if (rules != NULL && d->errors == 0 && c->policy_file != NULL)
 		policy = sc_policy_load(c->policy_file, d);
+	if (rules != NULL && d->errors == 0 && c->lists_dir != NULL)
+		lists = sc_lists_load_dir(c->lists_dir, d);
 	if (rules != NULL && d->errors == 0)
 		dns = sc_engine_dns_new(c, d);
 	if (rules == NULL || dns == NULL || d->errors > 0) {
 		sc_dns_free(dns);
+		sc_lists_free(lists);
 		sc_policy_free(policy);
 		sc_ruleset_unref(rules);
 		sc_config_free(c);
@@ -67,6 +72,7 @@ sc_engine *sc_engine_load(const char *config_path, const char *rules_dir_overrid
 	e = sc_engine_new(c, rules);
 	e->policy = policy;
 	e->dns = dns;
+	e->lists = lists;
 	if (c->quarantine_dir != NULL)
 		e->quarantine = sc_quarantine_new(c->quarantine_dir);
 	return e;
@@ -92,6 +98,7 @@ void sc_engine_unref(sc_engine *e)
 		return;
 	sc_quarantine_free(e->quarantine);
 	sc_dns_free(e->dns);
+	sc_lists_free(e->lists);
 	sc_policy_free(e->policy);
 	sc_ruleset_unref(e->rules);
 	sc_config_free(e->config);

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "diag.h"
 #include "dns.h"
+#include "lists.h"
 #include "policy.h"
 #include "quarantine.h"
 #include "rules.h"
@@ -26,6 +27,8 @@ typedef struct sc_engine {
 	/* owned; the one resolver of this engine (thread-safe, dns.h). NULL
 	 * for an engine made by sc_engine_new(): then nothing is looked up. */
 	sc_dns *dns;
+	/* owned; the lists of the config's lists_dir, NULL without one */
+	struct sc_lists *lists;
 	_Atomic unsigned long refs;
 } sc_engine;
 

@@ -41,9 +41,10 @@ typedef struct sc_run_ctx {
 	const sc_envelope *env;     /* NULL: unknown */
 	const sc_auth_result *auth; /* NULL: sender authentication not run */
 	const struct sc_config *config; /* NULL in some tests */
-	struct sc_run_memo *memo; /* values made once per run and shared by its rules;
-				   * sc_ruleset_run sets it on its own copy of the
-				   * context (callers leave it NULL) */
+	const struct sc_lists *lists;   /* the domain lists (lists.h), NULL: none */
+	struct sc_run_memo *memo;       /* values made once per run and shared by its rules;
+					 * sc_ruleset_run sets it on its own copy of the
+					 * context (callers leave it NULL) */
 } sc_run_ctx;
 
 /* What a run makes once for all its rules (rules_run.c owns and frees it). */

@@ -180,6 +180,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	ctx.env = env;
 	ctx.auth = &v->auth;
 	ctx.config = eng->config;
+	ctx.lists = eng->lists;
 	sc_ruleset_run(eng->rules, &ctx, on_rule_hit, v, &st);
 	v->regex_errors = st.regex_errors;
 	v->rules_skipped_budget = st.budget_skipped;

@@ -42,6 +42,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	const char *path;
 	sc_rule_limits lim;
 	sc_ruleset *rs = NULL;
+	sc_lists *lists = NULL;
 	sc_rule_stats st;
 	sc_config *c;
 	sc_diags d;
@@ -87,6 +88,8 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	}
 	if (c != NULL && c->policy_file != NULL)
 		sc_policy_free(sc_policy_load(c->policy_file, &d));
+	if (c != NULL && c->lists_dir != NULL)
+		lists = sc_lists_load_dir(c->lists_dir, &d);
 	if (c != NULL) /* the resolver setting and every dns_local_data line */
 		sc_dns_free(sc_engine_dns_new(c, &d));
 	sc_diags_print(&d, stdout);
@@ -95,6 +98,14 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	(void) printf("config: %s\n", path != NULL ? path : "(built-in defaults)");
 	if (c != NULL && c->policy_file != NULL)
 		(void) printf("policy: %s\n", c->policy_file);
+	if (lists != NULL) {
+		(void) printf("lists: %s:", c->lists_dir);
+		for (size_t i = 0; i < sc_lists_count(lists); i++)
+			(void) printf(" %s %zu%s", sc_lists_name_at(lists, i),
+				      sc_domain_list_count(sc_lists_at(lists, i)),
+				      i + 1 < sc_lists_count(lists) ? "," : "");
+		(void) printf("%s\n", sc_lists_count(lists) == 0 ? " none" : "");
+	}
 	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu rawbody, %zu full, %zu uri, "
 		      "%zu meta, %zu eval), %zu never hit (%zu unknown evals); %zu directives "
 		      "skipped; %zu errors, %zu warnings\n",
@@ -111,6 +122,7 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 	}
 	ch = d.errors > 0 ? SCAMCTL_SOME_FAILED : SCAMCTL_OK;
 	sc_ruleset_unref(rs);
+	sc_lists_free(lists);
 	sc_config_free(c);
 	sc_diags_free(&d);
 	return ch;

@@ -186,7 +186,18 @@ fi
 
 # The shipped config and rules lint clean.
 check "the shipped config and rules lint without errors" \
-	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > /dev/null
+	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > "$tmp/lint_shipped"
+check "lint counts the entries of the shipped lists" \
+	grep -Eq "^lists: .*/etc/lists: freemail [0-9]{4}, shorteners [0-9]{3}$" "$tmp/lint_shipped"
+# A bad list line is an error at its file and line, as a bad rule is.
+mkdir "$tmp/badlists"
+printf 'ok.example\nnot a domain\n' > "$tmp/badlists/mine.txt"
+printf 'rules_dir = %s\nlists_dir = %s\n' "$tmp/rules" "$tmp/badlists" > "$tmp/badlists.conf"
+set +e
+"$SCAMCTL" -c "$tmp/badlists.conf" lint > "$tmp/lint_badlists"; rc=$?
+set -e
+check "lint exits 1 on a bad list line" test "$rc" -eq 1
+check "lint names the list file and line" grep -q "mine.txt:2: error: \"not a domain\"" "$tmp/lint_badlists"
 
 # The policy file: a block list hit is explained, and lint finds its errors.
 printf 'block_sender bad.example\nblock_client 192.0.2.0/24\n' > "$tmp/policy"

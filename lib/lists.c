@@ -1,0 +1,388 @@
+/*
+ * lists.c - domain lists (lists.h): exact and ".parent" entries in one
+ * open-addressing hash set each, patterns in an array matched one by one
+ * (a handful per list).
+ */
+#include "autoconfig.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <idn2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "lists.h"
+#include "mem.h"
+
+#define DOMAIN_MAX 253 /* bytes of a domain name in its A-label form */
+#define LABEL_MAX  63
+
+/* A set of strings: open addressing, power-of-two capacity. */
+typedef struct str_set {
+	char **slot; /* owned strings, NULL for empty slots */
+	size_t cap, n;
+} str_set;
+
+struct sc_domain_list {
+	str_set exact;  /* "example.com" */
+	str_set parent; /* ".example.com", stored without the dot */
+	char **pat;     /* owned patterns */
+	size_t npat;
+	size_t count;
+};
+
+struct sc_lists {
+	char **names; /* owned, sorted */
+	sc_domain_list **lists;
+	size_t n;
+};
+
+/* hash - FNV-1a of s */
+static size_t hash(const char *s)
+{
+	size_t h = (size_t) 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char) *s;
+		h *= (size_t) 1099511628211ULL;
+	}
+	return h;
+}
+
+/* set_find - the slot of s in set (where it is, or where it would go) */
+static size_t set_find(const str_set *set, const char *s)
+{
+	size_t i = hash(s) & (set->cap - 1);
+
+	while (set->slot[i] != NULL && strcmp(set->slot[i], s) != 0)
+		i = (i + 1) & (set->cap - 1);
+	return i;
+}
+
+/* set_has - s is in set */
+static int set_has(const str_set *set, const char *s)
+{
+	return set->cap > 0 && set->slot[set_find(set, s)] != NULL;
+}
+
+/* set_add - add a copy of s; 0 if it was new, 1 if already there */
+static int set_add(str_set *set, const char *s)
+{
+	size_t i;
+
+	if ((set->n + 1) * 2 > set->cap) {
+		str_set bigger = {NULL, set->cap ? set->cap * 2 : 64, 0};
+
+		bigger.slot = sc_calloc(bigger.cap, sizeof(*bigger.slot));
+		for (size_t k = 0; k < set->cap; k++)
+			if (set->slot[k] != NULL) {
+				bigger.slot[set_find(&bigger, set->slot[k])] = set->slot[k];
+				bigger.n++;
+			}
+		free(set->slot);
+		*set = bigger;
+	}
+	i = set_find(set, s);
+	if (set->slot[i] != NULL)
+		return 1;
+	set->slot[i] = sc_strdup(s);
+	set->n++;
+	return 0;
+}
+
+/* set_free - release set's strings */
+static void set_free(str_set *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+}
+
+/* normalise - s as an entry or query: lower-case, no trailing ".", an
+ * A-label form for non-ASCII; into out (DOMAIN_MAX + 1 bytes); NULL, or
+ * why it is not a domain. Pattern characters pass when patterns. */
+static const char *normalise(const char *s, size_t n, int patterns, char *out)
+{
+	char buf[4 * DOMAIN_MAX + 1];
+	int ascii = 1;
+	size_t label = 0;
+
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return "an empty domain";
+	if (n >= sizeof(buf))
+		return "too long for a domain";
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c >= 0x80)
+			ascii = 0;
+		else if (c <= ' ' || c == 0x7f || strchr("\"#%/:;<>@[\\]^`{|}", c) != NULL ||
+			 (!patterns && (c == '*' || c == '?')))
+			return "not a domain (a character no domain has)";
+		buf[i] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	buf[n] = '\0';
+	if (!ascii) {
+		char *a = NULL;
+
+		if (idn2_to_ascii_8z(buf, &a, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK) {
+			idn2_free(a);
+			return "an international domain libidn2 cannot convert";
+		}
+		n = strlen(a);
+		if (n > DOMAIN_MAX) {
+			idn2_free(a);
+			return "too long for a domain";
+		}
+		memcpy(buf, a, n + 1);
+		idn2_free(a);
+	}
+	if (n > DOMAIN_MAX)
+		return "too long for a domain";
+	for (size_t i = 0; i <= n; i++) {
+		if (buf[i] == '.' || buf[i] == '\0') {
+			if (label == 0 && !(i == 0 && buf[0] == '.'))
+				return "an empty label";
+			if (label > LABEL_MAX)
+				return "a label over 63 bytes";
+			label = 0;
+		} else {
+			label++;
+		}
+	}
+	memcpy(out, buf, n + 1);
+	return NULL;
+}
+
+/* glob - pattern p matches all of s: "*" any run within a label, "?" any
+ * one character */
+static int glob(const char *p, const char *s)
+{
+	for (; *p != '\0'; p++, s++) {
+		if (*p == '*') {
+			for (const char *t = s;; t++) {
+				if (glob(p + 1, t))
+					return 1;
+				if (*t == '\0' || *t == '.')
+					return 0;
+			}
+		}
+		if (*s == '\0' || (*p != '?' && *p != *s))
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* add_entry - one entry (normalised) */
+static void add_entry(sc_domain_list *l, const char *e)
+{
+	int dup;
+
+	if (strpbrk(e, "*?") != NULL) {
+		for (size_t i = 0; i < l->npat; i++)
+			if (strcmp(l->pat[i], e) == 0)
+				return;
+		l->pat = sc_reallocarray(l->pat, l->npat + 1, sizeof(*l->pat));
+		l->pat[l->npat++] = sc_strdup(e);
+		l->count++;
+		return;
+	}
+	dup = e[0] == '.' ? set_add(&l->parent, e + 1) : set_add(&l->exact, e);
+	if (!dup)
+		l->count++;
+}
+
+/* sc_domain_list_load_text - see lists.h */
+sc_domain_list *sc_domain_list_load_text(const char *name, const char *text, size_t len,
+					 sc_diags *d)
+{
+	sc_domain_list *l = sc_calloc(1, sizeof(*l));
+	const char *p = text, *end = text + len;
+	unsigned lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t) (end - p));
+		const char *e = nl != NULL ? nl : end, *hash_at;
+		const char *b = p;
+		char norm[DOMAIN_MAX + 1];
+		const char *why;
+
+		lineno++;
+		p = nl != NULL ? nl + 1 : end;
+		hash_at = memchr(b, '#', (size_t) (e - b));
+		if (hash_at != NULL)
+			e = hash_at;
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (b == e)
+			continue;
+		why = normalise(b, (size_t) (e - b), 1, norm);
+		if (why == NULL && norm[0] == '.' && norm[1] == '\0')
+			why = "an empty domain";
+		if (why != NULL) {
+			sc_diags_add(d, SC_DIAG_ERROR, name, lineno, "\"%.*s\": %s; entry left out",
+				     (int) (e - b > 80 ? 80 : e - b), b, why);
+			continue;
+		}
+		add_entry(l, norm);
+	}
+	return l;
+}
+
+/* sc_domain_list_has - see lists.h */
+int sc_domain_list_has(const sc_domain_list *l, const char *domain)
+{
+	char norm[DOMAIN_MAX + 1];
+
+	if (l == NULL || domain == NULL || normalise(domain, strlen(domain), 0, norm) != NULL)
+		return 0;
+	if (set_has(&l->exact, norm))
+		return 1;
+	for (const char *s = norm; s != NULL; s = strchr(s, '.'), s = s != NULL ? s + 1 : NULL)
+		if (set_has(&l->parent, s))
+			return 1;
+	for (size_t i = 0; i < l->npat; i++)
+		if (glob(l->pat[i], norm))
+			return 1;
+	return 0;
+}
+
+/* sc_domain_list_count - entries loaded */
+size_t sc_domain_list_count(const sc_domain_list *l)
+{
+	return l->count;
+}
+
+/* sc_domain_list_free - release l */
+void sc_domain_list_free(sc_domain_list *l)
+{
+	if (l == NULL)
+		return;
+	set_free(&l->exact);
+	set_free(&l->parent);
+	for (size_t i = 0; i < l->npat; i++)
+		free(l->pat[i]);
+	free(l->pat);
+	free(l);
+}
+
+/* by_name - qsort order of names */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* read_file - all of path into b; -1 with errno set */
+static int read_file(const char *path, sc_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int err;
+
+	if (f == NULL)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		(void) sc_buf_append(b, chunk, n);
+	err = ferror(f) ? EIO : 0;
+	fclose(f);
+	errno = err;
+	return err ? -1 : 0;
+}
+
+/* sc_lists_load_dir - see lists.h */
+sc_lists *sc_lists_load_dir(const char *dir, sc_diags *d)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *de;
+	char **files = NULL;
+	size_t nfiles = 0;
+	sc_lists *ls;
+
+	if (dp == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, dir, 0, "cannot read the lists directory: %s",
+			     strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || n <= 4 || strcmp(de->d_name + n - 4, ".txt") != 0)
+			continue;
+		files = sc_reallocarray(files, nfiles + 1, sizeof(*files));
+		files[nfiles++] = sc_strdup(de->d_name);
+	}
+	closedir(dp);
+	if (nfiles > 0)
+		qsort(files, nfiles, sizeof(*files), by_name);
+	ls = sc_calloc(1, sizeof(*ls));
+	for (size_t i = 0; i < nfiles; i++) {
+		sc_buf path, text;
+
+		sc_buf_init(&path, SC_BUF_UNLIMITED);
+		sc_buf_init(&text, SC_BUF_UNLIMITED);
+		(void) sc_buf_printf(&path, "%s/%s", dir, files[i]);
+		if (read_file(sc_buf_cstr(&path), &text) != 0) {
+			sc_diags_add(d, SC_DIAG_ERROR, sc_buf_cstr(&path), 0, "cannot read: %s",
+				     strerror(errno));
+		} else {
+			ls->names = sc_reallocarray(ls->names, ls->n + 1, sizeof(*ls->names));
+			ls->lists = sc_reallocarray(ls->lists, ls->n + 1, sizeof(*ls->lists));
+			files[i][strlen(files[i]) - 4] = '\0';
+			ls->names[ls->n] = sc_strdup(files[i]);
+			ls->lists[ls->n++] = sc_domain_list_load_text(sc_buf_cstr(&path), text.data,
+								      text.len, d);
+		}
+		sc_buf_free(&path);
+		sc_buf_free(&text);
+		free(files[i]);
+	}
+	free(files);
+	return ls;
+}
+
+/* sc_lists_get - the list named name, or NULL */
+const sc_domain_list *sc_lists_get(const sc_lists *ls, const char *name)
+{
+	if (ls == NULL)
+		return NULL;
+	for (size_t i = 0; i < ls->n; i++)
+		if (strcmp(ls->names[i], name) == 0)
+			return ls->lists[i];
+	return NULL;
+}
+
+size_t sc_lists_count(const sc_lists *ls)
+{
+	return ls != NULL ? ls->n : 0;
+}
+
+const char *sc_lists_name_at(const sc_lists *ls, size_t i)
+{
+	return ls->names[i];
+}
+
+const sc_domain_list *sc_lists_at(const sc_lists *ls, size_t i)
+{
+	return ls->lists[i];
+}
+
+/* sc_lists_free - release ls */
+void sc_lists_free(sc_lists *ls)
+{
+	if (ls == NULL)
+		return;
+	for (size_t i = 0; i < ls->n; i++) {
+		free(ls->names[i]);
+		sc_domain_list_free(ls->lists[i]);
+	}
+	free(ls->names);
+	free(ls->lists);
+	free(ls);
+}
