@@ -14,6 +14,7 @@
 static const sc_eval_table *const tables[] = {
 	&sc_msg_eval_table,
 	&sc_auth_eval_table,
+	&sc_identity_eval_table,
 };
 
 /*

@@ -77,6 +77,8 @@ typedef struct sc_eval_table {
 extern const sc_eval_table sc_msg_eval_table;
 /* SPF, DKIM and DMARC results under SpamAssassin's names (auth_eval.c). */
 extern const sc_eval_table sc_auth_eval_table;
+/* Who the message claims to be from, where replies go (checks_identity.c). */
+extern const sc_eval_table sc_identity_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
