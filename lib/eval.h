@@ -79,6 +79,8 @@ extern const sc_eval_table sc_msg_eval_table;
 extern const sc_eval_table sc_auth_eval_table;
 /* Who the message claims to be from, where replies go (checks_identity.c). */
 extern const sc_eval_table sc_identity_eval_table;
+/* Where the message's links lead (checks_links.c). */
+extern const sc_eval_table sc_links_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */

@@ -1,7 +1,8 @@
 /*
- * test_checks_identity.c - the identity checks (checks_identity.c) on
- * hand-written messages: must hit, must not hit, and the traps (a mailing
- * list's DMARC rewrite, the same address in From and Reply-To, no lists).
+ * test_checks.c - the scam checks (checks_*.c) on hand-written messages:
+ * must hit, must not hit, and the traps (a mailing list's DMARC rewrite,
+ * the same address in From and Reply-To, a mailto: at a listed domain, no
+ * lists at all).
  */
 #include "autoconfig.h"
 
@@ -24,7 +25,8 @@
 #include "rules.h"
 
 static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
-			    "header T_FROM_FREE eval:check_from_freemail()\n";
+			    "header T_FROM_FREE eval:check_from_freemail()\n"
+			    "body T_SHORT eval:check_url_shortener()\n";
 
 static char dir[] = "/tmp/test_checks_identity.XXXXXX";
 static sc_lists *lists;
@@ -44,9 +46,16 @@ static int setup(void **state)
 		return -1;
 	(void) fputs("# test list\ngmail.com\nyahoo.*\n", f);
 	(void) fclose(f);
+	(void) snprintf(path, sizeof(path), "%s/shorteners.txt", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	(void) fputs("bit.ly\n.page.link\n", f);
+	(void) fclose(f);
 	sc_diags_init(&d);
 	lists = sc_lists_load_dir(dir, &d);
 	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
+	(void) unlink(path);
+	(void) snprintf(path, sizeof(path), "%s/freemail.txt", dir);
 	(void) unlink(path);
 	(void) rmdir(dir);
 	if (lists == NULL || d.errors > 0)
@@ -70,8 +79,8 @@ static void hit_cb(void *arg, const sc_rule_hit *hit)
 	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
 }
 
-/* hits - what the rules say about headers (a body is added), with ls */
-static char *hits(const char *headers, const sc_lists *ls)
+/* hits_msg - what the rules say about the message headers + body, with ls */
+static char *hits_msg(const char *headers, const char *body, const sc_lists *ls)
 {
 	sc_buf raw, out;
 	sc_msg *m;
@@ -81,7 +90,7 @@ static char *hits(const char *headers, const sc_lists *ls)
 
 	sc_buf_init(&raw, SC_BUF_UNLIMITED);
 	sc_buf_init(&out, SC_BUF_UNLIMITED);
-	(void) sc_buf_printf(&raw, "%sSubject: hello\r\n\r\nbody\r\n", headers);
+	(void) sc_buf_printf(&raw, "%sSubject: hello\r\n\r\n%s\r\n", headers, body);
 	m = sc_msg_parse(raw.data, raw.len);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.msg = m;
@@ -92,6 +101,12 @@ static char *hits(const char *headers, const sc_lists *ls)
 	sc_buf_free(&raw);
 	sc_buf_free(&out);
 	return res;
+}
+
+/* hits - hits_msg with a plain body */
+static char *hits(const char *headers, const sc_lists *ls)
+{
+	return hits_msg(headers, "body", ls);
 }
 
 /* expect - the rule named rule hits (1) or not (0) on headers */
@@ -150,6 +165,42 @@ static void test_replyto_freemail(void **state)
 	free(h);
 }
 
+/* expect_body - the rule hits (1) or not (0) on an HTML or text body */
+static void expect_body(const char *headers, const char *body, const char *rule, int hit)
+{
+	char *h = hits_msg(headers, body, lists);
+	char key[64];
+
+	(void) snprintf(key, sizeof(key), "%s:", rule);
+	if ((strstr(h, key) != NULL) != hit)
+		fail_msg("%s %s on:\n%s\n(hits: %s)", rule, hit ? "should hit" : "should not hit",
+			 body, h);
+	free(h);
+}
+
+static void test_url_shortener(void **state)
+{
+	static const char html[] = "MIME-Version: 1.0\r\nContent-Type: text/html\r\n";
+	char *h;
+
+	(void) state;
+	expect_body(html, "<p>Verify: <a href=\"https://bit.ly/3xYz\">your account</a></p>", "T_SHORT",
+		    1);
+	expect_body("", "Track it at https://BIT.LY/abc today", "T_SHORT", 1);
+	expect_body(html, "<a href=\"https://app.page.link/q\">open</a>", "T_SHORT", 1);
+	/* must not hit: other hosts, a lookalike suffix, a mailto at a listed domain */
+	expect_body(html, "<a href=\"https://www.example.com/bit.ly\">x</a>", "T_SHORT", 0);
+	expect_body("", "see https://notbit.ly/x and https://bit.ly.example.net/", "T_SHORT", 0);
+	expect_body(html, "<a href=\"mailto:owner@bit.ly\">mail us</a>", "T_SHORT", 0);
+	/* two distinct links: the value counts them, the detail names the first */
+	h = hits_msg("", "https://bit.ly/a and https://bit.ly/b", lists);
+	assert_non_null(strstr(h, "2 links on a URL shortener, first https://bit.ly/a"));
+	free(h);
+	h = hits_msg("", "https://bit.ly/a", NULL);
+	assert_string_equal(h, "");
+	free(h);
+}
+
 static void test_from_freemail(void **state)
 {
 	(void) state;
@@ -164,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replyto_freemail),
 		cmocka_unit_test(test_from_freemail),
+		cmocka_unit_test(test_url_shortener),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
