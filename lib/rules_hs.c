@@ -726,11 +726,18 @@ static void do_build(sc_ruleset *rs, int cache_only)
 	info.state = SC_PREFILTER_READY;
 	atomic_store_explicit(&rs->hs, h, memory_order_release);
 	h = NULL;
-	sc_log(SC_LOG_NOTICE,
-	       "rules prefilter ready: %zu body, %zu rawbody, %zu uri, %zu header rules, %s in "
-	       "%.1fs (%zu refused)",
-	       info.patterns[0], info.patterns[1], info.patterns[2], info.patterns[3],
-	       info.cached == 1 ? "read from the cache" : "compiled", info.seconds, info.refused);
+	if (info.cached == 1)
+		sc_log(SC_LOG_NOTICE,
+		       "rules prefilter ready: %zu body, %zu rawbody, %zu uri, %zu header rules, "
+		       "read from the cache in %.1fs",
+		       info.patterns[0], info.patterns[1], info.patterns[2], info.patterns[3],
+		       info.seconds);
+	else
+		sc_log(SC_LOG_NOTICE,
+		       "rules prefilter ready: %zu body, %zu rawbody, %zu uri, %zu header rules, "
+		       "compiled in %.1fs (%zu refused)",
+		       info.patterns[0], info.patterns[1], info.patterns[2], info.patterns[3],
+		       info.seconds, info.refused);
 out:
 	if (info.state == SC_PREFILTER_FAILED)
 		sc_log(SC_LOG_WARNING, "rules prefilter: %s; rules run without it", info.reason);
