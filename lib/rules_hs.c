@@ -143,20 +143,11 @@ static char *pattern_of(const rule *r, unsigned *flags)
 	const char *pat;
 	size_t patlen;
 	uint32_t opts;
-	char *copy = NULL, *rest, *relaxed = NULL, *out = NULL;
+	char *copy, *relaxed = NULL, *out = NULL;
 	int joined = r->kind != RULE_HEADER;
 
-	if (r->expanded != NULL) {
-		pat = r->expanded;
-		patlen = strlen(r->expanded);
-		opts = r->expanded_opts;
-	} else {
-		copy = sc_strdup(r->source);
-		if (rules_regex_split(copy, &pat, &patlen, &opts, &rest) != NULL) {
-			free(copy);
-			return NULL;
-		}
-	}
+	if (rules_pattern(r, &pat, &patlen, &opts, &copy) != 0)
+		return NULL;
 	if (joined && !r->twin_safe) {
 		relaxed = rules_relax(pat, patlen, opts);
 		if (relaxed != NULL) {

@@ -288,6 +288,11 @@ void rules_hs_give(const sc_ruleset *rs, void *scratch);
 int rules_hs_scan(const sc_ruleset *rs, long list, void *scratch, const char *text, size_t len,
 		  unsigned char *maybe, const unsigned char **member);
 
+/* rules_pattern - r's regex as it runs: after replace_rules, or as split
+ * from its source; *copy (owned by the caller, NULL when none was needed)
+ * holds what *pat points into. 0, or -1 when the source does not split. */
+int rules_pattern(const rule *r, const char **pat, size_t *len, uint32_t *opts, char **copy);
+
 /* rules_regex_split - split the Perl regex literal at s into a pattern
  * (*pat, *patlen pointing into s), PCRE2 options and *rest; NULL or why not. */
 const char *rules_regex_split(char *s, const char **pat, size_t *patlen, uint32_t *opts,

@@ -392,6 +392,27 @@ static void sel_slots_build(sc_ruleset *rs)
 	rs->nsel = n;
 }
 
+/* rules_pattern - see rules_int.h */
+int rules_pattern(const rule *r, const char **pat, size_t *len, uint32_t *opts, char **copy)
+{
+	char *rest;
+
+	*copy = NULL;
+	if (r->expanded != NULL) {
+		*pat = r->expanded;
+		*len = strlen(r->expanded);
+		*opts = r->expanded_opts;
+		return 0;
+	}
+	*copy = sc_strdup(r->source);
+	if (rules_regex_split(*copy, pat, len, opts, &rest) != NULL) {
+		free(*copy);
+		*copy = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* rules_prefilter_build - the MULTILINE twin of every live body and
  * rawbody regex that allows one (see above) */
 void rules_prefilter_build(sc_ruleset *rs)
@@ -402,24 +423,15 @@ void rules_prefilter_build(sc_ruleset *rs)
 		const char *pat;
 		size_t patlen;
 		uint32_t opts;
-		char *copy = NULL, *rest;
+		char *copy;
 		PCRE2_SIZE off;
 		int err;
 
 		if (r->dead || r->never || r->re == NULL ||
 		    (r->kind != RULE_BODY && r->kind != RULE_RAWBODY && r->kind != RULE_URI))
 			continue;
-		if (r->expanded != NULL) {
-			pat = r->expanded;
-			patlen = strlen(r->expanded);
-			opts = r->expanded_opts;
-		} else {
-			copy = sc_strdup(r->source);
-			if (rules_regex_split(copy, &pat, &patlen, &opts, &rest) != NULL) {
-				free(copy);
-				continue;
-			}
-		}
+		if (rules_pattern(r, &pat, &patlen, &opts, &copy) != 0)
+			continue;
 		r->lit_len = required_literal(pat, patlen, opts, &r->lit);
 		r->lit_caseless = (opts & PCRE2_CASELESS) != 0;
 		r->twin_safe = prefilter_safe(pat, patlen);
