@@ -28,7 +28,7 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_FROM_FREE eval:check_from_freemail()\n"
 			    "body T_SHORT eval:check_url_shortener()\n";
 
-static char dir[] = "/tmp/test_checks_identity.XXXXXX";
+static char dir[] = "/tmp/test_checks.XXXXXX";
 static sc_lists *lists;
 static sc_ruleset *rules;
 
