@@ -724,6 +724,8 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 	eval_ctx c;
 
 	memset(&c, 0, sizeof(c));
+	atomic_init(&c.next, 0);
+	atomic_init(&c.done, 0);
 	while ((ch = getopt_long(argc, argv, "c:hj:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_JSON:
