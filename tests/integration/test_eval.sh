@@ -91,6 +91,40 @@ assert rules == [("T_PRIZE_SUBJ", 11.0, 3, 0, 1.0), ("T_LOTTERY", 6.0, 4, 1, 0.6
                  ("T_AGENDA", -1.0, 1, 2, 0.2)], rules
 PY
 
+# --net is accepted; with no client address nothing is authenticated, so
+# the report does not change.
+eval_cmd --net -j 2 --scam "$data/scam/a" --scam "$data/scam/b/" --ham "$data/ham/c" \
+	--aux "$data/scam/a/1.eml" > "$tmp/net"
+check "--net changes nothing without a client address" cmp -s "$tmp/j1" "$tmp/net"
+
+# Scores beyond -5..30 go to the open-ended end buckets: scam 40 40 0 0 20 0,
+# ham -20 -20 0.
+mkdir "$tmp/rules_wide"
+cat > "$tmp/rules_wide/10_wide.cf" <<'RULES'
+header   T_HUGE  Subject =~ /\bprize\b/i
+score    T_HUGE  40.0
+body     T_NEG   /meeting agenda/i
+score    T_NEG   -20.0
+RULES
+"$SCAMCTL" --rules "$tmp/rules_wide" eval --scam "$data/scam/a" --scam "$data/scam/b" \
+	--ham "$data/ham/c" > "$tmp/wide"
+grep -E '^(\[|<|>=)' "$tmp/wide" > "$tmp/wide_hist" || true
+check "histogram: the low end is open (<-5), holding 2 of 3 ham" \
+	sh -c "head -n 1 '$tmp/wide_hist' | grep -qx '<-5  *0.0  *66.7'"
+check "histogram: the high end is open (>=30), holding 2 of 6 scam" \
+	sh -c "tail -n 1 '$tmp/wide_hist' | grep -qx '>=30  *33.3  *0.0'"
+check "histogram: 37 buckets from <-5 to >=30" test "$(wc -l < "$tmp/wide_hist")" -eq 37
+check "histogram: [20,21) holds 1 of 6 scam" grep -qx '\[20,21)  *16.7  *0.0' "$tmp/wide_hist"
+"$SCAMCTL" --rules "$tmp/rules_wide" eval --json --scam "$data/scam/a" --scam "$data/scam/b" \
+	--ham "$data/ham/c" > "$tmp/wide_json"
+check "--json: open ends have null from / to" python3 - "$tmp/wide_json" <<'PY2'
+import json, sys
+h = json.load(open(sys.argv[1]))["histogram"]
+assert len(h) == 37, len(h)
+assert (h[0]["from"], h[0]["to"], h[0]["scam"], h[0]["ham"]) == (None, -5, 0, 2), h[0]
+assert (h[-1]["from"], h[-1]["to"], h[-1]["scam"], h[-1]["ham"]) == (30, None, 2, 0), h[-1]
+PY2
+
 # A file that cannot be read is an error of its source, named on stderr.
 cp -R "$data/scam" "$tmp/scam"
 ln -s "$tmp/no-such-file" "$tmp/scam/b/0-gone.eml"
