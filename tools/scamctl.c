@@ -27,6 +27,9 @@ static void usage(FILE *fp)
 		       "       [--mail-from ADDR] [--rcpt ADDR]... FILE|DIR|-...\n"
 		       "                                        score messages and explain why;\n"
 		       "                                        --dump: show what the filter sees\n"
+		       "  eval --scam PATH... --ham PATH... [--aux PATH...] [--json]\n"
+		       "       [-j N] [--net]                   how well the rules separate\n"
+		       "                                        scam from ham\n"
 		       "  lint                                  check the config and the rules\n"
 		       "  quarantine list|show|release|delete|purge|fsck ...\n"
 		       "                                        review the quarantine\n"
@@ -140,6 +143,8 @@ int main(int argc, char **argv)
 	optind = 0;
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(&o, argc, argv);
+	if (strcmp(cmd, "eval") == 0)
+		return cmd_eval(&o, argc, argv);
 	if (strcmp(cmd, "lint") == 0)
 		return cmd_lint(&o, argc, argv);
 	if (strcmp(cmd, "quarantine") == 0)

@@ -33,6 +33,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv);
 /* scamctl_dump - parse len bytes of raw message with cfg's MIME limits and
  * print the message model on stdout (scan --dump). */
 void scamctl_dump(const char *name, const char *raw, size_t len, const sc_config *cfg);
+int cmd_eval(scamctl_opts *o, int argc, char **argv);
 int cmd_lint(scamctl_opts *o, int argc, char **argv);
 int cmd_quarantine(scamctl_opts *o, int argc, char **argv);
 
