@@ -84,13 +84,15 @@ static void eval_usage(FILE *fp)
 {
 	(void) fprintf(
 		fp, "usage: scamctl [-c CONFIG] [--rules DIR] eval --scam PATH... --ham PATH...\n"
-		    "         [--aux PATH...] [--json] [-j N] [--net]\n"
+		    "         [--aux PATH...] [--json] [-j N]\n"
 		    "Scan labelled messages and report how the rules separate them: per source\n"
 		    "(a DIR walked recursively, or a FILE; each --scam, --ham and --aux takes one\n"
 		    "and may be repeated) and per label the share at or above each threshold, the\n"
 		    "mean and median score, a score histogram and every rule's hit frequency.\n"
-		    "--aux sources are scam but kept out of the totals. SPF, DKIM and DMARC are\n"
-		    "turned off unless --net. -j N scans with N threads (default: the CPUs);\n"
+		    "--aux sources are scam but kept out of the totals. Messages are scanned\n"
+		    "without an envelope, so SPF, DKIM and DMARC never run; a config with\n"
+		    "spf, dkim and dmarc = no also scores with the rules' no-network values.\n"
+		    "-j N scans with N threads (default: the CPUs);\n"
 		    "the output is the same for any N. Exit 0 when every file was scanned,\n"
 		    "1 when some could not be, 2 on bad usage or config.\n");
 }
@@ -701,7 +703,7 @@ static unsigned parse_jobs(const char *s)
 /* cmd_eval - parse eval's options, load the engine, scan and report */
 int cmd_eval(scamctl_opts *o, int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_RULES, OPT_SCAM, OPT_HAM, OPT_AUX, OPT_NET };
+	enum { OPT_JSON = 256, OPT_RULES, OPT_SCAM, OPT_HAM, OPT_AUX };
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, OPT_JSON},
 		{"config", required_argument, NULL, 'c'},
@@ -709,7 +711,6 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 		{"scam", required_argument, NULL, OPT_SCAM},
 		{"ham", required_argument, NULL, OPT_HAM},
 		{"aux", required_argument, NULL, OPT_AUX},
-		{"net", no_argument, NULL, OPT_NET},
 		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -717,7 +718,7 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 	const char **paths = sc_calloc((size_t) argc + 1, sizeof(*paths));
 	eval_label *labels = sc_calloc((size_t) argc + 1, sizeof(*labels));
 	unsigned nthreads = default_jobs();
-	int json = 0, net = 0, status = SCAMCTL_USAGE, ch;
+	int json = 0, status = SCAMCTL_USAGE, ch;
 	size_t npaths = 0, nscam = 0, nham = 0, nrules, failed;
 	eval_stats tot[EVAL_NLABELS];
 	eval_rule *rules;
@@ -730,9 +731,6 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 		switch (ch) {
 		case OPT_JSON:
 			json = 1;
-			break;
-		case OPT_NET:
-			net = 1;
 			break;
 		case OPT_SCAM:
 		case OPT_HAM:
@@ -775,11 +773,6 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 	if (c.eng == NULL) {
 		(void) fprintf(stderr, "scamctl: cannot load the config and rules\n");
 		goto out;
-	}
-	if (!net) { /* before any thread sees the engine */
-		c.eng->config->spf = 0;
-		c.eng->config->dkim = 0;
-		c.eng->config->dmarc = 0;
 	}
 	sc_engine_prefilter(c.eng, SC_PREFILTER_CACHED);
 	for (size_t i = 0; i < npaths; i++)

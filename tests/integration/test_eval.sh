@@ -91,11 +91,6 @@ assert rules == [("T_PRIZE_SUBJ", 11.0, 3, 0, 1.0), ("T_LOTTERY", 6.0, 4, 1, 0.6
                  ("T_AGENDA", -1.0, 1, 2, 0.2)], rules
 PY
 
-# --net is accepted; with no client address nothing is authenticated, so
-# the report does not change.
-eval_cmd --net -j 2 --scam "$data/scam/a" --scam "$data/scam/b/" --ham "$data/ham/c" \
-	--aux "$data/scam/a/1.eml" > "$tmp/net"
-check "--net changes nothing without a client address" cmp -s "$tmp/j1" "$tmp/net"
 
 # Scores beyond -5..30 go to the open-ended end buckets: scam 40 40 0 0 20 0,
 # ham -20 -20 0.
