@@ -184,6 +184,26 @@ else
 	check "without Hyperscan, lint says the prefilter is off" grep -q '^prefilter: off: ' "$tmp/lint_hs"
 fi
 
+# The shipped rules and lists together: a Reply-To diverted to a free
+# mailbox plus a money ask is the combo meta, which reaches the tag threshold.
+cat > "$tmp/divert.eml" <<'MSG'
+From: Claims Office <office@vendor.example>
+Reply-To: claims.desk@gmail.com
+To: someone@example.net
+Subject: Your file
+Date: Mon, 2 Jan 2023 10:00:00 +0000
+Message-ID: <divert-1@vendor.example>
+
+We hold USD 4.5 million for you. Send your details to our desk.
+MSG
+sed 's/Reply-To: claims.desk@gmail.com/Reply-To: claims.desk@vendor.example/' "$tmp/divert.eml" > "$tmp/nodivert.eml"
+"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" scan "$tmp/divert.eml" "$tmp/nodivert.eml" > "$tmp/divert"
+check "a freemail Reply-To is named as such" grep -q "SCAM_REPLYTO_FREEMAIL" "$tmp/divert"
+check "with a money ask it is the combo, tagged" \
+	grep -q "divert.eml: score=5.0 action=tag" "$tmp/divert"
+check "the same money ask with a Reply-To of the sender's domain is no combo" \
+	grep -q "nodivert.eml: score=1.0 action=accept" "$tmp/divert"
+
 # The shipped config and rules lint clean.
 check "the shipped config and rules lint without errors" \
 	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > "$tmp/lint_shipped"
