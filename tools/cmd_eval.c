@@ -9,7 +9,6 @@
  */
 #include "autoconfig.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -27,8 +26,8 @@
 #include "mem.h"
 #include "scamctl.h"
 #include "scan.h"
+#include "walk.h"
 
-#define EVAL_MAX_DEPTH 64         /* directory levels walked */
 #define EVAL_MAX_JOBS  64         /* -j workers */
 #define EVAL_HIST_LO   -5         /* histogram: scores below go to one open bucket */
 #define EVAL_HIST_HI   30         /* histogram: scores at or above go to one open bucket */
@@ -110,67 +109,10 @@ static void add_file(eval_ctx *c, const char *path, const char *why, int err)
 	f->err = err;
 }
 
-static void walk_path(eval_ctx *c, const char *path, int depth);
-
-/* skip_dot - scandir filter: no hidden entries, no . and .. */
-static int skip_dot(const struct dirent *de)
+/* on_file - walk_fn: each file of a source, or why it cannot be read */
+static void on_file(void *arg, const char *path, const char *why, int err)
 {
-	return de->d_name[0] != '.';
-}
-
-/* walk_dir - every entry of a directory, sorted, recursively */
-static void walk_dir(eval_ctx *c, const char *path, int depth)
-{
-	struct dirent **ents;
-	int n = scandir(path, &ents, skip_dot, alphasort);
-	sc_buf child;
-
-	if (n < 0) {
-		add_file(c, path, NULL, errno);
-		return;
-	}
-	sc_buf_init(&child, SC_BUF_UNLIMITED);
-	for (int i = 0; i < n; i++) {
-		sc_buf_reset(&child);
-		(void) sc_buf_printf(&child, "%s%s%s", path,
-				     path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
-		walk_path(c, child.data, depth + 1);
-		free(ents[i]);
-	}
-	free(ents);
-	sc_buf_free(&child);
-}
-
-/* walk_path - a file or a directory, as scan walks them: symlinked
- * directories only when named on the command line, never dropped silently */
-static void walk_path(eval_ctx *c, const char *path, int depth)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0) {
-		add_file(c, path, NULL, errno);
-		return;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		if (stat(path, &st) < 0) {
-			add_file(c, path, "dangling symbolic link", 0);
-			return;
-		}
-		if (S_ISDIR(st.st_mode) && depth > 0)
-			return; /* below the top, links could loop */
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (depth >= EVAL_MAX_DEPTH)
-			add_file(c, path, "directory nesting too deep", 0);
-		else
-			walk_dir(c, path, depth);
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		add_file(c, path, "not a regular file", 0);
-		return;
-	}
-	add_file(c, path, NULL, 0);
+	add_file(arg, path, why, err);
 }
 
 /* source_name - the last two components of path ("scam/phishing_pot") */
@@ -196,7 +138,7 @@ static void add_source(eval_ctx *c, const char *path, eval_label label)
 	eval_source *s;
 	size_t first = c->nfiles;
 
-	walk_path(c, path, 0);
+	walk_path(path, on_file, c);
 	c->sources = sc_reallocarray(c->sources, c->nsources + 1, sizeof(*c->sources));
 	s = &c->sources[c->nsources++];
 	s->name = source_name(path);

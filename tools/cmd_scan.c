@@ -7,7 +7,6 @@
  */
 #include "autoconfig.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -22,9 +21,9 @@
 #include "policy.h"
 #include "scamctl.h"
 #include "scan.h"
+#include "walk.h"
 
 #define SCAN_MAX_RCPTS 1000 /* --rcpt options taken */
-#define SCAN_MAX_DEPTH 64   /* directory levels walked */
 #define SCAN_MAX_JOBS  64   /* -j workers */
 
 /* One message to report, in command-line order: a file, standard input, or
@@ -356,75 +355,22 @@ static void run_jobs(scan_ctx *c, unsigned nthreads)
 	(void) pthread_mutex_destroy(&c->lock);
 }
 
-static void scan_path(scan_ctx *c, const char *path, int depth);
-
-/* skip_dot - scandir filter: no hidden entries, no . and .. */
-static int skip_dot(const struct dirent *de)
+/* on_file - walk_fn: queue a file, or report why it cannot be read */
+static void on_file(void *arg, const char *path, const char *why, int err)
 {
-	return de->d_name[0] != '.';
+	if (why != NULL || err != 0)
+		report_error(arg, path, why != NULL ? why : strerror(err));
+	else
+		scan_file(arg, path);
 }
 
-/* scan_dir - every entry of a directory, sorted, recursively */
-static void scan_dir(scan_ctx *c, const char *path, int depth)
+/* scan_path - a file, a directory (walk.h) or "-" */
+static void scan_path(scan_ctx *c, const char *path)
 {
-	struct dirent **ents;
-	int n = scandir(path, &ents, skip_dot, alphasort);
-	sc_buf child;
-
-	if (n < 0) {
-		report_error(c, path, strerror(errno));
-		return;
-	}
-	sc_buf_init(&child, SC_BUF_UNLIMITED);
-	for (int i = 0; i < n; i++) {
-		sc_buf_reset(&child);
-		(void) sc_buf_printf(&child, "%s%s%s", path,
-				     path[strlen(path) - 1] == '/' ? "" : "/", ents[i]->d_name);
-		scan_path(c, child.data, depth + 1);
-		free(ents[i]);
-	}
-	free(ents);
-	sc_buf_free(&child);
-}
-
-/* scan_path - a file, a directory (not followed through symlinks) or "-" */
-static void scan_path(scan_ctx *c, const char *path, int depth)
-{
-	struct stat st;
-
-	if (strcmp(path, "-") == 0) {
+	if (strcmp(path, "-") == 0)
 		add_job(c, "-", NULL, 1);
-		return;
-	}
-	if (lstat(path, &st) < 0) {
-		report_error(c, path, strerror(errno));
-		return;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		if (depth >= SCAN_MAX_DEPTH)
-			report_error(c, path, "directory nesting too deep");
-		else
-			scan_dir(c, path, depth);
-		return;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		if (stat(path, &st) < 0) {
-			report_error(c, path, "dangling symbolic link");
-			return;
-		}
-		/* A linked directory is walked only when named on the command
-		 * line: below that, links could loop. */
-		if (S_ISDIR(st.st_mode)) {
-			if (depth == 0)
-				scan_dir(c, path, depth);
-			return;
-		}
-	}
-	if (!S_ISREG(st.st_mode)) {
-		report_error(c, path, "not a regular file");
-		return;
-	}
-	scan_file(c, path);
+	else
+		walk_path(path, on_file, c);
 }
 
 /* cmd_scan - parse scan's options, load the engine, scan every argument */
@@ -551,7 +497,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		(void) fprintf(stderr, "%s\n", line);
 	}
 	for (int i = optind; i < argc; i++)
-		scan_path(&c, argv[i], 0);
+		scan_path(&c, argv[i]);
 	run_jobs(&c, nthreads);
 	free(c.jobs);
 	sc_engine_unref(c.eng);
