@@ -669,7 +669,10 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 
 		if (rule_off(r) || r->never || r->kind == RULE_META)
 			continue;
-		if (budget != 0 && (st->budget_skipped > 0 || now_ms() > deadline)) {
+		/* between rules: the first always runs, so a late start (a busy
+		 * machine) cannot skip a message's every rule */
+		if (budget != 0 && st->evaluated > 0 &&
+		    (st->budget_skipped > 0 || now_ms() > deadline)) {
 			st->budget_skipped++;
 			continue;
 		}
