@@ -151,28 +151,19 @@ static void add_source(eval_ctx *c, const char *path, eval_label label)
  * -1 with errno set when it cannot be read */
 static int read_file(const char *path, sc_buf *b, size_t max, int *truncated)
 {
-	char chunk[65536];
 	FILE *fp = fopen(path, "rb");
-	size_t n;
-	int bad;
+	int rc;
 
-	*truncated = 0;
-	sc_buf_init(b, max);
-	if (fp == NULL)
+	if (fp == NULL) {
+		*truncated = 0;
+		sc_buf_init(b, max);
 		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		if (sc_buf_append_upto(b, chunk, n) < n) {
-			*truncated = 1;
-			break;
-		}
 	}
-	bad = ferror(fp);
+	rc = scamctl_read_message(fp, b, max, truncated);
 	(void) fclose(fp);
-	if (bad) {
+	if (rc < 0)
 		errno = EIO;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* scan_one - read and scan one file into its slot */

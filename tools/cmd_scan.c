@@ -75,20 +75,6 @@ static void scan_usage(FILE *fp)
 		    "usage or config.\n");
 }
 
-/* read_message - up to max bytes of fp into b; *truncated if more was there */
-static int read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
-{
-	char chunk[65536];
-	size_t n;
-
-	*truncated = 0;
-	sc_buf_init(b, max);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		if (sc_buf_append_upto(b, chunk, n) < n)
-			*truncated = 1; /* keep reading: stdin must be drained */
-	return ferror(fp) ? -1 : 0;
-}
-
 /* format_human - the readable report of one verdict, into out */
 static void format_human(const scan_ctx *c, sc_buf *out, const char *name, const sc_verdict *v)
 {
@@ -244,7 +230,7 @@ static void run_job(const scan_ctx *c, scan_job *j)
 		format_error(c, j, strerror(errno));
 		return;
 	}
-	if (read_message(fp, &msg, c->eng->config->max_message_size, &truncated) < 0) {
+	if (scamctl_read_message(fp, &msg, c->eng->config->max_message_size, &truncated) < 0) {
 		format_error(c, j, strerror(errno));
 	} else if (c->dump) {
 		scamctl_dump(j->name, sc_buf_cstr(&msg), msg.len, c->eng->config);

@@ -66,6 +66,20 @@ sc_engine *scamctl_load_engine(const scamctl_opts *o)
 	return e;
 }
 
+/* scamctl_read_message - see scamctl.h */
+int scamctl_read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
+{
+	char chunk[65536];
+	size_t n;
+
+	*truncated = 0;
+	sc_buf_init(b, max);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (sc_buf_append_upto(b, chunk, n) < n)
+			*truncated = 1; /* keep reading: stdin must be drained */
+	return ferror(fp) ? -1 : 0;
+}
+
 /* scamctl_prefilter_line - the prefilter's state in one line */
 void scamctl_prefilter_line(const sc_prefilter_info *info, char *buf, size_t size)
 {

@@ -4,6 +4,9 @@
 #ifndef SC_SCAMCTL_H
 #define SC_SCAMCTL_H
 
+#include <stdio.h>
+
+#include "buf.h"
 #include "diag.h"
 #include "engine.h"
 
@@ -24,6 +27,11 @@ const char *scamctl_config_path(const scamctl_opts *o);
 /* scamctl_load_engine - load config and rules, printing every diagnostic
  * to stderr; NULL when anything is in error. */
 sc_engine *scamctl_load_engine(const scamctl_opts *o);
+
+/* scamctl_read_message - up to max bytes of fp into b (initialised here;
+ * the caller frees it), *truncated if more was there (read to the end all
+ * the same: stdin must be drained); 0, or -1 on a read error. */
+int scamctl_read_message(FILE *fp, sc_buf *b, size_t max, int *truncated);
 
 /* scamctl_prefilter_line - "prefilter: ..." (no newline) describing info
  * into buf (size bytes). */
