@@ -28,7 +28,7 @@ static void usage(FILE *fp)
 		       "                                        score messages and explain why;\n"
 		       "                                        --dump: show what the filter sees\n"
 		       "  eval --scam PATH... --ham PATH... [--aux PATH...] [--json]\n"
-		       "       [-j N] [--net]                   how well the rules separate\n"
+		       "       [-j N]                           how well the rules separate\n"
 		       "                                        scam from ham\n"
 		       "  lint                                  check the config and the rules\n"
 		       "  quarantine list|show|release|delete|purge|fsck ...\n"
