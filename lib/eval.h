@@ -81,6 +81,9 @@ extern const sc_eval_table sc_auth_eval_table;
 extern const sc_eval_table sc_identity_eval_table;
 /* Where the message's links lead (checks_links.c). */
 extern const sc_eval_table sc_links_eval_table;
+/* Sender domains and links on a named domain list, addresses the text
+ * gives (checks_lists.c). */
+extern const sc_eval_table sc_lists_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */

@@ -208,7 +208,7 @@ check "the same money ask with a Reply-To of the sender's domain is no combo" \
 check "the shipped config and rules lint without errors" \
 	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > "$tmp/lint_shipped"
 check "lint counts the entries of the shipped lists" \
-	grep -Eq "^lists: .*/etc/lists: freemail [0-9]{4}, shorteners [0-9]{3}$" "$tmp/lint_shipped"
+	grep -Eq "^lists: .*/etc/lists: freemail [0-9]{4}, shorteners [0-9]{3}, suspicious_tlds [0-9]{2}$" "$tmp/lint_shipped"
 # A bad list line is an error at its file and line, as a bad rule is.
 mkdir "$tmp/badlists"
 printf 'ok.example\nnot a domain\n' > "$tmp/badlists/mine.txt"

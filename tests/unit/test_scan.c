@@ -224,7 +224,7 @@ static void test_many_hits(void **state)
 	v = sc_scan(eng, NULL, "\nx", 2, 1);
 	assert_int_equal(v->nhits, RULES + 1);
 	for (int i = 0; i < RULES; i++) {
-		char name[8];
+		char name[16];
 
 		(void) snprintf(name, sizeof(name), "R%02d", i);
 		assert_string_equal(v->hits[i].name, name);
