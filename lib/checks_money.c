@@ -13,6 +13,10 @@
  *                                 letter or digit may touch either end, so
  *                                 a hash inside a longer hex string (a git
  *                                 commit, a transaction id) is no address.
+ *                                 Invisible characters (zero widths, soft
+ *                                 hyphen) inside an address are skipped, as
+ *                                 the reader never sees them, and named in
+ *                                 the detail.
  *   check_iban()                  the number of distinct IBANs (iban.h) that
  *                                 pass mod-97, as whole tokens.
  *
@@ -29,8 +33,9 @@
 #include "iban.h"
 #include "wallet.h"
 
-#define MAX_DISTINCT 32 /* distinct values kept (and counted) per message */
-#define MAX_SHOWN    3  /* values named in the detail */
+#define MAX_DISTINCT 32        /* distinct values kept (and counted) per message */
+#define MAX_SHOWN    3         /* values named in the detail */
+#define HIDDEN_CHARS (1u << 8) /* found flag: invisible characters inside */
 
 /* The distinct values found in one message. */
 typedef struct found_set {
@@ -79,13 +84,35 @@ static void found_add(found_set *fs, const char *s, size_t len, unsigned kind, u
 	fs->n++;
 }
 
-/* scan_wallets - add the wallet addresses among text's whole tokens */
+/* invisible_at - the bytes of an invisible format character at t (U+00AD
+ * soft hyphen, U+200B..U+200D zero widths, U+2060 word joiner, U+FEFF), 0
+ * when there is none */
+static size_t invisible_at(const char *t, size_t left)
+{
+	const unsigned char *u = (const unsigned char *) t;
+
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0xad)
+		return 2;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x8b && u[2] <= 0x8d)
+		return 3;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0xa0)
+		return 3;
+	if (left >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/* scan_wallets - add the wallet addresses among text's whole tokens; an
+ * invisible character inside a token (one the reader does not see, put
+ * there to break filters) is skipped and flagged */
 static void scan_wallets(const char *text, size_t len, void *arg)
 {
+	char tok[SC_WALLET_MAX_LEN + 1];
 	size_t i = 0;
 
 	while (i < len) {
-		size_t j = i;
+		size_t n = 0, gap;
+		int hidden = 0;
 		sc_wallet_kind k;
 		unsigned flags;
 
@@ -93,12 +120,25 @@ static void scan_wallets(const char *text, size_t len, void *arg)
 			i++;
 			continue;
 		}
-		while (j < len && is_alnum(text[j]))
-			j++;
-		k = sc_wallet_classify(text + i, j - i, &flags);
+		while (i < len) {
+			if (is_alnum(text[i])) {
+				if (n < sizeof(tok))
+					tok[n] = text[i];
+				n++;
+				i++;
+			} else if (n > 0 && (gap = invisible_at(text + i, len - i)) > 0 &&
+				   i + gap < len && is_alnum(text[i + gap])) {
+				hidden = 1;
+				i += gap;
+			} else {
+				break;
+			}
+		}
+		if (n > SC_WALLET_MAX_LEN)
+			continue;
+		k = sc_wallet_classify(tok, n, &flags);
 		if (k != SC_WALLET_NONE)
-			found_add(arg, text + i, j - i, k, flags);
-		i = j;
+			found_add(arg, tok, n, k, flags | (hidden ? HIDDEN_CHARS : 0));
 	}
 }
 
@@ -153,6 +193,8 @@ static int check_crypto_address(const sc_run_ctx *ctx, const char *const *args, 
 		put_short(detail, fs.value[i]);
 		if (fs.flags[i] & SC_WALLET_UNCHECKSUMMED)
 			(void) sc_buf_puts(detail, " (one case: no EIP-55 checksum to verify)");
+		if (fs.flags[i] & HIDDEN_CHARS)
+			(void) sc_buf_puts(detail, " (invisible characters inside)");
 		shown++;
 	}
 	if (n > shown)

@@ -255,6 +255,46 @@ static void test_wallet_built(void **state)
 	assert_string_equal(a, "TA4Y62o6YC2Zsck9rZVGTvqW1AQ7X9zTnj");
 }
 
+/* next_rand - a fixed pseudo-random sequence (64-bit LCG), high bits */
+static unsigned next_rand(uint64_t *x)
+{
+	*x = *x * 6364136223846793005u + 1442695040888963407u;
+	return (unsigned) (*x >> 33);
+}
+
+/* Random tokens of an address's exact shape (prefix, alphabet, length)
+ * must not pass: the checksums make that a 1 in 2^30 (bech32) or 2^32
+ * (Base58Check) event, so 40,000 of each give none. */
+static void test_wallet_random(void **state)
+{
+	static const struct {
+		const char *prefix, *alphabet;
+		size_t len;
+	} shapes[] = {
+		{"1", "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 34},
+		{"3", "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 34},
+		{"T", "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz", 34},
+		{"bc1q", "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 42},
+		{"bc1p", "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 62},
+	};
+	uint64_t x = 42;
+	char tok[SC_WALLET_MAX_LEN + 1];
+
+	(void) state;
+	for (size_t s = 0; s < sizeof(shapes) / sizeof(shapes[0]); s++) {
+		size_t plen = strlen(shapes[s].prefix), alen = strlen(shapes[s].alphabet);
+
+		memcpy(tok, shapes[s].prefix, plen);
+		for (int k = 0; k < 40000; k++) {
+			for (size_t i = plen; i < shapes[s].len; i++)
+				tok[i] = shapes[s].alphabet[next_rand(&x) % alen];
+			tok[shapes[s].len] = '\0';
+			if (sc_wallet_classify(tok, shapes[s].len, NULL) != SC_WALLET_NONE)
+				fail_msg("random %s counted", tok);
+		}
+	}
+}
+
 /* one row: text, the IBAN found at its start ("" for none) */
 typedef struct iban_row {
 	const char *text;
@@ -372,6 +412,12 @@ static const msg_row msg_rows[] = {
 	{"",
 	 "BTC 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 or ETH 0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
 	 "T_CRYPTO", 1, "2 wallet addresses passing their checksum: btc 1BvBMSEY...JaNVN2, eth"},
+	/* invisible characters put inside to break filters are skipped */
+	{"",
+	 "BTC: 1BvBMSEY\xe2\x80\x8bstWetqTFn5Au4m4G\xc2\xad"
+	 "Fg7xJaNVN2\xef\xbb\xbf.",
+	 "T_CRYPTO", 1, "btc 1BvBMSEY...JaNVN2 (invisible characters inside)"},
+	{"", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2\xe2\x80\x8bx", "T_CRYPTO", 0, NULL},
 	/* the kind filters */
 	{"", "ETH 0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "T_CRYPTO_BTC", 0, NULL},
 	{"", "BTC 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "T_CRYPTO_ETH", 0, NULL},
@@ -432,8 +478,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keccak),       cmocka_unit_test(test_wallet_rows),
-		cmocka_unit_test(test_wallet_built), cmocka_unit_test(test_iban_rows),
-		cmocka_unit_test(test_msg_rows),
+		cmocka_unit_test(test_wallet_built), cmocka_unit_test(test_wallet_random),
+		cmocka_unit_test(test_iban_rows),    cmocka_unit_test(test_msg_rows),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
