@@ -84,6 +84,8 @@ extern const sc_eval_table sc_links_eval_table;
 /* Sender domains and links on a named domain list, addresses the text
  * gives (checks_lists.c). */
 extern const sc_eval_table sc_lists_eval_table;
+/* Where money is asked to go: wallet addresses, IBANs (checks_money.c). */
+extern const sc_eval_table sc_money_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
