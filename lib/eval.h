@@ -81,6 +81,10 @@ extern const sc_eval_table sc_auth_eval_table;
 extern const sc_eval_table sc_identity_eval_table;
 /* Where the message's links lead (checks_links.c). */
 extern const sc_eval_table sc_links_eval_table;
+/* What is attached: programs, disguised names, HTML, archives (checks_attach.c). */
+extern const sc_eval_table sc_attach_eval_table;
+/* Text made for people but not filters: zero-width, hidden, image-only (checks_obfuscation.c). */
+extern const sc_eval_table sc_obfus_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
