@@ -177,21 +177,23 @@ static const char *last_ext(const fname *f)
 
 typedef int (*fname_pred)(const fname *f);
 
-/* describe - "invoice.pdf.exe" or "a.js in b.zip", for a detail */
-static void describe(sc_buf *detail, const fname *f)
+/* describe - "invoice.pdf.exe" or "a.js in b.zip" (container NULL: the
+ * attachment itself), for a detail */
+static void describe(sc_buf *detail, const char *name, const char *container)
 {
-	if (f->container != NULL)
-		(void) sc_buf_printf(detail, "%.80s in %.60s", f->name[0] ? f->name : "(no name)",
-				     f->container[0] ? f->container : "an archive");
+	if (container != NULL)
+		(void) sc_buf_printf(detail, "%.80s in %.60s", name[0] ? name : "(no name)",
+				     container[0] ? container : "an archive");
 	else
-		(void) sc_buf_printf(detail, "%.80s", f->name[0] ? f->name : "(no name)");
+		(void) sc_buf_printf(detail, "%.80s", name[0] ? name : "(no name)");
 }
 
 /* count_files - the files of the message pred holds for; the detail says
  * what and names the first */
 static int count_files(const sc_run_ctx *ctx, fname_pred pred, const char *what, sc_buf *detail)
 {
-	fname f, first;
+	fname f;
+	const char *first = NULL, *first_in = NULL;
 	int n = 0;
 
 	for (size_t i = 0; i < sc_msg_attachment_count(ctx->msg); i++) {
@@ -201,13 +203,15 @@ static int count_files(const sc_run_ctx *ctx, fname_pred pred, const char *what,
 			fname_get(&f, a, j);
 			if (!pred(&f))
 				continue;
-			if (n++ == 0)
-				first = f;
+			if (n++ == 0) {
+				first = f.name;
+				first_in = f.container;
+			}
 		}
 	}
 	if (n > 0) {
 		(void) sc_buf_printf(detail, "%d %s%s attached: ", n, what, n > 1 ? "s" : "");
-		describe(detail, &first);
+		describe(detail, first, first_in);
 	}
 	return n;
 }
