@@ -18,6 +18,8 @@ static const sc_eval_table *const tables[] = {
 	&sc_links_eval_table,
 	&sc_lists_eval_table,
 	&sc_money_eval_table,
+	&sc_attach_eval_table,
+	&sc_obfus_eval_table,
 };
 
 /*

@@ -86,6 +86,10 @@ extern const sc_eval_table sc_links_eval_table;
 extern const sc_eval_table sc_lists_eval_table;
 /* Where money is asked to go: wallet addresses, IBANs (checks_money.c). */
 extern const sc_eval_table sc_money_eval_table;
+/* What is attached: programs, disguised names, HTML, archives (checks_attach.c). */
+extern const sc_eval_table sc_attach_eval_table;
+/* Text made for people but not filters: zero-width, hidden, image-only (checks_obfuscation.c). */
+extern const sc_eval_table sc_obfus_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
