@@ -17,6 +17,7 @@ static const sc_eval_table *const tables[] = {
 	&sc_identity_eval_table,
 	&sc_links_eval_table,
 	&sc_lists_eval_table,
+	&sc_text_eval_table,
 	&sc_money_eval_table,
 	&sc_attach_eval_table,
 	&sc_obfus_eval_table,

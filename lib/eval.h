@@ -84,6 +84,8 @@ extern const sc_eval_table sc_links_eval_table;
 /* Sender domains and links on a named domain list, addresses the text
  * gives (checks_lists.c). */
 extern const sc_eval_table sc_lists_eval_table;
+/* Look-alike letters: mixed-script words, styled alphabets (checks_text.c). */
+extern const sc_eval_table sc_text_eval_table;
 /* Where money is asked to go: wallet addresses, IBANs (checks_money.c). */
 extern const sc_eval_table sc_money_eval_table;
 /* What is attached: programs, disguised names, HTML, archives (checks_attach.c). */

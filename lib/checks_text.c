@@ -1,0 +1,173 @@
+/*
+ * checks_text.c - eval: checks on how the text is written rather than
+ * what it says (issue 6, obfuscation): letters that look like others.
+ *
+ *   check_mixed_script_words([MIN])  at least MIN (default 2) words of the
+ *                                    body text (Subject included) that mix
+ *                                    Latin letters with Cyrillic or Greek
+ *                                    ones: "Vеrіfy" with a Cyrillic е and
+ *                                    і reads as English to a person and as
+ *                                    nothing to a filter. The value is the
+ *                                    number of such words.
+ *   check_styled_letters([MIN])      at least MIN (default 3) "styled"
+ *                                    letters in the Subject, the From name
+ *                                    or the body text: the mathematical
+ *                                    bold/italic/script alphabets
+ *                                    (U+1D400-U+1D7FF), fullwidth Latin,
+ *                                    circled, parenthesised and squared
+ *                                    letters. They look like words and
+ *                                    match no word list. The value is the
+ *                                    count.
+ *
+ * Thread-safe: no state outside each call.
+ */
+#include "autoconfig.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+#include "utf8.h"
+
+enum script { SCRIPT_NONE, SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_GREEK, SCRIPT_OTHER };
+
+/* script_of - the script of a letter, SCRIPT_NONE for what is not one of
+ * the letters we tell apart (digits, marks and punctuation end a word) */
+static enum script script_of(uint32_t c)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7))
+		return SCRIPT_LATIN;
+	if (c >= 0x400 && c <= 0x52F)
+		return SCRIPT_CYRILLIC;
+	if (c >= 0x370 && c <= 0x3FF && c != 0x37E && c != 0x387)
+		return SCRIPT_GREEK;
+	if (c >= 0x530 && c < 0x2000)
+		return SCRIPT_OTHER; /* other alphabets: a word of theirs is no mix */
+	return SCRIPT_NONE;
+}
+
+/* count_mixed_words - words of text mixing Latin with Cyrillic or Greek;
+ * the first one (up to 40 bytes) into first */
+static int count_mixed_words(const char *text, size_t len, char *first, size_t first_size)
+{
+	int n = 0;
+	unsigned seen = 0; /* bit per script in the current word */
+	size_t word_start = 0;
+
+	for (size_t i = 0; i <= len;) {
+		uint32_t c = 0;
+		size_t k = i < len ? sc_utf8_decode(text + i, len - i, &c) : 1;
+		enum script s = i < len && k > 0 ? script_of(c) : SCRIPT_NONE;
+
+		if (k == 0)
+			k = 1;
+		if (s == SCRIPT_NONE) {
+			if ((seen & (1u << SCRIPT_LATIN)) &&
+			    (seen & ((1u << SCRIPT_CYRILLIC) | (1u << SCRIPT_GREEK)))) {
+				if (n++ == 0 && first_size > 0) {
+					size_t w = i - word_start;
+
+					if (w >= first_size)
+						w = first_size - 1;
+					memcpy(first, text + word_start, w);
+					first[w] = '\0';
+				}
+			}
+			seen = 0;
+			word_start = i + k;
+		} else {
+			seen |= 1u << s;
+		}
+		i += k;
+	}
+	return n;
+}
+
+/* min_arg - the optional MIN argument, or def */
+static long min_arg(const char *const *args, size_t nargs, long def)
+{
+	long v = nargs > 0 ? strtol(args[0], NULL, 10) : def;
+
+	return v < 1 ? 1 : v;
+}
+
+/* check_mixed_script_words - see above */
+static int check_mixed_script_words(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				    sc_buf *detail)
+{
+	size_t len;
+	const char *text = sc_msg_body_text(ctx->msg, &len);
+	char first[48];
+	int n;
+
+	first[0] = '\0';
+	n = count_mixed_words(text, len, first, sizeof(first));
+	if (n < min_arg(args, nargs, 2))
+		return 0;
+	(void) sc_buf_printf(detail,
+			     "%d word%s mixing Latin with Cyrillic or Greek letters, first \"%s\"",
+			     n, n > 1 ? "s" : "", first);
+	return n;
+}
+
+/* is_styled - a letter from the look-alike alphabets of the header comment */
+static int is_styled(uint32_t c)
+{
+	return (c >= 0x1D400 && c <= 0x1D7FF) || /* mathematical alphanumerics */
+	       (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A) || /* fullwidth */
+	       (c >= 0x249C && c <= 0x24E9) ||                                 /* () and circled */
+	       (c >= 0x1F110 && c <= 0x1F189);                                 /* squared, etc. */
+}
+
+/* count_styled - styled letters in len bytes of UTF-8 */
+static int count_styled(const char *s, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t c;
+		size_t k = sc_utf8_decode(s + i, len - i, &c);
+
+		if (k == 0) {
+			i++;
+			continue;
+		}
+		n += is_styled(c);
+		i += k;
+	}
+	return n;
+}
+
+/* check_styled_letters - see above */
+static int check_styled_letters(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				sc_buf *detail)
+{
+	size_t len;
+	const char *text = sc_msg_body_text(ctx->msg, &len); /* the Subject is its first line */
+	int body = count_styled(text, len), name = 0;
+
+	for (size_t i = 0; i < sc_msg_addr_count(ctx->msg); i++) {
+		const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
+
+		if (a->field == SC_ADDR_FROM) {
+			name = count_styled(a->name, strlen(a->name));
+			break;
+		}
+	}
+	if (body + name < min_arg(args, nargs, 3))
+		return 0;
+	(void) sc_buf_printf(detail, "%d styled look-alike letters (%d in the From name)",
+			     body + name, name);
+	return body + name;
+}
+
+/* clang-format off */
+static const sc_eval_def text_defs[] = {
+	{ "check_mixed_script_words", check_mixed_script_words, 0, 1 },
+	{ "check_styled_letters",     check_styled_letters,     0, 1 },
+};
+/* clang-format on */
+
+const sc_eval_table sc_text_eval_table = {text_defs, sizeof(text_defs) / sizeof(text_defs[0])};
