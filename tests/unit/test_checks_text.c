@@ -1,0 +1,260 @@
+/*
+ * test_checks_text.c - the checks of checks_lists.c (a named list asked
+ * about From, Reply-To and links; free-mail addresses the text gives) and
+ * checks_text.c (mixed-script words, styled alphabets) on hand-written
+ * messages: rows that must hit and traps that must not.
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "lists.h"
+#include "mem.h"
+#include "msg.h"
+#include "rules.h"
+
+static const char RULES[] = "header T_FROM_TLD eval:check_from_in_list('tlds')\n"
+			    "header T_RT_TLD eval:check_replyto_in_list('tlds')\n"
+			    "body T_LINK_TLD eval:check_links_in_list('tlds')\n"
+			    "body T_LINK_TLD2 eval:check_links_in_list('tlds', '2')\n"
+			    "header T_FROM_NOLIST eval:check_from_in_list('nosuchlist')\n"
+			    "body T_BODY_FM eval:check_body_freemail_address()\n"
+			    "body T_MIXED eval:check_mixed_script_words()\n"
+			    "body T_MIXED1 eval:check_mixed_script_words('1')\n"
+			    "body T_STYLED eval:check_styled_letters()\n";
+
+static char dir[] = "/tmp/test_checks_text.XXXXXX";
+static sc_lists *lists;
+static sc_ruleset *rules;
+
+/* write_list - dir/name with text; 0 on success */
+static int write_list(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	(void) fputs(text, f);
+	return fclose(f);
+}
+
+/* remove_list - unlink dir/name */
+static void remove_list(const char *name)
+{
+	char path[256];
+
+	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void) unlink(path);
+}
+
+static int setup(void **state)
+{
+	sc_diags d;
+
+	(void) state;
+	if (mkdtemp(dir) == NULL || write_list("tlds.txt", "# test\n.top\n.shop\n") != 0 ||
+	    write_list("freemail.txt", "gmail.com\nyahoo.*\n") != 0)
+		return -1;
+	sc_diags_init(&d);
+	lists = sc_lists_load_dir(dir, &d);
+	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
+	remove_list("tlds.txt");
+	remove_list("freemail.txt");
+	(void) rmdir(dir);
+	if (lists == NULL || rules == NULL || d.errors > 0)
+		return -1;
+	sc_diags_free(&d);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void) state;
+	sc_lists_free(lists);
+	sc_ruleset_unref(rules);
+	return 0;
+}
+
+static void hit_cb(void *arg, const sc_rule_hit *hit)
+{
+	sc_buf *b = arg;
+
+	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
+}
+
+/* hits - what the rules say about headers + body (Subject given here) */
+static char *hits(const char *headers, const char *subject, const char *body)
+{
+	sc_buf raw, out;
+	sc_msg *m;
+	sc_run_ctx ctx;
+	sc_rule_run_stats st;
+	char *res;
+
+	sc_buf_init(&raw, SC_BUF_UNLIMITED);
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	(void) sc_buf_printf(&raw, "%sSubject: %s\r\n\r\n%s\r\n", headers, subject, body);
+	m = sc_msg_parse(raw.data, raw.len);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = m;
+	ctx.lists = lists;
+	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
+	res = sc_strdup(sc_buf_cstr(&out));
+	sc_msg_free(m);
+	sc_buf_free(&raw);
+	sc_buf_free(&out);
+	return res;
+}
+
+typedef struct row {
+	const char *headers, *subject, *body;
+	const char *rule;
+	int hit;
+} row;
+
+/* run_rows - every row's rule hits or not as it says */
+static void run_rows(const row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *h = hits(rows[i].headers, rows[i].subject, rows[i].body);
+		char key[64];
+
+		(void) snprintf(key, sizeof(key), "%s:", rows[i].rule);
+		if ((strstr(h, key) != NULL) != rows[i].hit)
+			fail_msg("row %zu: %s %s (hits: %s)", i, rows[i].rule,
+				 rows[i].hit ? "should hit" : "should not hit", h);
+		free(h);
+	}
+}
+
+static const char HTML[] = "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n";
+static const char UTF8[] = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n";
+
+static void test_named_lists(void **state)
+{
+	static const row rows[] = {
+		/* From and Reply-To domains, subdomains too */
+		{"From: a@news.deals.top\r\n", "hi", "x", "T_FROM_TLD", 1},
+		{"From: a@example.com\r\n", "hi", "x", "T_FROM_TLD", 0},
+		/* a label that merely ends in the TLD's letters is not under it */
+		{"From: a@desktop.example\r\n", "hi", "x", "T_FROM_TLD", 0},
+		{"From: a@example.com\r\nReply-To: b@x.shop\r\n", "hi", "x", "T_RT_TLD", 1},
+		{"From: a@x.shop\r\n", "hi", "x", "T_RT_TLD", 0},
+		/* links: href and text; a mailto at such a domain is no link */
+		{HTML, "hi", "<a href=\"https://win.prize.top/c\">claim</a>", "T_LINK_TLD", 1},
+		{"", "hi", "see https://store.example.shop/a now", "T_LINK_TLD", 1},
+		{HTML, "hi", "<a href=\"mailto:x@y.top\">mail</a>", "T_LINK_TLD", 0},
+		{"", "hi", "see https://www.example.com/top.shop", "T_LINK_TLD", 0},
+		/* the minimum counts registrable domains, not URLs */
+		{"", "hi", "https://a.one.top/1 https://b.one.top/2", "T_LINK_TLD2", 0},
+		{"", "hi", "https://a.one.top/1 https://b.two.shop/2", "T_LINK_TLD2", 1},
+		/* an unknown list never hits */
+		{"From: a@x.top\r\n", "hi", "x", "T_FROM_NOLIST", 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void test_body_freemail(void **state)
+{
+	static const row rows[] = {
+		{"From: Claims <claims@agency.example>\r\n", "Fund",
+		 "Write to my private e-mail: barrister.j@gmail.com today", "T_BODY_FM", 1},
+		{"From: Claims <claims@agency.example>\r\n", "Fund", "Reply to Mike.Desk@Yahoo.de",
+		 "T_BODY_FM", 1},
+		/* the sender's own address, in any case, or the Reply-To one */
+		{"From: Bob <bob@gmail.com>\r\n", "hi", "Bob (BOB@gmail.com)", "T_BODY_FM", 0},
+		{"From: a@agency.example\r\nReply-To: desk@gmail.com\r\n", "hi",
+		 "answer desk@gmail.com", "T_BODY_FM", 0},
+		/* an address at a company is no free mailbox */
+		{"From: a@agency.example\r\n", "hi", "write to sales@vendor.example", "T_BODY_FM",
+		 0},
+	};
+	char *h;
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+	h = hits("From: a@agency.example\r\n", "x", "a.b@gmail.com and c@yahoo.com");
+	assert_non_null(strstr(h, "the text gives 2 addresses at free webmail providers "
+				  "that the headers do not, first a.b@gmail.com"));
+	free(h);
+}
+
+static void test_mixed_script(void **state)
+{
+	/* "Vеrіfy Yоur" with Cyrillic е, і, о */
+	static const row rows[] = {
+		{UTF8, "Notice",
+		 "V\xd0\xb5r\xd1\x96"
+		 "fy Y\xd0\xbeur account",
+		 "T_MIXED", 1},
+		/* in the Subject too */
+		{UTF8, "=?UTF-8?B?VtC1ctGWZnkgWdC+dXI=?=", "x", "T_MIXED", 1},
+		/* Greek omicron inside "Lοgin" and "Accοunt" */
+		{UTF8, "x", "L\xce\xbfgin to your Acc\xce\xbfunt", "T_MIXED", 1},
+		/* one mixed word: a layout slip, below the default minimum of 2 */
+		{UTF8, "x", "V\xd0\xb5rify now", "T_MIXED", 0},
+		{UTF8, "x", "V\xd0\xb5rify now", "T_MIXED1", 1},
+		/* genuine Russian and Greek text with Latin words beside them */
+		{UTF8, "x",
+		 "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 Google "
+		 "\xd0\xbc\xd0\xb8\xd1\x80 iPhone-\xd0\xb0 Wi-Fi",
+		 "T_MIXED1", 0},
+		{UTF8, "x",
+		 "\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1 Athens",
+		 "T_MIXED1", 0},
+		/* accented Latin is Latin */
+		{UTF8, "x",
+		 "Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9"
+		 "e",
+		 "T_MIXED1", 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void test_styled_letters(void **state)
+{
+	static const row rows[] = {
+		/* mathematical bold "YOUR" in the Subject */
+		{UTF8, "=?UTF-8?B?8J2QmPCdkI7wnZCU8J2QkSBwcml6ZQ==?=", "x", "T_STYLED", 1},
+		/* fullwidth letters in the body */
+		{UTF8, "x", "\xef\xbc\xa6\xef\xbc\xb2\xef\xbc\xa5\xef\xbc\xa5 gift", "T_STYLED", 1},
+		/* in the From display name */
+		{"From: =?UTF-8?B?8J2QkvCdkJrwnZCc?= <a@example.com>\r\n", "x", "x", "T_STYLED", 1},
+		/* two styled letters are not enough; emoji and accents are no letters */
+		{UTF8, "x", "\xf0\x9d\x90\x98\xf0\x9d\x90\x8e ok", "T_STYLED", 0},
+		{UTF8, "x", "\xf0\x9f\x8e\x81\xf0\x9f\x8e\x81\xf0\x9f\x8e\x81 Caf\xc3\xa9",
+		 "T_STYLED", 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_named_lists),
+		cmocka_unit_test(test_body_freemail),
+		cmocka_unit_test(test_mixed_script),
+		cmocka_unit_test(test_styled_letters),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
