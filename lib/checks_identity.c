@@ -183,24 +183,14 @@ static char *site_of(const char *host)
 	return r;
 }
 
-/* same_brand - sites a and b are one owner's as far as names tell:
- * equal, or the first label of one (4 letters or more) inside the other's
- * first label (brand.com, brand.co.uk, brandmail.com; as related_sites in
- * checks_links.c) */
+/* same_brand - sites a and b are equal or share their first label
+ * (brand.com, brand.co.uk: one owner's country domains). Not when one
+ * merely contains the other: brand-secure.com is how lookalikes look. */
 static int same_brand(const char *a, const char *b)
 {
 	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
-	const char *in = la <= lb ? a : b, *out = la <= lb ? b : a;
-	size_t lin = la <= lb ? la : lb, lout = la <= lb ? lb : la;
 
-	if (strcmp(a, b) == 0)
-		return 1;
-	if (lin < 4)
-		return la == lb && strncmp(a, b, la) == 0;
-	for (size_t i = 0; i + lin <= lout; i++)
-		if (strncmp(out + i, in, lin) == 0)
-			return 1;
-	return 0;
+	return strcmp(a, b) == 0 || (la == lb && strncmp(a, b, la) == 0);
 }
 
 /* check_from_name_other_domain - see above */

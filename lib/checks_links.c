@@ -14,9 +14,16 @@
  *                          an <a> whose visible text is a URL, domain or
  *                          address on one site while its http(s) href goes
  *                          to another ("shows paypal.com, goes elsewhere").
- *                          A text showing the From address's own site is
- *                          not counted: that is a sender's click tracker.
- *                          Value: the number of such links.
+ *                          Not counted, as measured on ham: a text showing
+ *                          the From site, or a link on the From site (a
+ *                          sender's click tracker, its platform); an href
+ *                          whose query carries the shown site (security
+ *                          gateways' redirectors); a text that is a file
+ *                          name (in the href's path, or with '_'); names
+ *                          reserved for documentation (example.com); one
+ *                          brand's sites (brand.com, brand.co.uk), and a
+ *                          link on a site containing the From's brand
+ *                          (brand-email.com). Value: the number of links.
  *   check_url_ip_host()    an href or form action to a public IP address
  *                          (private, loopback and link-local ones are not
  *                          counted; neither are IPs in plain text).
@@ -35,8 +42,9 @@
  *   check_redirect_param() an href whose query carries another http(s) URL
  *                          (plain or percent-encoded once or twice) on a
  *                          site that is neither the link's nor the From
- *                          address's: open-redirect abuse, and also how
- *                          some ESPs track clicks (a meta input).
+ *                          address's (nor their brand's, brand.co.uk): open-redirect
+ *                          abuse, and also how some ESPs track clicks and
+ *                          gateways rewrite links (a meta input).
  *
  * The value of each is a count of distinct URLs (or links, or forms).
  * Thread-safe: no state outside each call.
@@ -241,22 +249,20 @@ static int reserved_site(const char *s)
 }
 
 /* related_sites - a and b are one owner's as far as names tell: equal, or
- * the first label of one (4 letters or more) inside the other's first
- * label (brand.com, brand.co.uk, brand-email.com) */
-static int related_sites(const char *a, const char *b)
+ * the same first label (brand.com, brand.co.uk); with contain also when
+ * the first label of one (4 letters or more) is inside the other's
+ * (brand-email.com). Only for a site the From itself names: a lookalike
+ * (brand-secure.com) contains the brand it imitates. */
+static int related_sites(const char *a, const char *b, int contain)
 {
 	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
-	const char *in, *out;
-	size_t lin, lout;
+	const char *in = la <= lb ? a : b, *out = la <= lb ? b : a;
+	size_t lin = la <= lb ? la : lb, lout = la <= lb ? lb : la;
 
-	if (strcmp(a, b) == 0)
+	if (strcmp(a, b) == 0 || (la == lb && strncmp(a, b, la) == 0))
 		return 1;
-	in = la <= lb ? a : b;
-	lin = la <= lb ? la : lb;
-	out = la <= lb ? b : a;
-	lout = la <= lb ? lb : la;
-	if (lin < 4)
-		return la == lb && strncmp(a, b, la) == 0;
+	if (!contain || lin < 4)
+		return 0;
 	for (size_t i = 0; i + lin <= lout; i++)
 		if (strncmp(out + i, in, lin) == 0)
 			return 1;
@@ -301,10 +307,10 @@ static int anchor_part(const sc_html *h, void *arg)
 		if (u == NULL || !scheme_web(u) || (goes = url_site(u)) == NULL)
 			continue;
 		shown = site_of(l->text_domain);
-		odd = !related_sites(shown, goes) && !reserved_site(shown) &&
+		odd = !related_sites(shown, goes, 0) && !reserved_site(shown) &&
 		      /* the sender's own site, or its own platform's click tracker */
 		      !(st->from != NULL &&
-			(related_sites(shown, st->from) || related_sites(goes, st->from))) &&
+			(related_sites(shown, st->from, 0) || related_sites(goes, st->from, 1))) &&
 		      /* nor a redirector carrying the shown site */
 		      !(query_target(u, target, sizeof(target)) && site_is(target, shown)) &&
 		      /* nor a file name the link downloads (setup.py) */
@@ -468,7 +474,7 @@ static int form_part(const sc_html *h, void *arg)
 		if (strcmp(f->method, "post") != 0 || u == NULL || !scheme_web(u) ||
 		    (goes = url_site(u)) == NULL)
 			continue;
-		if (!(st->from != NULL && related_sites(goes, st->from)) && st->n++ == 0)
+		if (!(st->from != NULL && related_sites(goes, st->from, 0)) && st->n++ == 0)
 			(void) sc_buf_printf(st->detail, "a form posts to %s; From is at %s", goes,
 					     st->from != NULL ? st->from : "no domain");
 		free(goes);
@@ -510,8 +516,8 @@ static int check_redirect_param(const sc_run_ctx *ctx, const char *const *args, 
 		    !query_target(u, host, sizeof(host)) || (link = url_site(u)) == NULL)
 			continue;
 		target = site_of(host);
-		if (!related_sites(target, link) &&
-		    !(from != NULL && related_sites(target, from)) && n++ == 0)
+		if (!related_sites(target, link, 0) &&
+		    !(from != NULL && related_sites(target, from, 0)) && n++ == 0)
 			(void) sc_buf_printf(detail,
 					     "a link on %s carries a URL to %s, first %.80s", link,
 					     target, u->raw);

@@ -288,6 +288,12 @@ static void test_anchor_domain_mismatch(void **state)
 	/* one brand's country domains; a documentation name */
 	expect_body(shop, "<a href=\"https://www.bigbrand.com/uk\">bigbrand.co.uk</a>", "T_ANCHOR",
 		    0);
+	/* a lookalike holding the brand it shows */
+	expect_body(shop, "<a href=\"https://paypal-verify.net/\">www.paypal.com</a>", "T_ANCHOR",
+		    1);
+	/* but the sender's own tracking domain may hold the sender's brand */
+	expect_body(shop, "<a href=\"https://shop-deals-email.com/c/1\">partner-site.org</a>",
+		    "T_ANCHOR", 0);
 	expect_body(shop, "<a href=\"https://video-site.com/\">example.com</a>", "T_ANCHOR", 0);
 	/* the value counts links; the detail says what and where */
 	expect_detail(shop,
@@ -364,8 +370,11 @@ static void test_form_offsite(void **state)
 		    "T_FORM", 0);
 	expect_body(bank, "<form method=post action=\"https://secure.bigbank.com/s\"></form>",
 		    "T_FORM", 0);
-	expect_body(bank, "<form method=post action=\"https://bigbankmail.com/s\"></form>",
-		    "T_FORM", 0);
+	expect_body(bank, "<form method=post action=\"https://bigbank.co.uk/s\"></form>", "T_FORM",
+		    0);
+	/* a lookalike holding the brand is no excuse */
+	expect_body(bank, "<form method=post action=\"https://bigbank-secure.net/s\"></form>",
+		    "T_FORM", 1);
 	expect_body(bank, "<form method=post action=\"/subscribe\"></form>", "T_FORM", 0);
 	expect_detail(bank, "<form method=post action=\"https://collect-host.net/p\"></form>",
 		      "a form posts to collect-host.net; From is at bigbank.com");
@@ -412,6 +421,7 @@ static void test_from_name_other_domain(void **state)
 	expect("From: \"Shop-Site.com\" <news@mail.shop-site.com>\r\n", "T_NAME_DOM", 0);
 	expect("From: \"Craig R.Hughes\" <craig@corp-site.net>\r\n", "T_NAME_DOM", 0);
 	expect("From: \"Bigbrand.co.uk\" <orders@bigbrand.com>\r\n", "T_NAME_DOM", 0);
+	expect("From: \"Bigbrand.com\" <orders@bigbrand-support.net>\r\n", "T_NAME_DOM", 1);
 	expect("From: \"bob@gmail.com via Users\" <users@lists.project.org>\r\n", "T_NAME_DOM", 0);
 	expect("From: Jane Roe <jane@corp-site.com>\r\n", "T_NAME_DOM", 0);
 	expect("From: jane@corp-site.com\r\n", "T_NAME_DOM", 0);
@@ -426,7 +436,9 @@ static void test_replyto_envelope(void **state)
 	expect("From: a@shop-site.com\r\nReply-To: claims@other-firm.net\r\n", "T_RT_DOM", 1);
 	/* must not hit: same site, same brand, no Reply-To, a list's Reply-To */
 	expect("From: a@shop-site.com\r\nReply-To: help@support.shop-site.com\r\n", "T_RT_DOM", 0);
-	expect("From: a@mail.shopsite.com\r\nReply-To: help@shopsite-care.com\r\n", "T_RT_DOM", 0);
+	expect("From: a@mail.shopsite.com\r\nReply-To: help@shopsite.co.uk\r\n", "T_RT_DOM", 0);
+	/* a lookalike of the From domain (the BEC trick) */
+	expect("From: ceo@shopsite.com\r\nReply-To: ceo@shopsite-mail.com\r\n", "T_RT_DOM", 1);
 	expect("From: a@shop-site.com\r\n", "T_RT_DOM", 0);
 	expect("From: bob@home-site.net\r\nReply-To: users@lists.project.org\r\n"
 	       "List-Id: <users.lists.project.org>\r\n",
