@@ -11,8 +11,35 @@
  *                             Reply-To = the poster) is not a hit.
  *   check_from_freemail()     the From address is at a free webmail
  *                             provider (an input for metas; weak alone).
+ *   check_from_name_other_domain()
+ *                             the From display name shows an e-mail address
+ *                             or a domain on another registrable domain
+ *                             than the From address's ("service@bank.com"
+ *                             <x@elsewhere.example>). A brand's other
+ *                             country domains (same first label) and a
+ *                             mailing list's rewrite are not hits.
+ *   check_replyto_domain_differs()
+ *                             the Reply-To's registrable domain is not the
+ *                             From's (nor the same brand's); exempt: a
+ *                             mailing list's rewrite, a Reply-To at the
+ *                             list (List-Id/List-Post) or at the Sender's
+ *                             domain. A meta input: ESPs and CRMs do it too.
+ *   check_envelope_from_mismatch()
+ *                             the envelope sender (MAIL FROM, only when
+ *                             the MTA told us) is on another registrable
+ *                             domain than From (a meta input: ESP bounce
+ *                             domains make it common).
+ *   check_reply_without_reference()
+ *                             the Subject starts like a reply or forward
+ *                             ("Re:", "Fwd:", "AW:", "WG:", "TR:", "Res:",
+ *                             "Enc:"...) but neither In-Reply-To nor
+ *                             References is present, and the body quotes
+ *                             nothing (no "> " line, <blockquote> or
+ *                             "... wrote:"): a faked thread. Old clients
+ *                             sent real replies without the headers, but
+ *                             with the quote.
  *
- * Without lists (no lists_dir, or no freemail list in it) neither hits.
+ * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
  */
 #include "autoconfig.h"
@@ -70,26 +97,32 @@ static int list_host(const char *v, char *out, size_t size)
 	return 1;
 }
 
+/* list_names - a List-Id or List-Post of m names a host on domain's
+ * registrable domain: domain is the list's own */
+static int list_names(const sc_msg *m, const char *domain)
+{
+	static const char *const fields[] = {"List-Id", "List-Post"};
+
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		long i = sc_msg_header_find(m, fields[k], 0);
+		char host[256];
+
+		if (i >= 0 && list_host(sc_msg_header_decoded(m, (size_t) i), host, sizeof(host)) &&
+		    same_regdom(host, domain))
+			return 1;
+	}
+	return 0;
+}
+
 /* list_rewrite - the From is a mailing list's own address standing in for
  * the poster's (the DMARC "via" rewrite): the display name ends in " via
  * NAME", or a List-Id or List-Post names the From domain's registrable
  * domain */
 static int list_rewrite(const sc_msg *m, const sc_msg_addr *from)
 {
-	static const char *const fields[] = {"List-Id", "List-Post"};
 	const char *via = strstr(from->name, " via ");
 
-	if (via != NULL && via[5] != '\0')
-		return 1;
-	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-		long i = sc_msg_header_find(m, fields[k], 0);
-		char host[256];
-
-		if (i >= 0 && list_host(sc_msg_header_decoded(m, (size_t) i), host, sizeof(host)) &&
-		    same_regdom(host, from->domain))
-			return 1;
-	}
-	return 0;
+	return (via != NULL && via[5] != '\0') || list_names(m, from->domain);
 }
 
 /* check_replyto_freemail - see above */
@@ -135,10 +168,203 @@ static int check_from_freemail(const sc_run_ctx *ctx, const char *const *args, s
 	return 1;
 }
 
+/* site_of - the registrable domain of an ASCII host, or the host itself
+ * (lower-case) when it has none; malloc'd */
+static char *site_of(const char *host)
+{
+	char *r = sc_url_registrable_domain(host);
+
+	if (r == NULL) {
+		r = sc_strdup(host);
+		for (char *p = r; *p != '\0'; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char) (*p + 32);
+	}
+	return r;
+}
+
+/* same_brand - sites a and b are equal or share their first label
+ * (brand.com, brand.co.uk: one owner's country domains). Not when one
+ * merely contains the other: brand-secure.com is how lookalikes look. */
+static int same_brand(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+
+	return strcmp(a, b) == 0 || (la == lb && strncmp(a, b, la) == 0);
+}
+
+/* check_from_name_other_domain - see above */
+static int check_from_name_other_domain(const sc_run_ctx *ctx, const char *const *args,
+					size_t nargs, sc_buf *detail)
+{
+	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	sc_url_set *s;
+	char *own;
+	int hit = 0;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || from->name[0] == '\0' || list_rewrite(ctx->msg, from))
+		return 0;
+	s = sc_url_set_new(16);
+	sc_url_set_add_text(s, from->name, strlen(from->name), SC_URL_SRC_TEXT);
+	own = site_of(from->domain);
+	for (size_t i = 0; i < sc_url_set_count(s) && !hit; i++) {
+		const sc_url *u = sc_url_set_at(s, i);
+		char *shown;
+
+		if (u->host_ascii == NULL || u->host_ascii[0] == '\0' ||
+		    (u->flags & SC_URL_IP_HOST))
+			continue;
+		shown = site_of(u->host_ascii);
+		if (strcspn(shown, ".") < 2) { /* "Craig R.Hughes": an initial, not a site */
+			free(shown);
+			continue;
+		}
+		if (!same_brand(shown, own)) {
+			(void) sc_buf_printf(detail,
+					     "From name \"%.80s\" shows %s; the address is at %s",
+					     from->name, shown, from->domain);
+			hit = 1;
+		}
+		free(shown);
+	}
+	free(own);
+	sc_url_set_free(s);
+	return hit;
+}
+
+/* check_replyto_domain_differs - see above */
+static int check_replyto_domain_differs(const sc_run_ctx *ctx, const char *const *args,
+					size_t nargs, sc_buf *detail)
+{
+	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *rt = first_addr(ctx->msg, SC_ADDR_REPLY_TO);
+	const sc_msg_addr *sender = first_addr(ctx->msg, SC_ADDR_SENDER);
+	char *fs, *rs;
+	int same;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || rt == NULL || list_rewrite(ctx->msg, from) ||
+	    list_names(ctx->msg, rt->domain) ||
+	    (sender != NULL && same_regdom(sender->domain, rt->domain)))
+		return 0;
+	fs = site_of(from->domain);
+	rs = site_of(rt->domain);
+	same = same_brand(fs, rs);
+	free(fs);
+	free(rs);
+	if (same)
+		return 0;
+	(void) sc_buf_printf(detail, "Reply-To %s is on another domain than From %s", rt->addr,
+			     from->addr);
+	return 1;
+}
+
+/* check_envelope_from_mismatch - see above */
+static int check_envelope_from_mismatch(const sc_run_ctx *ctx, const char *const *args,
+					size_t nargs, sc_buf *detail)
+{
+	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const char *at;
+
+	(void) args;
+	(void) nargs;
+	if (ctx->env == NULL || ctx->env->mail_from == NULL || from == NULL ||
+	    (at = strrchr(ctx->env->mail_from, '@')) == NULL || at[1] == '\0' ||
+	    same_regdom(at + 1, from->domain))
+		return 0;
+	(void) sc_buf_printf(detail, "MAIL FROM %.120s is on another domain than From %s",
+			     ctx->env->mail_from, from->addr);
+	return 1;
+}
+
+/* reply_prefix - the length of a reply or forward prefix ("Re:", "FWD :",
+ * "AW:", "Re[2]:"...) at the start of s, or 0 */
+static size_t reply_prefix(const char *s)
+{
+	static const char *const words[] = {"re", "fwd", "fw", "aw", "wg", "tr", "res", "enc"};
+
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+		size_t n = strlen(words[k]);
+		const char *p = s + n;
+
+		if (strncasecmp(s, words[k], n) != 0)
+			continue;
+		if (*p == '[') { /* Re[2]: */
+			while (*++p >= '0' && *p <= '9')
+				;
+			if (*p++ != ']')
+				continue;
+		}
+		while (*p == ' ')
+			p++;
+		if (*p == ':')
+			return (size_t) (p + 1 - s);
+	}
+	return 0;
+}
+
+/* quotes_earlier - a text part of m quotes an earlier message: a line
+ * starting with ">", an HTML <blockquote>, or a client's attribution
+ * ("wrote:", "-----Original Message-----", "schrieb", "a écrit"...) */
+static int quotes_earlier(const sc_msg *m)
+{
+	static const char *const marks[] = {
+		"wrote:",   "writes:",  "original message", "forwarded message", "<blockquote",
+		"schrieb:", "a écrit",  "escreveu:",        "escribió:",         "ha scritto:",
+		"skrev:",   "schreef:", "napisał:"};
+
+	for (size_t i = 0; i < sc_msg_part_count(m); i++) {
+		const sc_msg_part *p = sc_msg_part_at(m, i);
+
+		if (p->text == NULL || p->attachment >= 0)
+			continue;
+		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+			if (strcasestr(p->text, marks[k]) != NULL)
+				return 1;
+		for (const char *l = p->text; l != NULL; l = strchr(l, '\n')) {
+			l += *l == '\n';
+			if (*l == '>')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* check_reply_without_reference - see above */
+static int check_reply_without_reference(const sc_run_ctx *ctx, const char *const *args,
+					 size_t nargs, sc_buf *detail)
+{
+	long i = sc_msg_header_find(ctx->msg, "Subject", 0);
+	const char *s;
+	size_t n;
+
+	(void) args;
+	(void) nargs;
+	if (i < 0 || sc_msg_header_find(ctx->msg, "In-Reply-To", 0) >= 0 ||
+	    sc_msg_header_find(ctx->msg, "References", 0) >= 0)
+		return 0;
+	for (s = sc_msg_header_decoded(ctx->msg, (size_t) i); *s == ' ' || *s == '\t'; s++)
+		;
+	if ((n = reply_prefix(s)) == 0 || quotes_earlier(ctx->msg))
+		return 0;
+	(void) sc_buf_printf(detail,
+			     "Subject starts with \"%.*s\" but neither In-Reply-To nor "
+			     "References names a message",
+			     (int) n, s);
+	return 1;
+}
+
 /* clang-format off */
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
+	{ "check_from_name_other_domain",  check_from_name_other_domain,  0, 0 },
+	{ "check_replyto_domain_differs",  check_replyto_domain_differs,  0, 0 },
+	{ "check_envelope_from_mismatch",  check_envelope_from_mismatch,  0, 0 },
+	{ "check_reply_without_reference", check_reply_without_reference, 0, 0 },
 };
 /* clang-format on */
 

@@ -2,7 +2,11 @@
  * test_checks.c - the scam checks (checks_*.c) on hand-written messages:
  * must hit, must not hit, and the traps (a mailing list's DMARC rewrite,
  * the same address in From and Reply-To, a mailto: at a listed domain, no
- * lists at all).
+ * lists at all); the link checks (anchor text vs href, IP, user@, data:
+ * and script links, IDN, off-site forms, redirect parameters) and the
+ * identity checks (From name vs address, Reply-To and envelope domains,
+ * fake replies) with the traps of ESP click trackers, security gateways,
+ * file names, search boxes, mailing lists and old clients' quoting replies.
  */
 #include "autoconfig.h"
 
@@ -19,6 +23,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "envelope.h"
 #include "lists.h"
 #include "mem.h"
 #include "msg.h"
@@ -26,7 +31,18 @@
 
 static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_FROM_FREE eval:check_from_freemail()\n"
-			    "body T_SHORT eval:check_url_shortener()\n";
+			    "body T_SHORT eval:check_url_shortener()\n"
+			    "body T_ANCHOR eval:check_anchor_domain_mismatch()\n"
+			    "body T_IP eval:check_url_ip_host()\n"
+			    "body T_USERINFO eval:check_url_userinfo()\n"
+			    "body T_DATAJS eval:check_url_data_js()\n"
+			    "body T_IDN eval:check_url_punycode()\n"
+			    "body T_FORM eval:check_form_offsite()\n"
+			    "body T_REDIR eval:check_redirect_param()\n"
+			    "header T_NAME_DOM eval:check_from_name_other_domain()\n"
+			    "header T_RT_DOM eval:check_replyto_domain_differs()\n"
+			    "header T_ENV_DOM eval:check_envelope_from_mismatch()\n"
+			    "header T_FAKE_RE eval:check_reply_without_reference()\n";
 
 static char dir[] = "/tmp/test_checks.XXXXXX";
 static sc_lists *lists;
@@ -79,8 +95,10 @@ static void hit_cb(void *arg, const sc_rule_hit *hit)
 	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
 }
 
-/* hits_msg - what the rules say about the message headers + body, with ls */
-static char *hits_msg(const char *headers, const char *body, const sc_lists *ls)
+/* hits_env - what the rules say about the message headers + body, with
+ * ls and the envelope env (NULL: unknown) */
+static char *hits_env(const char *headers, const char *body, const sc_lists *ls,
+		      const sc_envelope *env)
 {
 	sc_buf raw, out;
 	sc_msg *m;
@@ -95,12 +113,19 @@ static char *hits_msg(const char *headers, const char *body, const sc_lists *ls)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.msg = m;
 	ctx.lists = ls;
+	ctx.env = env;
 	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
 	res = sc_strdup(sc_buf_cstr(&out));
 	sc_msg_free(m);
 	sc_buf_free(&raw);
 	sc_buf_free(&out);
 	return res;
+}
+
+/* hits_msg - hits_env without an envelope */
+static char *hits_msg(const char *headers, const char *body, const sc_lists *ls)
+{
+	return hits_env(headers, body, ls, NULL);
 }
 
 /* hits - hits_msg with a plain body */
@@ -128,7 +153,8 @@ static void test_replyto_freemail(void **state)
 
 	(void) state;
 	/* must hit: a company's From, replies to a webmail box */
-	expect("From: \"Accounts\" <billing@vendor.example>\r\nReply-To: payments.dept@gmail.com\r\n",
+	expect("From: \"Accounts\" <billing@vendor.example>\r\nReply-To: "
+	       "payments.dept@gmail.com\r\n",
 	       "T_RT_FREE", 1);
 	/* another webmail address than the From one, any case, by a pattern */
 	expect("From: alice@yahoo.com\r\nReply-To: Alice.Claims@GMAIL.com\r\n", "T_RT_FREE", 1);
@@ -161,7 +187,8 @@ static void test_replyto_freemail(void **state)
 	free(h);
 	/* without lists the check cannot know: no hit */
 	h = hits("From: billing@vendor.example\r\nReply-To: pay@gmail.com\r\n", NULL);
-	assert_string_equal(h, "");
+	assert_null(strstr(h, "T_RT_FREE"));
+	assert_null(strstr(h, "T_FROM_FREE"));
 	free(h);
 }
 
@@ -184,8 +211,8 @@ static void test_url_shortener(void **state)
 	char *h;
 
 	(void) state;
-	expect_body(html, "<p>Verify: <a href=\"https://bit.ly/3xYz\">your account</a></p>", "T_SHORT",
-		    1);
+	expect_body(html, "<p>Verify: <a href=\"https://bit.ly/3xYz\">your account</a></p>",
+		    "T_SHORT", 1);
 	expect_body("", "Track it at https://BIT.LY/abc today", "T_SHORT", 1);
 	expect_body(html, "<a href=\"https://app.page.link/q\">open</a>", "T_SHORT", 1);
 	/* must not hit: other hosts, a lookalike suffix, a mailto at a listed domain */
@@ -210,12 +237,278 @@ static void test_from_freemail(void **state)
 	expect("To: a@gmail.com\r\n", "T_FROM_FREE", 0);
 }
 
+#define HTML_FROM(from) "From: " from "\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n"
+
+/* expect_value - the detail of rule on headers + body holds want */
+static void expect_detail(const char *headers, const char *body, const char *want)
+{
+	char *h = hits_msg(headers, body, lists);
+
+	if (strstr(h, want) == NULL)
+		fail_msg("expected \"%s\" in hits of:\n%s\n(hits: %s)", want, body, h);
+	free(h);
+}
+
+static void test_anchor_domain_mismatch(void **state)
+{
+	static const char shop[] = HTML_FROM("Shop <news@shop-deals.com>");
+
+	(void) state;
+	/* must hit: the text shows a bank, the link goes elsewhere */
+	expect_body(shop, "<a href=\"https://login-check.net/s\">www.paypal.com</a>", "T_ANCHOR",
+		    1);
+	expect_body(shop, "<a href=\"http://203.0.113.50/x\">https://secure.mybank.com/login</a>",
+		    "T_ANCHOR", 1);
+	/* an address shown, a web page behind it */
+	expect_body(shop, "<a href=\"https://forms-host.net/f\">support@bigbank.com</a>",
+		    "T_ANCHOR", 1);
+	/* must not hit: the same site, other host; plain words; a relative link */
+	expect_body(shop, "<a href=\"https://www.paypal.com/signin\">paypal.com</a>", "T_ANCHOR",
+		    0);
+	expect_body(shop, "<a href=\"https://login-check.net/s\">Sign in now</a>", "T_ANCHOR", 0);
+	expect_body(shop, "<a href=\"/help\">www.paypal.com</a>", "T_ANCHOR", 0);
+	/* the trap: the sender's own site behind an ESP's click tracker */
+	expect_body(shop, "<a href=\"https://click.mailer-esp.net/c/1\">www.shop-deals.com</a>",
+		    "T_ANCHOR", 0);
+	/* the sender's own platform linking to a site it shows */
+	expect_body(HTML_FROM("Writer <writer@letters-platform.com>"),
+		    "<a href=\"https://letters-platform.com/r/9\">writersblog.org</a>", "T_ANCHOR",
+		    0);
+	/* a security gateway's redirector carrying the shown site */
+	expect_body(
+		shop,
+		"<a href=\"https://safe.gateway-scan.net/?url=https%3A%2F%2Fgithub.com%2Fa%2Fb\">"
+		"github.com</a>",
+		"T_ANCHOR", 0);
+	/* a file name as text (.py, .sh are country domains), with _ or in the path */
+	expect_body(shop, "<a href=\"https://github.com/o/r/blob/main/setup.py\">setup.py</a>",
+		    "T_ANCHOR", 0);
+	expect_body(shop, "<a href=\"https://github.com/o/r/commit/1\">rf_ctrl.py</a>", "T_ANCHOR",
+		    0);
+	/* one brand's country domains; a documentation name */
+	expect_body(shop, "<a href=\"https://www.bigbrand.com/uk\">bigbrand.co.uk</a>", "T_ANCHOR",
+		    0);
+	/* a lookalike holding the brand it shows */
+	expect_body(shop, "<a href=\"https://paypal-verify.net/\">www.paypal.com</a>", "T_ANCHOR",
+		    1);
+	/* but the sender's own tracking domain may hold the sender's brand */
+	expect_body(shop, "<a href=\"https://shop-deals-email.com/c/1\">partner-site.org</a>",
+		    "T_ANCHOR", 0);
+	expect_body(shop, "<a href=\"https://video-site.com/\">example.com</a>", "T_ANCHOR", 0);
+	/* the value counts links; the detail says what and where */
+	expect_detail(shop,
+		      "<a href=\"https://a-phish.net/1\">paypal.com</a> "
+		      "<a href=\"https://b-phish.net/2\">www.bigbank.com</a>",
+		      "link text shows paypal.com but goes to a-phish.net (2 links)");
+}
+
+static void test_url_ip_userinfo(void **state)
+{
+	static const char html[] = HTML_FROM("a@shop-deals.com");
+
+	(void) state;
+	expect_body(html, "<a href=\"http://203.0.113.9/login\">Sign in</a>", "T_IP", 1);
+	expect_body(html, "<form method=post action=\"http://198.51.100.3/p\"><input></form>",
+		    "T_IP", 1);
+	expect_body(html, "<a href=\"http://[2001:db8::7]/x\">here</a>", "T_IP", 1);
+	/* must not hit: a private address, an IP named in the text, a name */
+	expect_body(html, "<a href=\"http://192.168.1.1/\">your router</a>", "T_IP", 0);
+	expect_body(html, "<a href=\"http://10.1.2.3/\">intranet</a>", "T_IP", 0);
+	expect_body("", "the server at http://203.0.113.9/ answers again", "T_IP", 0);
+	expect_body(html, "<a href=\"https://www.shop-deals.com/\">shop</a>", "T_IP", 0);
+
+	expect_body(html, "<a href=\"https://www.paypal.com@evil-host.net/x\">PayPal</a>",
+		    "T_USERINFO", 1);
+	expect_body(html, "<a href=\"http://user:pw@files-host.net/\">files</a>", "T_USERINFO", 1);
+	/* must not hit: a mailto, a git URL in plain text, an @ in the path */
+	expect_body(html, "<a href=\"mailto:help@shop-deals.com\">mail us</a>", "T_USERINFO", 0);
+	expect_body("", "git clone https://bob@git-host.net/repo.git", "T_USERINFO", 0);
+	expect_body(html, "<a href=\"https://social-site.com/@shop\">follow</a>", "T_USERINFO", 0);
+}
+
+static void test_url_data_js_idn(void **state)
+{
+	static const char html[] = HTML_FROM("a@shop-deals.com");
+
+	(void) state;
+	expect_body(html, "<a href=\"data:text/html;base64,PGgxPkhpPC9oMT4=\">Open invoice</a>",
+		    "T_DATAJS", 1);
+	expect_body(html, "<a href=\"javascript:window.location='https://x-host.net/'\">go</a>",
+		    "T_DATAJS", 1);
+	expect_body(html, "<form method=post action=\"javascript:eval(atob('YQ=='))\"></form>",
+		    "T_DATAJS", 1);
+	/* must not hit: placeholders, a pop-up helper, an inline image */
+	expect_body(html, "<a href=\"javascript:void(0)\">menu</a>", "T_DATAJS", 0);
+	expect_body(html, "<a href=\"javascript:;\">menu</a>", "T_DATAJS", 0);
+	expect_body(html, "<a href=\"javascript:popUp('story.html')\">story</a>", "T_DATAJS", 0);
+	expect_body(html, "<img src=\"data:image/png;base64,iVBORw0KGgo=\">", "T_DATAJS", 0);
+
+	expect_body(html, "<a href=\"https://xn--pypal-4ve.com/\">PayPal</a>", "T_IDN", 1);
+	expect_body(html,
+		    "<a href=\"https://b\xc3\xbc"
+		    "cher-shop.de/\">shop</a>",
+		    "T_IDN", 1);
+	expect_body(html, "<a href=\"https://www.paypal.com/\">PayPal</a>", "T_IDN", 0);
+	/* an IDN named in the text is not a link */
+	expect_body("", "see https://xn--pypal-4ve.com/ for the lookalike", "T_IDN", 0);
+}
+
+static void test_form_offsite(void **state)
+{
+	static const char bank[] = HTML_FROM("Bank <alerts@bigbank.com>");
+
+	(void) state;
+	expect_body(bank,
+		    "<form method=\"POST\" action=\"https://collect-host.net/p.php\">"
+		    "<input name=pw type=password></form>",
+		    "T_FORM", 1);
+	expect_body(HTML_FROM("x@no-site"),
+		    "<form method=post action=\"https://c-host.net/\"></form>", "T_FORM", 1);
+	/* must not hit: a search box (get), the sender's own site or brand, a
+	 * relative action */
+	expect_body(bank, "<form action=\"https://search-engine.com/q\"><input name=q></form>",
+		    "T_FORM", 0);
+	expect_body(bank, "<form method=post action=\"https://secure.bigbank.com/s\"></form>",
+		    "T_FORM", 0);
+	expect_body(bank, "<form method=post action=\"https://bigbank.co.uk/s\"></form>", "T_FORM",
+		    0);
+	/* a lookalike holding the brand is no excuse */
+	expect_body(bank, "<form method=post action=\"https://bigbank-secure.net/s\"></form>",
+		    "T_FORM", 1);
+	expect_body(bank, "<form method=post action=\"/subscribe\"></form>", "T_FORM", 0);
+	expect_detail(bank, "<form method=post action=\"https://collect-host.net/p\"></form>",
+		      "a form posts to collect-host.net; From is at bigbank.com");
+}
+
+static void test_redirect_param(void **state)
+{
+	static const char html[] = HTML_FROM("a@shop-deals.com");
+
+	(void) state;
+	expect_body(html,
+		    "<a href=\"https://www.search-site.com/url?q=https%3A%2F%2Fphish-host.net%2F\">"
+		    "x</a>",
+		    "T_REDIR", 1);
+	expect_body(html, "<a href=\"https://r.ads-host.com/c?u=http://phish-host.net/a\">x</a>",
+		    "T_REDIR", 1);
+	/* encoded twice */
+	expect_body(
+		html,
+		"<a href=\"https://r.ads-host.com/c?u=https%253A%252F%252Fphish-host.net\">x</a>",
+		"T_REDIR", 1);
+	/* must not hit: to the link's own site, to the From site, no URL, a
+	 * URL in the path, not the query */
+	expect_body(html, "<a href=\"https://a.ads-host.com/c?u=https://b.ads-host.com/\">x</a>",
+		    "T_REDIR", 0);
+	expect_body(html,
+		    "<a href=\"https://click.esp-host.net/c?u=https://www.shop-deals.com/\">x</a>",
+		    "T_REDIR", 0);
+	expect_body(html, "<a href=\"https://r.ads-host.com/c?id=42&k=http\">x</a>", "T_REDIR", 0);
+	expect_body(html,
+		    "<a href=\"https://web.archive-site.org/web/1/https://phish-host.net/\">x</a>",
+		    "T_REDIR", 0);
+}
+
+static void test_from_name_other_domain(void **state)
+{
+	(void) state;
+	expect("From: \"service@bigbank.com\" <x7@random-mailer.net>\r\n", "T_NAME_DOM", 1);
+	expect("From: \"Bigbank.com Support\" <team@bulk-sender.net>\r\n", "T_NAME_DOM", 1);
+	expect("From: \"Parcel Service (noreply@parcels.de)\" <a@shop-x.com>\r\n", "T_NAME_DOM", 1);
+	/* must not hit: the own address or site; an initial; a brand's other
+	 * country domain; a list's rewrite; no name */
+	expect("From: \"Jane Roe (jane@corp-site.com)\" <jane@corp-site.com>\r\n", "T_NAME_DOM", 0);
+	expect("From: \"Shop-Site.com\" <news@mail.shop-site.com>\r\n", "T_NAME_DOM", 0);
+	expect("From: \"Craig R.Hughes\" <craig@corp-site.net>\r\n", "T_NAME_DOM", 0);
+	expect("From: \"Bigbrand.co.uk\" <orders@bigbrand.com>\r\n", "T_NAME_DOM", 0);
+	expect("From: \"Bigbrand.com\" <orders@bigbrand-support.net>\r\n", "T_NAME_DOM", 1);
+	expect("From: \"bob@gmail.com via Users\" <users@lists.project.org>\r\n", "T_NAME_DOM", 0);
+	expect("From: Jane Roe <jane@corp-site.com>\r\n", "T_NAME_DOM", 0);
+	expect("From: jane@corp-site.com\r\n", "T_NAME_DOM", 0);
+}
+
+static void test_replyto_envelope(void **state)
+{
+	sc_envelope env;
+	char *h;
+
+	(void) state;
+	expect("From: a@shop-site.com\r\nReply-To: claims@other-firm.net\r\n", "T_RT_DOM", 1);
+	/* must not hit: same site, same brand, no Reply-To, a list's Reply-To */
+	expect("From: a@shop-site.com\r\nReply-To: help@support.shop-site.com\r\n", "T_RT_DOM", 0);
+	expect("From: a@mail.shopsite.com\r\nReply-To: help@shopsite.co.uk\r\n", "T_RT_DOM", 0);
+	/* a lookalike of the From domain (the BEC trick) */
+	expect("From: ceo@shopsite.com\r\nReply-To: ceo@shopsite-mail.com\r\n", "T_RT_DOM", 1);
+	expect("From: a@shop-site.com\r\n", "T_RT_DOM", 0);
+	expect("From: bob@home-site.net\r\nReply-To: users@lists.project.org\r\n"
+	       "List-Id: <users.lists.project.org>\r\n",
+	       "T_RT_DOM", 0);
+	expect("From: \"Bob via Users\" <users@lists.project.org>\r\nReply-To: "
+	       "bob@home-site.net\r\n",
+	       "T_RT_DOM", 0);
+
+	memset(&env, 0, sizeof(env));
+	env.mail_from = "bounce-77@esp-bounces.net";
+	h = hits_env("From: a@shop-site.com\r\n", "x", lists, &env);
+	assert_non_null(strstr(h, "MAIL FROM bounce-77@esp-bounces.net is on another "
+				  "domain than From a@shop-site.com"));
+	free(h);
+	env.mail_from = "b@bounce.shop-site.com";
+	h = hits_env("From: a@shop-site.com\r\n", "x", lists, &env);
+	assert_null(strstr(h, "T_ENV_DOM"));
+	free(h);
+	/* the null sender (bounces) and no envelope at all */
+	env.mail_from = "";
+	h = hits_env("From: a@shop-site.com\r\n", "x", lists, &env);
+	assert_null(strstr(h, "T_ENV_DOM"));
+	free(h);
+	h = hits_env("From: a@shop-site.com\r\n", "x", lists, NULL);
+	assert_null(strstr(h, "T_ENV_DOM"));
+	free(h);
+}
+
+static void test_reply_without_reference(void **state)
+{
+	(void) state;
+	expect("From: a@b-site.com\r\nSubject: Re: your invoice\r\n", "T_FAKE_RE", 1);
+	expect("From: a@b-site.com\r\nSubject: RE: Payment\r\n", "T_FAKE_RE", 1);
+	expect("From: a@b-site.com\r\nSubject: AW: Rechnung\r\n", "T_FAKE_RE", 1);
+	expect("From: a@b-site.com\r\nSubject: Fwd : contract\r\n", "T_FAKE_RE", 1);
+	expect("From: a@b-site.com\r\nSubject: Re[2]: order\r\n", "T_FAKE_RE", 1);
+	expect("From: a@b-site.com\r\nSubject: =?UTF-8?Q?Enc=3A_boleto?=\r\n", "T_FAKE_RE", 1);
+	/* must not hit: a thread header; words that start alike; no prefix */
+	expect("From: a@b-site.com\r\nSubject: Re: lunch\r\nIn-Reply-To: <1@b-site.com>\r\n",
+	       "T_FAKE_RE", 0);
+	expect("From: a@b-site.com\r\nSubject: Re: lunch\r\nReferences: <1@b-site.com>\r\n",
+	       "T_FAKE_RE", 0);
+	expect("From: a@b-site.com\r\nSubject: Reading list\r\n", "T_FAKE_RE", 0);
+	expect("From: a@b-site.com\r\nSubject: Trade offer: 2 for 1\r\n", "T_FAKE_RE", 0);
+	expect("From: a@b-site.com\r\nSubject: Encore: tickets\r\n", "T_FAKE_RE", 0);
+	expect("From: a@b-site.com\r\n", "T_FAKE_RE", 0);
+	/* the trap: an old client's real reply, no headers but a quote */
+	expect_body("Subject: Re: lunch\r\n", "Fine by me.\r\n\r\n> Shall we meet at noon?",
+		    "T_FAKE_RE", 0);
+	expect_body("Subject: RE: lunch\r\n",
+		    "Fine.\r\n\r\n-----Original Message-----\r\nFrom: Bob\r\nnoon?", "T_FAKE_RE",
+		    0);
+	expect_body("Subject: Re: lunch\r\n", "Fine.\r\n\r\nOn Monday, Bob wrote:\r\nnoon?",
+		    "T_FAKE_RE", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replyto_freemail),
 		cmocka_unit_test(test_from_freemail),
 		cmocka_unit_test(test_url_shortener),
+		cmocka_unit_test(test_anchor_domain_mismatch),
+		cmocka_unit_test(test_url_ip_userinfo),
+		cmocka_unit_test(test_url_data_js_idn),
+		cmocka_unit_test(test_form_offsite),
+		cmocka_unit_test(test_redirect_param),
+		cmocka_unit_test(test_from_name_other_domain),
+		cmocka_unit_test(test_replyto_envelope),
+		cmocka_unit_test(test_reply_without_reference),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
