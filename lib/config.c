@@ -102,6 +102,8 @@ static const key_spec keys[] = {
 	KEY("dkim_max_signatures", KEY_ULONG, dkim_max_signatures),
 	KEY("auth_skip_sasl", KEY_BOOL, auth_skip_sasl),
 	KEY("trusted_networks", KEY_NETWORKS, trusted_networks),
+	KEY("protected_domains", KEY_STRING, protected_domains),
+	KEY("executives", KEY_STRING, executives),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -163,6 +165,8 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
 	c->policy_file = NULL;
 	c->subject_prefix = NULL;
+	c->protected_domains = NULL;
+	c->executives = NULL;
 	c->reject_show_rules = 0;
 	c->quarantine_dir = NULL;
 	c->quarantine_mode = SC_QUARANTINE_HOLD;
@@ -201,6 +205,8 @@ void sc_config_free(sc_config *c)
 	free(c->lists_dir);
 	free(c->policy_file);
 	free(c->subject_prefix);
+	free(c->protected_domains);
+	free(c->executives);
 	free(c->quarantine_dir);
 	free(c->release_smtp);
 	free(c->dns_resolver);
