@@ -16,6 +16,7 @@ static const sc_eval_table *const tables[] = {
 	&sc_auth_eval_table,
 	&sc_identity_eval_table,
 	&sc_links_eval_table,
+	&sc_brand_eval_table,
 };
 
 /*

@@ -81,6 +81,8 @@ extern const sc_eval_table sc_auth_eval_table;
 extern const sc_eval_table sc_identity_eval_table;
 /* Where the message's links lead (checks_links.c). */
 extern const sc_eval_table sc_links_eval_table;
+/* Brand impersonation and look-alike domains (checks_brand.c). */
+extern const sc_eval_table sc_brand_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
