@@ -34,8 +34,9 @@
  *                                 webmail address).
  *
  * The brand's own domains and their subdomains never count; neither does
- * the same label under another public suffix ("amazon.co.za": a brand's
- * unlisted country domain). Without a brand map and protected_domains
+ * the brand's label under a country's suffix ("amazon.co.za", "ikea.us": a
+ * brand's unlisted country domain). Under any other suffix ("paypal.xyz")
+ * the label is a look-alike. Without a brand map and protected_domains
  * nothing hits. Thread-safe: no state outside each call (the protected
  * domains are made into a small brand map per call).
  */
@@ -206,6 +207,8 @@ static int list_rewrite(const sc_msg *m, const sc_msg_addr *from)
 	return hit;
 }
 
+static int country_domain(const sc_brand *b, const char *domain);
+
 /* check_from_brand_mismatch - see above */
 static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 				     sc_buf *detail)
@@ -222,7 +225,7 @@ static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *a
 		return 0;
 	brands_get(ctx, &bs);
 	b = named_brand(&bs, from->name, &name);
-	if (b != NULL && !sc_brand_owns(b, from->domain) &&
+	if (b != NULL && !sc_brand_owns(b, from->domain) && !country_domain(b, from->domain) &&
 	    brands_owner(&bs, from->domain) == NULL &&
 	    !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), from->domain) &&
 	    !list_rewrite(ctx->msg, from)) {
@@ -252,7 +255,7 @@ static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const
 		return 0;
 	brands_get(ctx, &bs);
 	b = named_brand(&bs, sc_msg_header_decoded(ctx->msg, (size_t) i), &name);
-	if (b != NULL && !sc_brand_owns(b, from->domain) &&
+	if (b != NULL && !sc_brand_owns(b, from->domain) && !country_domain(b, from->domain) &&
 	    brands_owner(&bs, from->domain) == NULL &&
 	    !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), from->domain) &&
 	    !list_rewrite(ctx->msg, from)) {
@@ -334,6 +337,31 @@ static int in_subdomain(const char *sub, size_t n, const char *key, const char *
 	return hit;
 }
 
+/* country_tld - the last label of domain is two letters (a country's) */
+static int country_tld(const char *domain)
+{
+	const char *dot = strrchr(domain, '.');
+	const char *tld = dot != NULL ? dot + 1 : domain;
+
+	return strlen(tld) == 2 && tld[0] >= 'a' && tld[0] <= 'z' && tld[1] >= 'a' && tld[1] <= 'z';
+}
+
+/* country_domain - domain's registrable domain is one of b's keys under a
+ * country's suffix ("ikea.us", "amazon.co.za"): a brand's country domain
+ * the map does not list */
+static int country_domain(const sc_brand *b, const char *domain)
+{
+	char *reg = sc_url_registrable_domain(domain);
+	size_t n = reg != NULL ? strcspn(reg, ".") : 0;
+	int hit = 0;
+
+	for (size_t k = 0; reg != NULL && k < b->nkeys && !hit; k++)
+		hit = strlen(b->keys[k]) == n && memcmp(b->keys[k], reg, n) == 0 &&
+		      country_tld(reg);
+	free(reg);
+	return hit;
+}
+
 /* lookalike - how host (ASCII) imitates a brand of bs: "homoglyphs",
  * "one typo", "brand name inside", with subs also "brand name in a
  * subdomain", or NULL; *bp and *keyp say whose */
@@ -361,9 +389,11 @@ static const char *lookalike(const brands *bs, const char *host, int subs, const
 				const char *key = b->keys[k], *ks = b->key_skels[k];
 				size_t kn = strlen(key);
 
+				if (strcmp(label, key) == 0 && country_tld(reg))
+					break; /* an unlisted country domain of the brand */
 				if (strcmp(label, key) == 0)
-					break; /* the brand's name under another suffix */
-				if (skel != NULL && kn >= 3 && strcmp(skel, ks) == 0)
+					why = "brand name under another suffix";
+				else if (skel != NULL && kn >= 3 && strcmp(skel, ks) == 0)
 					why = "homoglyphs";
 				else if (kn >= 6 && n >= 6 && within_one(label, key))
 					why = "one typo";

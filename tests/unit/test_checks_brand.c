@@ -168,6 +168,8 @@ static void test_from_brand_mismatch(void **state)
 		{"From: \"PayPal Service\" <service@paypal.com>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: PayPal <service@mail.paypal.com>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: Amazon <ship@amazon.co.uk>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: Amazon <ship@news.amazon.co.za>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: Amazon <ship@amazon.shop>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: Microsoft <account@live.com>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"PayPal Support\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"PAYPAL\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
@@ -213,8 +215,11 @@ static void test_from_lookalike(void **state)
 		{"From: <a@paypal.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
 		{"From: <a@e.mail.paypal.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
 		{"From: <a@bounce.amazonses.com>\r\n" S, "x", "T_FROM_LA_SUB", 0, 0},
-		/* the brand's name under another suffix: an unlisted country domain */
+		/* the brand's name under a country's suffix: an unlisted country
+		 * domain; under another suffix: a look-alike */
 		{"From: <a@paypal.de>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@amazon.com.au>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@paypal.xyz>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		/* homoglyphs: a Cyrillic a, as U-label and A-label; a digit; rn for m */
 		{"From: <a@p\xd0\xb0ypal.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		{"From: <a@xn--pypal-4ve.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
