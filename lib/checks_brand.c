@@ -10,8 +10,8 @@
  *                                 so "Pаypal" with a Cyrillic "а" counts)
  *                                 while the From domain is none of that
  *                                 brand's domains. A mailing list's rewrite
- *                                 ("X via List", or a List-Id/List-Post at
- *                                 the From domain) is not a hit, nor is a
+ *                                 ("X via List" with a List-Id or List-Post
+ *                                 field) is not a hit, nor is a
  *                                 From at an e-mail service provider's
  *                                 shared domain (the "esp" list).
  *   check_subject_brand_mismatch()  the same with the Subject instead of
@@ -185,26 +185,13 @@ static const sc_brand *named_brand(const brands *bs, const char *text, const cha
 	return hit;
 }
 
-/* list_rewrite - the From stands in for a poster (mailing list): " via "
- * in the display name, or a List-Id / List-Post host under the From
- * domain's registrable domain */
+/* list_rewrite - the From stands in for a poster: a mailing list's DMARC
+ * rewrite, "Poster via List" with a List-Id or List-Post field (a bare
+ * " via " is not enough: anyone can write "PayPal via Support") */
 static int list_rewrite(const sc_msg *m, const sc_msg_addr *from)
 {
-	static const char *const fields[] = {"List-Id", "List-Post"};
-	char *rf;
-	int hit = 0;
-
-	if (strstr(from->name, " via ") != NULL)
-		return 1;
-	rf = sc_url_registrable_domain(from->domain);
-	for (size_t k = 0; rf != NULL && k < 2 && !hit; k++) {
-		long i = sc_msg_header_find(m, fields[k], 0);
-		const char *v = i >= 0 ? sc_msg_header_decoded(m, (size_t) i) : NULL;
-
-		hit = v != NULL && strcasestr(v, rf) != NULL;
-	}
-	free(rf);
-	return hit;
+	return strstr(from->name, " via ") != NULL && (sc_msg_header_find(m, "List-Id", 0) >= 0 ||
+						       sc_msg_header_find(m, "List-Post", 0) >= 0);
 }
 
 static int country_domain(const sc_brand *b, const char *domain);
@@ -326,17 +313,6 @@ static char *label_key(const char *s, size_t n)
 	return key;
 }
 
-/* in_subdomain - a label of sub (the part of a host before its registrable
- * domain, n bytes) is key, or has it as a token */
-static int in_subdomain(const char *sub, size_t n, const char *key, const char *key_skel)
-{
-	char *k = n > 0 && strlen(key) >= 4 ? label_key(sub, n) : NULL;
-	int hit = k != NULL && has_token(k, key_skel, 0);
-
-	free(k);
-	return hit;
-}
-
 /* country_tld - the last label of domain is two letters (a country's) */
 static int country_tld(const char *domain)
 {
@@ -368,7 +344,7 @@ static int country_domain(const sc_brand *b, const char *domain)
 static const char *lookalike(const brands *bs, const char *host, int subs, const sc_brand **bp,
 			     const char **keyp)
 {
-	char *reg, *skel;
+	char *reg, *skel, *subskel = NULL;
 	const char *why = NULL;
 	size_t n, hn = strlen(host), rn, sn;
 	char label[HOST_MAX + 1];
@@ -381,6 +357,8 @@ static const char *lookalike(const brands *bs, const char *host, int subs, const
 	memcpy(label, reg, n);
 	label[n] = '\0';
 	skel = label_key(label, n);
+	if (subs && sn > 0)
+		subskel = label_key(host, sn);
 	for (size_t m = 0; m < 2 && why == NULL; m++)
 		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]) && why == NULL; i++) {
 			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
@@ -400,13 +378,14 @@ static const char *lookalike(const brands *bs, const char *host, int subs, const
 				else if (kn >= 3 &&
 					 has_token(skel != NULL ? skel : label, ks, kn >= 6))
 					why = "brand name inside";
-				else if (subs && in_subdomain(host, sn, key, ks))
+				else if (subskel != NULL && kn >= 4 && has_token(subskel, ks, 0))
 					why = "brand name in a subdomain";
 				if (why != NULL)
 					*bp = b, *keyp = key;
 			}
 		}
 	free(skel);
+	free(subskel);
 	free(reg);
 	return why;
 }

@@ -183,8 +183,12 @@ static void test_from_brand_mismatch(void **state)
 		{"From: \"Paypalooza Events\" <x@events.example>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"Purchase Desk\" <x@shop.example>\r\n" S, "x", "T_NAME", 0, 0},
 		/* a mailing list's rewrite */
-		{"From: \"Ann via PayPal Users\" <list@lists.example.org>\r\n" S, "x", "T_NAME", 0,
-		 0},
+		{"From: \"Ann via PayPal Users\" <list@lists.example.org>\r\n"
+		 "List-Id: <paypal-users.lists.example.org>\r\n" S,
+		 "x", "T_NAME", 0, 0},
+		/* ... but a bare " via " is no list */
+		{"From: \"PayPal via Secure Center\" <x@secure-notice.example>\r\n" S, "x",
+		 "T_NAME", 1, 0},
 		/* no display name; no brand named */
 		{"From: x@secure-notice.example\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"Alice Smith\" <alice@home.example>\r\n" S, "x", "T_NAME", 0, 0},
