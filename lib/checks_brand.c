@@ -13,7 +13,10 @@
  *                                 ("X via List" with a List-Id or List-Post
  *                                 field) is not a hit, nor is a
  *                                 From at an e-mail service provider's
- *                                 shared domain (the "esp" list).
+ *                                 shared domain (the "esp" list). With the
+ *                                 argument 'local', a brand named as a
+ *                                 whole word of the From local part
+ *                                 ("paypal-service@") counts too.
  *   check_subject_brand_mismatch()  the same with the Subject instead of
  *                                 the display name (weak: subjects name
  *                                 brands innocently; an input for metas).
@@ -23,7 +26,12 @@
  *                                 away (labels of 6 or more characters), or
  *                                 the brand's key inside another registrable
  *                                 domain ("paypal-secure.com", a hyphen
- *                                 token; "paypalsecure.com" for keys of 6+).
+ *                                 token; "paypalsecure.com" for keys of 6+),
+ *                                 or under a non-country suffix
+ *                                 ("paypal.xyz"). With the argument
+ *                                 'subdomain', also a brand's key as a label
+ *                                 token left of another registrable domain
+ *                                 ("paypal.com.account-check.example").
  *   check_url_lookalike()         the same for the hosts of links (href,
  *                                 form action, text URLs); the value is
  *                                 the number of such distinct hosts.
@@ -204,21 +212,21 @@ static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *a
 	const sc_brand *b;
 	const char *name = NULL;
 	brands bs;
-	int hit = 0;
+	int hit = 0, local = nargs > 0 && strcmp(args[0], "local") == 0;
 
-	(void) args;
-	(void) nargs;
-	if (from == NULL || from->name[0] == '\0')
+	if (from == NULL || (from->name[0] == '\0' && !local))
 		return 0;
 	brands_get(ctx, &bs);
-	b = named_brand(&bs, from->name, &name);
+	b = from->name[0] != '\0' ? named_brand(&bs, from->name, &name) : NULL;
+	if (b == NULL && local)
+		b = named_brand(&bs, from->local, &name);
 	if (b != NULL && !sc_brand_owns(b, from->domain) && !country_domain(b, from->domain) &&
 	    brands_owner(&bs, from->domain) == NULL &&
 	    !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), from->domain) &&
 	    !list_rewrite(ctx->msg, from)) {
 		(void) sc_buf_printf(detail,
-				     "From name \"%.60s\" names %s; From domain %s is not %s's",
-				     from->name, name, from->domain, name);
+				     "From \"%.60s\" <%.80s> names %s; From domain %s is not %s's",
+				     from->name, from->addr, name, from->domain, name);
 		hit = 1;
 	}
 	sc_brand_map_free(bs.own);
@@ -518,7 +526,7 @@ static int check_display_name_executive(const sc_run_ctx *ctx, const char *const
 
 /* clang-format off */
 static const sc_eval_def brand_defs[] = {
-	{ "check_from_brand_mismatch",    check_from_brand_mismatch,    0, 0 },
+	{ "check_from_brand_mismatch",    check_from_brand_mismatch,    0, 1 },
 	{ "check_subject_brand_mismatch", check_subject_brand_mismatch, 0, 0 },
 	{ "check_from_lookalike",         check_from_lookalike,         0, 1 },
 	{ "check_url_lookalike",          check_url_lookalike,          0, 1 },

@@ -29,6 +29,7 @@
 #include "rules.h"
 
 static const char RULES[] = "header T_NAME eval:check_from_brand_mismatch()\n"
+			    "header T_NAME_LOCAL eval:check_from_brand_mismatch('local')\n"
 			    "header T_SUBJ eval:check_subject_brand_mismatch()\n"
 			    "header T_FROM_LA eval:check_from_lookalike()\n"
 			    "header T_FROM_LA_SUB eval:check_from_lookalike('subdomain')\n"
@@ -197,6 +198,11 @@ static void test_from_brand_mismatch(void **state)
 		 "---------- Forwarded message ---------\r\nFrom: PayPal <service@paypal.com>\r\n"
 		 "Subject: Your receipt from PayPal\r\n",
 		 "T_NAME", 0, 0},
+		/* the local part, with 'local' only */
+		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME_LOCAL", 1, 0},
+		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: <paypal@mail.paypal.com>\r\n" S, "x", "T_NAME_LOCAL", 0, 0},
+		{"From: <paypalooza@events.example>\r\n" S, "x", "T_NAME_LOCAL", 0, 0},
 		/* the Subject check */
 		{"From: \"Alice\" <alice@home.example>\r\nSubject: Your PayPal account is on "
 		 "hold\r\n",
