@@ -9,7 +9,9 @@
  *                                 under the look-alike key of confusable.h,
  *                                 so "Pаypal" with a Cyrillic "а" counts)
  *                                 while the From domain is none of that
- *                                 brand's domains. A mailing list's rewrite
+ *                                 brand's domains (a brand's free webmail
+ *                                 domain, outlook.com, is anybody's; an
+ *                                 address without a domain is nobody's). A mailing list's rewrite
  *                                 ("X via List" with a List-Id or List-Post
  *                                 field) is not a hit, nor is a
  *                                 From at an e-mail service provider's
@@ -204,29 +206,85 @@ static int list_rewrite(const sc_msg *m, const sc_msg_addr *from)
 
 static int country_domain(const sc_brand *b, const char *domain);
 
+/* not_brands - a From at domain cannot be brand b: not b's domain (a free
+ * webmail domain of b's, such as outlook.com, is anybody's), not its
+ * unlisted country domain, not an ESP's shared domain, not a list's
+ * rewrite. An empty domain (no address, or a broken one) is nobody's. */
+static int not_brands(const sc_run_ctx *ctx, const sc_brand *b, const sc_msg_addr *from)
+{
+	const char *d = from->domain;
+
+	if (d[0] == '\0')
+		return 1;
+	if ((sc_brand_owns(b, d) && !sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), d)) ||
+	    country_domain(b, d))
+		return 0;
+	return !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), d) &&
+	       !list_rewrite(ctx->msg, from);
+}
+
+/* first_from - the first From address, with a domain or not, or NULL */
+static const sc_msg_addr *first_from(const sc_msg *m)
+{
+	for (size_t i = 0; i < sc_msg_addr_count(m); i++)
+		if (sc_msg_addr_at(m, i)->field == SC_ADDR_FROM)
+			return sc_msg_addr_at(m, i);
+	return NULL;
+}
+
+/* from_bare - when no From address parses ("PayPal" <>): the From
+ * field's text before any "<", unquoted, as a name with an empty address,
+ * in *a (its name in text, size bytes); 0 when there is no From field */
+static int from_bare(const sc_msg *m, sc_msg_addr *a, char *text, size_t size)
+{
+	long i = sc_msg_header_find(m, "From", 0);
+	const char *v, *lt;
+	size_t n;
+
+	if (i < 0)
+		return 0;
+	v = sc_msg_header_decoded(m, (size_t) i);
+	v += strspn(v, " \t\"");
+	lt = strchr(v, '<');
+	n = lt != NULL ? (size_t) (lt - v) : strlen(v);
+	while (n > 0 && strchr(" \t\r\n\"", v[n - 1]) != NULL)
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(text, v, n);
+	text[n] = '\0';
+	memset(a, 0, sizeof(*a));
+	a->field = SC_ADDR_FROM;
+	a->name = text;
+	a->addr = a->local = a->domain = "";
+	return 1;
+}
+
 /* check_from_brand_mismatch - see above */
 static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 				     sc_buf *detail)
 {
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = first_from(ctx->msg);
 	const sc_brand *b;
 	const char *name = NULL;
 	brands bs;
 	int hit = 0, local = nargs > 0 && strcmp(args[0], "local") == 0;
+	sc_msg_addr bare;
+	char text[256];
 
+	if (from == NULL && from_bare(ctx->msg, &bare, text, sizeof(text)))
+		from = &bare;
 	if (from == NULL || (from->name[0] == '\0' && !local))
 		return 0;
 	brands_get(ctx, &bs);
 	b = from->name[0] != '\0' ? named_brand(&bs, from->name, &name) : NULL;
 	if (b == NULL && local)
 		b = named_brand(&bs, from->local, &name);
-	if (b != NULL && !sc_brand_owns(b, from->domain) && !country_domain(b, from->domain) &&
-	    brands_owner(&bs, from->domain) == NULL &&
-	    !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), from->domain) &&
-	    !list_rewrite(ctx->msg, from)) {
-		(void) sc_buf_printf(detail,
-				     "From \"%.60s\" <%.80s> names %s; From domain %s is not %s's",
-				     from->name, from->addr, name, from->domain, name);
+	if (b != NULL && not_brands(ctx, b, from)) {
+		(void) sc_buf_printf(detail, "From \"%.60s\" <%.80s> names %s; %s", from->name,
+				     from->addr, name,
+				     from->domain[0] != '\0' ? "the domain is not the brand's"
+							     : "the address has no domain");
 		hit = 1;
 	}
 	sc_brand_map_free(bs.own);
@@ -237,7 +295,7 @@ static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *a
 static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
 {
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = first_from(ctx->msg);
 	long i = sc_msg_header_find(ctx->msg, "Subject", 0);
 	const sc_brand *b;
 	const char *name = NULL;
@@ -250,12 +308,9 @@ static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const
 		return 0;
 	brands_get(ctx, &bs);
 	b = named_brand(&bs, sc_msg_header_decoded(ctx->msg, (size_t) i), &name);
-	if (b != NULL && !sc_brand_owns(b, from->domain) && !country_domain(b, from->domain) &&
-	    brands_owner(&bs, from->domain) == NULL &&
-	    !sc_domain_list_has(sc_lists_get(ctx->lists, "esp"), from->domain) &&
-	    !list_rewrite(ctx->msg, from)) {
-		(void) sc_buf_printf(detail, "Subject names %s; From domain %s is not %s's", name,
-				     from->domain, name);
+	if (b != NULL && not_brands(ctx, b, from)) {
+		(void) sc_buf_printf(detail, "Subject names %s; From %.80s is not the brand's",
+				     name, from->addr);
 		hit = 1;
 	}
 	sc_brand_map_free(bs.own);
@@ -332,16 +387,23 @@ static int country_tld(const char *domain)
 
 /* country_domain - domain's registrable domain is one of b's keys under a
  * country's suffix ("ikea.us", "amazon.co.za"): a brand's country domain
- * the map does not list */
+ * the map does not list. Not when the brand lists a domain of that country
+ * already ("mercadolivre.br" for a brand at mercadolivre.com.br) */
 static int country_domain(const sc_brand *b, const char *domain)
 {
 	char *reg = sc_url_registrable_domain(domain);
 	size_t n = reg != NULL ? strcspn(reg, ".") : 0;
+	const char *tld = reg != NULL ? strrchr(reg, '.') : NULL;
 	int hit = 0;
 
-	for (size_t k = 0; reg != NULL && k < b->nkeys && !hit; k++)
+	for (size_t k = 0; tld != NULL && k < b->nkeys && !hit; k++)
 		hit = strlen(b->keys[k]) == n && memcmp(b->keys[k], reg, n) == 0 &&
 		      country_tld(reg);
+	for (size_t i = 0; hit && i < b->ndomains; i++) {
+		size_t dn = strlen(b->domains[i]);
+
+		hit = !(dn > 3 && strcmp(b->domains[i] + dn - 3, tld) == 0);
+	}
 	free(reg);
 	return hit;
 }
@@ -375,7 +437,7 @@ static const char *lookalike(const brands *bs, const char *host, int subs, const
 				const char *key = b->keys[k], *ks = b->key_skels[k];
 				size_t kn = strlen(key);
 
-				if (strcmp(label, key) == 0 && country_tld(reg))
+				if (strcmp(label, key) == 0 && country_domain(b, reg))
 					break; /* an unlisted country domain of the brand */
 				if (strcmp(label, key) == 0)
 					why = "brand name under another suffix";

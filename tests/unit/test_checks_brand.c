@@ -42,7 +42,8 @@ static const char MAP[] = "# test brands\n"
 			  "Amazon, Amazon Prime: amazon.com amazon.co.uk amazonses.com\n"
 			  "Chase, Chase Bank: chase.com\n"
 			  "Microsoft, Office 365: microsoft.com ~live.com\n"
-			  "DHL: dhl.com\n";
+			  "DHL: dhl.com\n"
+			  "Google: google.com gmail.com\n";
 
 static char dir[] = "/tmp/test_checks_brand.XXXXXX";
 static sc_lists *lists;
@@ -171,6 +172,14 @@ static void test_from_brand_mismatch(void **state)
 		{"From: Amazon <ship@amazon.co.uk>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: Amazon <ship@news.amazon.co.za>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: Amazon <ship@amazon.shop>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a country the brand has a listed domain in: not an unlisted one */
+		{"From: Amazon <ship@amazon.uk>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a brand's free webmail domain is anybody's */
+		{"From: \"Google Security\" <alert@gmail.com>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Google\" <no-reply@accounts.google.com>\r\n" S, "x", "T_NAME", 0, 0},
+		/* an address without a domain is nobody's */
+		{"From: \"PayPal\" <>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"PayPal\" <service-paypal,net>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: Microsoft <account@live.com>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"PayPal Support\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"PAYPAL\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
@@ -229,6 +238,7 @@ static void test_from_lookalike(void **state)
 		 * domain; under another suffix: a look-alike */
 		{"From: <a@paypal.de>\r\n" S, "x", "T_FROM_LA", 0, 0},
 		{"From: <a@amazon.com.au>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@amazon.uk>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		{"From: <a@paypal.xyz>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		/* homoglyphs: a Cyrillic a, as U-label and A-label; a digit; rn for m */
 		{"From: <a@p\xd0\xb0ypal.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
