@@ -53,9 +53,12 @@
 #include "autoconfig.h"
 
 #include <idn2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "config.h"
 #include "confusable.h"
@@ -152,21 +155,34 @@ static int to_ascii(const char *domain, char *out, size_t size)
 	return 1;
 }
 
-/* word_at - key has the whole word w (n bytes) somewhere: bounded by the
- * ends or by bytes that are neither ASCII letters/digits nor UTF-8 */
+/* word_char - the code point at s (before end) is a letter or digit */
+static int word_char(const char *s, int32_t i, int32_t end)
+{
+	UChar32 c;
+
+	U8_NEXT((const uint8_t *) s, i, end, c);
+	return c >= 0 && u_isalnum(c);
+}
+
+/* has_word - key has the whole word w somewhere: w's ends are at the ends
+ * of key or next to a character that is neither a letter nor a digit
+ * (blanks, punctuation, emoji) */
 static int has_word(const char *key, const char *w)
 {
 	size_t n = strlen(w);
+	int32_t len = (int32_t) strlen(key);
 
 	if (n == 0)
 		return 0;
 	for (const char *p = strstr(key, w); p != NULL; p = strstr(p + 1, w)) {
-		unsigned char before = p > key ? (unsigned char) p[-1] : ' ';
-		unsigned char after = (unsigned char) p[n];
-#define WORDCH(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= '0' && (c) <= '9') || (c) >= 0x80)
-		if (!WORDCH(before) && !WORDCH(after))
+		int32_t at = (int32_t) (p - key), prev = at;
+		UChar32 c = 0;
+
+		if (at > 0)
+			U8_PREV((const uint8_t *) key, 0, prev, c);
+		if ((at == 0 || c < 0 || !u_isalnum(c)) &&
+		    (at + (int32_t) n >= len || !word_char(key, at + (int32_t) n, len)))
 			return 1;
-#undef WORDCH
 	}
 	return 0;
 }

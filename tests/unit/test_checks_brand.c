@@ -188,6 +188,12 @@ static void test_from_brand_mismatch(void **state)
 		{"From: =?UTF-8?B?UNCweVBhbA==?= <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1,
 		 0},
 		{"From: \"Office 365 Admin\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* an emoji or punctuation next to the name is a word boundary */
+		{"From: \"\xe2\x9c\x85PayPal Bonus\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1,
+		 0},
+		{"From: \"Banco.PayPal\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* ... a letter of any script is not */
+		{"From: \"\xc3\xa9PayPal\" <x@tenant.example>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"Chase Bank\" <alerts@chase-online.example>\r\n" S, "x", "T_NAME", 1, 0},
 		/* a word that merely contains the name */
 		{"From: \"Paypalooza Events\" <x@events.example>\r\n" S, "x", "T_NAME", 0, 0},
