@@ -49,7 +49,8 @@ typedef enum key_type {
 	KEY_DNS_RESOLVER,    /* system, recursive or forward:IP[,IP]... */
 	KEY_TIMEOUT_MS,      /* seconds (decimals allowed, up to 60) into milliseconds */
 	KEY_QUARANTINE_MODE, /* store or hold */
-	KEY_NETWORKS         /* addresses and CIDR networks, by commas or blanks */
+	KEY_NETWORKS,        /* addresses and CIDR networks, by commas or blanks */
+	KEY_DOMAINS          /* domain names, by commas or blanks; empty: NULL */
 } key_type;
 
 typedef struct key_spec {
@@ -102,6 +103,8 @@ static const key_spec keys[] = {
 	KEY("dkim_max_signatures", KEY_ULONG, dkim_max_signatures),
 	KEY("auth_skip_sasl", KEY_BOOL, auth_skip_sasl),
 	KEY("trusted_networks", KEY_NETWORKS, trusted_networks),
+	KEY("protected_domains", KEY_DOMAINS, protected_domains),
+	KEY("executives", KEY_STRING, executives),
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -163,6 +166,8 @@ sc_config *sc_config_defaults(const char *base_dir)
 	c->regex_depth_limit = SC_RULES_DEFAULT_DEPTH_LIMIT;
 	c->policy_file = NULL;
 	c->subject_prefix = NULL;
+	c->protected_domains = NULL;
+	c->executives = NULL;
 	c->reject_show_rules = 0;
 	c->quarantine_dir = NULL;
 	c->quarantine_mode = SC_QUARANTINE_HOLD;
@@ -201,6 +206,8 @@ void sc_config_free(sc_config *c)
 	free(c->lists_dir);
 	free(c->policy_file);
 	free(c->subject_prefix);
+	free(c->protected_domains);
+	free(c->executives);
 	free(c->quarantine_dir);
 	free(c->release_smtp);
 	free(c->dns_resolver);
@@ -323,6 +330,35 @@ static int set_networks(sc_config *c, const key_spec *k, const char *value, cons
 	free(c->trusted_networks);
 	c->trusted_networks = v;
 	c->ntrusted_networks = n;
+	return 0;
+}
+
+/* set_domains - protected_domains: every word a domain name with a dot
+ * (letters, digits, "-" and "." as ASCII, or any non-ASCII for an IDN);
+ * on a bad word an error naming it, and the old value is kept */
+static int set_domains(char **field, const key_spec *k, const char *value, const char *file,
+		       unsigned line, sc_diags *d)
+{
+	for (const char *p = value; *p != '\0';) {
+		size_t n = strcspn(p, ", \t");
+		int ok = n > 0 && memchr(p, '.', n) != NULL && p[0] != '.' && p[n - 1] != '.';
+
+		for (size_t i = 0; i < n && ok; i++) {
+			unsigned char c = (unsigned char) p[i];
+
+			ok = c >= 0x80 || c == '-' || c == '.' || (c >= '0' && c <= '9') ||
+			     ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+		}
+		if (n > 0 && !ok) {
+			sc_diags_add(d, SC_DIAG_ERROR, file, line,
+				     "%s: \"%.*s\" is not a domain name (example.com)", k->name,
+				     (int) n, p);
+			return -1;
+		}
+		p += n;
+		p += strspn(p, ", \t");
+	}
+	set_string(field, value);
 	return 0;
 }
 
@@ -461,6 +497,8 @@ static int apply_key(sc_config *c, const key_spec *k, const char *value, const c
 		return -1;
 	case KEY_NETWORKS:
 		return set_networks(c, k, value, file, line, d);
+	case KEY_DOMAINS:
+		return set_domains(field, k, value, file, line, d);
 	default:
 		sc_panic("config key %s has unknown type %d", k->name, (int) k->type);
 	}

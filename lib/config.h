@@ -74,6 +74,9 @@ typedef struct sc_config {
 	int auth_skip_sasl;                /* 1: no sender authentication for SASL logins */
 	sc_cidr *trusted_networks;         /* owned array: clients whose mail skips sender */
 	size_t ntrusted_networks;          /* authentication (e.g. our own submission hosts) */
+	char *protected_domains; /* the site's own domains, by commas or blanks, protected
+				  * like a brand (checks_brand.c), or NULL */
+	char *executives;        /* "Name Surname" list, by commas, for BEC checks, or NULL */
 } sc_config;
 
 /* sc_config_defaults - the built-in configuration, relative paths resolved

@@ -13,8 +13,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "confusable.h"
 #include "lists.h"
 #include "mem.h"
+#include "url.h"
 
 #define DOMAIN_MAX 253 /* bytes of a domain name in its A-label form */
 #define LABEL_MAX  63
@@ -36,6 +38,18 @@ struct sc_domain_list {
 struct sc_lists {
 	char **names; /* owned, sorted */
 	sc_domain_list **lists;
+	size_t n;
+	sc_brand_map *brands; /* every *.map file, or NULL */
+};
+
+/* One brand: pub's arrays are the owned ones below. */
+typedef struct brand_entry {
+	sc_brand pub;
+	char **names, **name_keys, **domains, **keys, **key_skels;
+} brand_entry;
+
+struct sc_brand_map {
+	brand_entry **v;
 	size_t n;
 };
 
@@ -272,6 +286,227 @@ void sc_domain_list_free(sc_domain_list *l)
 	free(l);
 }
 
+/* strv_add - append an owned copy of s (n bytes) to *v (*n entries) */
+static void strv_add(char ***v, size_t *n, const char *s, size_t len)
+{
+	*v = sc_reallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = sc_strndup(s, len);
+}
+
+/* strv_free - release n owned strings and the array */
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* sc_brand_map_new - an empty map */
+sc_brand_map *sc_brand_map_new(void)
+{
+	return sc_calloc(1, sizeof(sc_brand_map));
+}
+
+/* brand_free - release one brand */
+static void brand_free(brand_entry *b)
+{
+	strv_free(b->names, b->pub.nnames);
+	strv_free(b->name_keys, b->pub.nnames);
+	strv_free(b->domains, b->pub.ndomains);
+	strv_free(b->keys, b->pub.nkeys);
+	strv_free(b->key_skels, b->pub.nkeys);
+	free(b);
+}
+
+/* brand_add_name - one name (trimmed) and its key */
+static void brand_add_name(brand_entry *b, const char *s, size_t n)
+{
+	size_t k = b->pub.nnames;
+	char *key;
+
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || (key = sc_confusable_key(s, n)) == NULL)
+		return;
+	strv_add(&b->names, &b->pub.nnames, s, n);
+	b->name_keys = sc_reallocarray(b->name_keys, k + 1, sizeof(*b->name_keys));
+	b->name_keys[k] = key;
+}
+
+/* brand_add_key - the look-alike key of domain d (its label below the
+ * public suffix), once */
+static void brand_add_key(brand_entry *b, const char *d)
+{
+	char *reg = sc_url_registrable_domain(d);
+	const char *dot;
+	size_t n;
+	char *skel;
+
+	if (reg == NULL)
+		return;
+	dot = strchr(reg, '.');
+	n = dot != NULL ? (size_t) (dot - reg) : strlen(reg);
+	for (size_t i = 0; i < b->pub.nkeys; i++)
+		if (strlen(b->keys[i]) == n && memcmp(b->keys[i], reg, n) == 0)
+			n = 0;
+	if (n > 0 && (skel = sc_confusable_key(reg, n)) != NULL) {
+		size_t k = b->pub.nkeys;
+
+		strv_add(&b->keys, &b->pub.nkeys, reg, n);
+		b->key_skels = sc_reallocarray(b->key_skels, k + 1, sizeof(*b->key_skels));
+		b->key_skels[k] = skel;
+	}
+	free(reg);
+}
+
+/* brand_line - parse one line (b..e, comment and blanks trimmed) into a
+ * brand; NULL, with an error, when it is not one */
+static brand_entry *brand_line(const char *name, unsigned lineno, const char *b, const char *e,
+			       sc_diags *d)
+{
+	const char *colon = memchr(b, ':', (size_t) (e - b)), *p;
+	brand_entry *br;
+
+	if (colon == NULL) {
+		sc_diags_add(d, SC_DIAG_ERROR, name, lineno,
+			     "\"%.*s\": not \"names: domains\"; line left out",
+			     (int) (e - b > 80 ? 80 : e - b), b);
+		return NULL;
+	}
+	br = sc_calloc(1, sizeof(*br));
+	for (p = b; p < colon;) {
+		const char *comma = memchr(p, ',', (size_t) (colon - p));
+		const char *end = comma != NULL ? comma : colon;
+
+		brand_add_name(br, p, (size_t) (end - p));
+		p = end + 1;
+	}
+	for (p = colon + 1; p < e;) {
+		const char *w;
+		char norm[DOMAIN_MAX + 1];
+		const char *why;
+		int key = 1;
+
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e)
+			break;
+		for (w = p; w < e && *w != ' ' && *w != '\t'; w++)
+			;
+		if (*p == '~')
+			key = 0, p++;
+		why = p < w ? normalise(p, (size_t) (w - p), 0, norm) : "an empty domain";
+		if (why == NULL && norm[0] == '.' && strchr(norm + 1, '.') == NULL)
+			key = -1; /* ".apple": the brand's own top-level domain */
+		else if (why == NULL && (norm[0] == '.' || strchr(norm, '.') == NULL))
+			why = "not a domain with a dot";
+		if (why != NULL) {
+			sc_diags_add(d, SC_DIAG_ERROR, name, lineno, "\"%.*s\": %s; left out",
+				     (int) (w - p > 80 ? 80 : w - p), p, why);
+		} else {
+			const char *dom = key < 0 ? norm + 1 : norm;
+
+			strv_add(&br->domains, &br->pub.ndomains, dom, strlen(dom));
+			if (key > 0)
+				brand_add_key(br, norm);
+		}
+		p = w;
+	}
+	if (br->pub.nnames == 0 || br->pub.ndomains == 0) {
+		sc_diags_add(d, SC_DIAG_ERROR, name, lineno,
+			     "a brand needs a name and a domain; "
+			     "line left out");
+		brand_free(br);
+		return NULL;
+	}
+	br->pub.names = (const char *const *) br->names;
+	br->pub.name_keys = (const char *const *) br->name_keys;
+	br->pub.domains = (const char *const *) br->domains;
+	br->pub.keys = (const char *const *) br->keys;
+	br->pub.key_skels = (const char *const *) br->key_skels;
+	return br;
+}
+
+/* sc_brand_map_load_text - see lists.h */
+void sc_brand_map_load_text(sc_brand_map *bm, const char *name, const char *text, size_t len,
+			    sc_diags *d)
+{
+	const char *p = text, *end = text + len;
+	unsigned lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t) (end - p));
+		const char *e = nl != NULL ? nl : end, *hash_at, *b = p;
+		brand_entry *br;
+
+		lineno++;
+		p = nl != NULL ? nl + 1 : end;
+		hash_at = memchr(b, '#', (size_t) (e - b));
+		if (hash_at != NULL)
+			e = hash_at;
+		while (b < e && (*b == ' ' || *b == '\t'))
+			b++;
+		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		if (b == e || (br = brand_line(name, lineno, b, e, d)) == NULL)
+			continue;
+		bm->v = sc_reallocarray(bm->v, bm->n + 1, sizeof(*bm->v));
+		bm->v[bm->n++] = br;
+	}
+}
+
+size_t sc_brand_map_count(const sc_brand_map *bm)
+{
+	return bm != NULL ? bm->n : 0;
+}
+
+const sc_brand *sc_brand_map_at(const sc_brand_map *bm, size_t i)
+{
+	return &bm->v[i]->pub;
+}
+
+/* sc_brand_owns - domain is one of b's domains or a subdomain of one */
+int sc_brand_owns(const sc_brand *b, const char *domain)
+{
+	char norm[DOMAIN_MAX + 1];
+	size_t n;
+
+	if (b == NULL || domain == NULL || normalise(domain, strlen(domain), 0, norm) != NULL)
+		return 0;
+	n = strlen(norm);
+	for (size_t i = 0; i < b->ndomains; i++) {
+		size_t k = strlen(b->domains[i]);
+
+		if (n == k ? strcmp(norm, b->domains[i]) == 0
+			   : n > k && norm[n - k - 1] == '.' &&
+				     strcmp(norm + n - k, b->domains[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* sc_brand_map_owner - the first brand owning domain, or NULL */
+const sc_brand *sc_brand_map_owner(const sc_brand_map *bm, const char *domain)
+{
+	for (size_t i = 0; i < sc_brand_map_count(bm); i++)
+		if (sc_brand_owns(&bm->v[i]->pub, domain))
+			return &bm->v[i]->pub;
+	return NULL;
+}
+
+/* sc_brand_map_free - release bm */
+void sc_brand_map_free(sc_brand_map *bm)
+{
+	if (bm == NULL)
+		return;
+	for (size_t i = 0; i < bm->n; i++)
+		brand_free(bm->v[i]);
+	free(bm->v);
+	free(bm);
+}
+
 /* by_name - qsort order of names */
 static int by_name(const void *a, const void *b)
 {
@@ -313,7 +548,9 @@ sc_lists *sc_lists_load_dir(const char *dir, sc_diags *d)
 	while ((de = readdir(dp)) != NULL) {
 		size_t n = strlen(de->d_name);
 
-		if (de->d_name[0] == '.' || n <= 4 || strcmp(de->d_name + n - 4, ".txt") != 0)
+		if (de->d_name[0] == '.' || n <= 4 ||
+		    (strcmp(de->d_name + n - 4, ".txt") != 0 &&
+		     strcmp(de->d_name + n - 4, ".map") != 0))
 			continue;
 		files = sc_reallocarray(files, nfiles + 1, sizeof(*files));
 		files[nfiles++] = sc_strdup(de->d_name);
@@ -331,6 +568,11 @@ sc_lists *sc_lists_load_dir(const char *dir, sc_diags *d)
 		if (read_file(sc_buf_cstr(&path), &text) != 0) {
 			sc_diags_add(d, SC_DIAG_ERROR, sc_buf_cstr(&path), 0, "cannot read: %s",
 				     strerror(errno));
+		} else if (strcmp(files[i] + strlen(files[i]) - 4, ".map") == 0) {
+			if (ls->brands == NULL)
+				ls->brands = sc_brand_map_new();
+			sc_brand_map_load_text(ls->brands, sc_buf_cstr(&path), text.data, text.len,
+					       d);
 		} else {
 			ls->names = sc_reallocarray(ls->names, ls->n + 1, sizeof(*ls->names));
 			ls->lists = sc_reallocarray(ls->lists, ls->n + 1, sizeof(*ls->lists));
@@ -356,6 +598,12 @@ const sc_domain_list *sc_lists_get(const sc_lists *ls, const char *name)
 		if (strcmp(ls->names[i], name) == 0)
 			return ls->lists[i];
 	return NULL;
+}
+
+/* sc_lists_brands - the brand map, or NULL */
+const sc_brand_map *sc_lists_brands(const sc_lists *ls)
+{
+	return ls != NULL ? ls->brands : NULL;
 }
 
 size_t sc_lists_count(const sc_lists *ls)
@@ -384,5 +632,6 @@ void sc_lists_free(sc_lists *ls)
 	}
 	free(ls->names);
 	free(ls->lists);
+	sc_brand_map_free(ls->brands);
 	free(ls);
 }

@@ -20,6 +20,22 @@
  * file ("freemail.txt" is the list "freemail"); a missing directory is an
  * error, an empty one is not.
  *
+ * Brand maps: every "*.map" file of the directory (the shipped one is
+ * etc/lists/brands.map) adds to one map of protected brands, for the
+ * impersonation and look-alike checks (checks_brand.c). One brand a line:
+ *   PayPal, Pay Pal: paypal.com paypal.me ~paypal-community.com
+ * names before the ":" (comma-separated, as people write the brand in a
+ * display name), then the brand's own domains (blank-separated; each one
+ * and every subdomain of it belongs to the brand). A domain's first label
+ * below its public suffix ("paypal" of paypal.co.uk) is a look-alike key
+ * of the brand, unless the domain is written with a leading "~" (a domain
+ * the brand mails from whose name is a common word or too generic to
+ * protect, e.g. "~live.com"). A domain written ".apple" is the brand's own
+ * top-level domain: every domain under it is the brand's. "#" starts a
+ * comment. A line without ":",
+ * without a name or a domain, or with a bad domain is an error naming
+ * file:line and is left out (a bad domain alone is left out of its line).
+ *
  * Lists are immutable once loaded: any number of threads may query them.
  * They are loaded with the rules and swapped with them on reload.
  */
@@ -48,7 +64,8 @@ size_t sc_domain_list_count(const sc_domain_list *l);
 
 void sc_domain_list_free(sc_domain_list *l);
 
-/* sc_lists_load_dir - every dir/ *.txt, in name order; NULL, with an error
+/* sc_lists_load_dir - every dir/ *.txt, in name order (and every *.map
+ * into one brand map); NULL, with an error
  * in d, only when dir cannot be read (a file that cannot be read is an
  * error in d and is left out). The caller owns the result. */
 sc_lists *sc_lists_load_dir(const char *dir, sc_diags *d);
@@ -62,6 +79,40 @@ const sc_domain_list *sc_lists_get(const sc_lists *ls, const char *name);
 size_t sc_lists_count(const sc_lists *ls);
 const char *sc_lists_name_at(const sc_lists *ls, size_t i);
 const sc_domain_list *sc_lists_at(const sc_lists *ls, size_t i);
+
+/* One protected brand of a map; everything borrowed from the map. */
+typedef struct sc_brand {
+	const char *const *names;     /* as written, e.g. "PayPal" */
+	const char *const *name_keys; /* their sc_confusable_key()s */
+	size_t nnames;
+	const char *const *domains; /* A-label, lower-case, no "~" (a brand
+				     * top-level domain without its dot) */
+	size_t ndomains;
+	const char *const *keys;      /* look-alike keys, ASCII labels ("paypal") */
+	const char *const *key_skels; /* their sc_confusable_key()s */
+	size_t nkeys;
+} sc_brand;
+
+typedef struct sc_brand_map sc_brand_map;
+
+/* sc_brand_map_new - an empty map; sc_brand_map_load_text adds the brands
+ * of len bytes of text reported as file name (errors into d). */
+sc_brand_map *sc_brand_map_new(void);
+void sc_brand_map_load_text(sc_brand_map *bm, const char *name, const char *text, size_t len,
+			    sc_diags *d);
+/* sc_brand_map_count, sc_brand_map_at - the i-th brand, in file order. */
+size_t sc_brand_map_count(const sc_brand_map *bm);
+const sc_brand *sc_brand_map_at(const sc_brand_map *bm, size_t i);
+/* sc_brand_map_owner - the first brand of which domain (A-label or U-label,
+ * any case) is one of the domains or a subdomain of one, or NULL. */
+const sc_brand *sc_brand_map_owner(const sc_brand_map *bm, const char *domain);
+/* sc_brand_owns - domain is one of b's domains or under one. */
+int sc_brand_owns(const sc_brand *b, const char *domain);
+void sc_brand_map_free(sc_brand_map *bm);
+
+/* sc_lists_brands - the brand map of the directory's *.map files, or NULL
+ * when it had none; borrowed from ls. */
+const sc_brand_map *sc_lists_brands(const sc_lists *ls);
 
 /* sc_lists_free - release ls and its lists; NULL is a no-op. */
 void sc_lists_free(sc_lists *ls);

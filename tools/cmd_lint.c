@@ -104,7 +104,10 @@ int cmd_lint(scamctl_opts *o, int argc, char **argv)
 			(void) printf(" %s %zu%s", sc_lists_name_at(lists, i),
 				      sc_domain_list_count(sc_lists_at(lists, i)),
 				      i + 1 < sc_lists_count(lists) ? "," : "");
-		(void) printf("%s\n", sc_lists_count(lists) == 0 ? " none" : "");
+		(void) printf("%s", sc_lists_count(lists) == 0 ? " none" : "");
+		if (sc_lists_brands(lists) != NULL)
+			(void) printf("; brands %zu", sc_brand_map_count(sc_lists_brands(lists)));
+		(void) printf("\n");
 	}
 	(void) printf("rules: %zu loaded (%zu header, %zu body, %zu rawbody, %zu full, %zu uri, "
 		      "%zu meta, %zu eval), %zu never hit (%zu unknown evals); %zu directives "

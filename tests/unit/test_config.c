@@ -228,7 +228,9 @@ typedef enum field {
 	F_DMARC,
 	F_DKIM_MAX_SIGNATURES,
 	F_AUTH_SKIP_SASL,
-	F_TRUSTED_NETWORKS /* num: how many; str: the last one's text */
+	F_TRUSTED_NETWORKS, /* num: how many; str: the last one's text */
+	F_PROTECTED_DOMAINS,
+	F_EXECUTIVES
 } field;
 
 /* A file that loads, and the value one field must then have. */
@@ -345,6 +347,10 @@ static const value_case value_cases[] = {
 	  "198.51.100.7", 3 },
 	{ "trusted_networks = ::1\n", F_TRUSTED_NETWORKS, "::1", 1 },
 	{ "trusted_networks =\n", F_TRUSTED_NETWORKS, NULL, 0 },
+	{ "protected_domains = example.com, xn--bcher-kva.example\n", F_PROTECTED_DOMAINS,
+	  "example.com, xn--bcher-kva.example", 0 },
+	{ "protected_domains =\n", F_PROTECTED_DOMAINS, NULL, 0 },
+	{ "executives = Jane Doe, John Smith\n", F_EXECUTIVES, "Jane Doe, John Smith", 0 },
 	/* a whole file around the key */
 	{ "# scam-milter.conf\n\nsocket = inet:1@127.0.0.1\n   # note\nuser = x\n\n",
 	  F_USER, "x", 0 },
@@ -480,6 +486,12 @@ static void check_field(const fixture *f, const sc_config *c, const value_case *
 			assert_string_equal(c->trusted_networks[c->ntrusted_networks - 1].text,
 					    vc->str);
 		break;
+	case F_PROTECTED_DOMAINS:
+		check_string(f, c->protected_domains, vc->str);
+		break;
+	case F_EXECUTIVES:
+		check_string(f, c->executives, vc->str);
+		break;
 	default:
 		fail_msg("unknown field %d", (int) vc->field);
 	}
@@ -575,6 +587,8 @@ static const error_case error_cases[] = {
 	{ "authserv_id =\n", 0, "authserv_id: a name without blanks" },
 	{ "trusted_networks = 10.0.0.0/33\n", 1, "trusted_networks: \"10.0.0.0/33\" is not an address or network" },
 	{ "trusted_networks = 10.0.0.0/8, mail.example.com\n", 1, "\"mail.example.com\" is not an address" },
+	{ "protected_domains = example.com localhost\n", 1, "protected_domains: \"localhost\" is not a domain name" },
+	{ "protected_domains = exa_mple.com\n", 1, "\"exa_mple.com\" is not a domain name" },
 	{ "dkim = 1\n", 1, "dkim: \"1\" is neither yes nor no" },
 	{ "dkim_max_signatures = 0\n", 1, "dkim_max_signatures: \"0\" is not an integer from 1" },
 	{ "authserv_id = \"mx example\"\n", 0, "authserv_id: a name without blanks" },

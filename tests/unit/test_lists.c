@@ -191,6 +191,13 @@ static void test_shipped(void **state)
 	assert_false(sc_domain_list_has(fm, "example.org"));
 	assert_true(sc_domain_list_has(sh, "bit.ly"));
 	assert_false(sc_domain_list_has(sh, "gmail.com"));
+	/* brands.map: every line a brand, the brand owns its subdomains */
+	assert_true(sc_brand_map_count(sc_lists_brands(ls)) > 50);
+	assert_non_null(sc_brand_map_owner(sc_lists_brands(ls), "email.paypal.com"));
+	assert_string_equal(sc_brand_map_owner(sc_lists_brands(ls), "www.paypal.com")->names[0],
+			    "PayPal");
+	assert_null(sc_brand_map_owner(sc_lists_brands(ls), "paypal-secure.com"));
+	assert_non_null(sc_lists_get(ls, "esp"));
 	sc_lists_free(ls);
 	sc_diags_free(&d);
 }

@@ -1,0 +1,376 @@
+/*
+ * test_checks_brand.c - the brand checks (checks_brand.c) and brand maps
+ * (lists.c) on hand-written messages: must hit (a brand's name in a
+ * display name on a foreign domain, homoglyph, typo and embedded-name
+ * look-alikes, an executive's name on a webmail address) and must not hit
+ * (the brand's own domains and subdomains, the brand under another public
+ * suffix, a word that merely contains the name, a mailing list's rewrite,
+ * a brand named in a forwarded body, no brand map at all).
+ */
+#include "autoconfig.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "lists.h"
+#include "mem.h"
+#include "msg.h"
+#include "rules.h"
+
+static const char RULES[] = "header T_NAME eval:check_from_brand_mismatch()\n"
+			    "header T_NAME_LOCAL eval:check_from_brand_mismatch('local')\n"
+			    "header T_SUBJ eval:check_subject_brand_mismatch()\n"
+			    "header T_FROM_LA eval:check_from_lookalike()\n"
+			    "header T_FROM_LA_SUB eval:check_from_lookalike('subdomain')\n"
+			    "header T_URL_LA eval:check_url_lookalike()\n"
+			    "header T_URL_LA_SUB eval:check_url_lookalike('subdomain')\n"
+			    "header T_EXEC eval:check_display_name_executive()\n";
+
+static const char MAP[] = "# test brands\n"
+			  "PayPal: paypal.com paypal.me\n"
+			  "Amazon, Amazon Prime: amazon.com amazon.co.uk amazonses.com\n"
+			  "Chase, Chase Bank: chase.com\n"
+			  "Microsoft, Office 365: microsoft.com ~live.com\n"
+			  "DHL: dhl.com\n"
+			  "Google: google.com gmail.com\n";
+
+static char dir[] = "/tmp/test_checks_brand.XXXXXX";
+static sc_lists *lists;
+static sc_ruleset *rules;
+static sc_config *plain, *site; /* no site keys; protected_domains + executives */
+
+/* write - text into dir/name; 0 or -1 */
+static int write_file(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	(void) fputs(text, f);
+	return fclose(f);
+}
+
+/* unlink_file - remove dir/name */
+static void unlink_file(const char *name)
+{
+	char path[256];
+
+	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
+	(void) unlink(path);
+}
+
+static int setup(void **state)
+{
+	sc_diags d;
+
+	(void) state;
+	if (mkdtemp(dir) == NULL || write_file("brands.map", MAP) != 0 ||
+	    write_file("freemail.txt", "gmail.com\n") != 0)
+		return -1;
+	sc_diags_init(&d);
+	lists = sc_lists_load_dir(dir, &d);
+	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
+	unlink_file("brands.map");
+	unlink_file("freemail.txt");
+	(void) rmdir(dir);
+	if (lists == NULL || rules == NULL || d.errors > 0)
+		return -1;
+	sc_diags_free(&d);
+	plain = sc_config_defaults(NULL);
+	site = sc_config_defaults(NULL);
+	site->protected_domains = sc_strdup("acme-corp.com, acme.example");
+	site->executives = sc_strdup("Jane Doe, Bob Stone");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void) state;
+	sc_lists_free(lists);
+	sc_ruleset_unref(rules);
+	sc_config_free(plain);
+	sc_config_free(site);
+	return 0;
+}
+
+static void hit_cb(void *arg, const sc_rule_hit *hit)
+{
+	sc_buf *b = arg;
+
+	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
+}
+
+/* hits - what the rules say about headers + body, with ls and c */
+static char *hits(const char *headers, const char *body, const sc_lists *ls, const sc_config *c)
+{
+	sc_buf raw, out;
+	sc_msg *m;
+	sc_run_ctx ctx;
+	sc_rule_run_stats st;
+	char *res;
+
+	sc_buf_init(&raw, SC_BUF_UNLIMITED);
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	(void) sc_buf_printf(&raw, "%s\r\n%s\r\n", headers, body);
+	m = sc_msg_parse(raw.data, raw.len);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = m;
+	ctx.lists = ls;
+	ctx.config = c;
+	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
+	res = sc_strdup(sc_buf_cstr(&out));
+	sc_msg_free(m);
+	sc_buf_free(&raw);
+	sc_buf_free(&out);
+	return res;
+}
+
+typedef struct row {
+	const char *headers; /* complete header block, CRLF line ends */
+	const char *body;
+	const char *rule;
+	int hit;
+	int with_site; /* 1: protected_domains and executives set */
+} row;
+
+/* run_rows - every row against the rules, failing on the first wrong one */
+static void run_rows(const row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *h = hits(rows[i].headers, rows[i].body, lists,
+			       rows[i].with_site ? site : plain);
+		char key[64];
+
+		(void) snprintf(key, sizeof(key), "%s:", rows[i].rule);
+		if ((strstr(h, key) != NULL) != rows[i].hit)
+			fail_msg("row %zu: %s %s on:\n%s\n(hits: %s)", i, rows[i].rule,
+				 rows[i].hit ? "should hit" : "should not hit", rows[i].headers, h);
+		free(h);
+	}
+}
+
+#define S "Subject: hello\r\n"
+
+static void test_from_brand_mismatch(void **state)
+{
+	static const row rows[] = {
+		{"From: \"PayPal Service\" <service@paypal.com>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: PayPal <service@mail.paypal.com>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: Amazon <ship@amazon.co.uk>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: Amazon <ship@news.amazon.co.za>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: Amazon <ship@amazon.shop>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a country the brand has a listed domain in: not an unlisted one */
+		{"From: Amazon <ship@amazon.uk>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a brand's free webmail domain is anybody's */
+		{"From: \"Google Security\" <alert@gmail.com>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Google\" <no-reply@accounts.google.com>\r\n" S, "x", "T_NAME", 0, 0},
+		/* an address without a domain is nobody's */
+		{"From: \"PayPal\" <>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"PayPal\" <service-paypal,net>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: Microsoft <account@live.com>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"PayPal Support\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"PAYPAL\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a Cyrillic a (U+0430) in the name */
+		{"From: \"P\xd0\xb0yPal\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: =?UTF-8?B?UNCweVBhbA==?= <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1,
+		 0},
+		{"From: \"Office 365 Admin\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* an emoji or punctuation next to the name is a word boundary */
+		{"From: \"\xe2\x9c\x85PayPal Bonus\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1,
+		 0},
+		{"From: \"Banco.PayPal\" <x@tenant.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* ... a letter of any script is not */
+		{"From: \"\xc3\xa9PayPal\" <x@tenant.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Chase Bank\" <alerts@chase-online.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a word that merely contains the name */
+		{"From: \"Paypalooza Events\" <x@events.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Purchase Desk\" <x@shop.example>\r\n" S, "x", "T_NAME", 0, 0},
+		/* a mailing list's rewrite */
+		{"From: \"Ann via PayPal Users\" <list@lists.example.org>\r\n"
+		 "List-Id: <paypal-users.lists.example.org>\r\n" S,
+		 "x", "T_NAME", 0, 0},
+		/* ... but a bare " via " is no list */
+		{"From: \"PayPal via Secure Center\" <x@secure-notice.example>\r\n" S, "x",
+		 "T_NAME", 1, 0},
+		/* no display name; no brand named */
+		{"From: x@secure-notice.example\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Alice Smith\" <alice@home.example>\r\n" S, "x", "T_NAME", 0, 0},
+		/* a brand named in a forwarded body does not make the From hit */
+		{"From: \"Alice Smith\" <alice@home.example>\r\nSubject: Fwd: receipt\r\n",
+		 "---------- Forwarded message ---------\r\nFrom: PayPal <service@paypal.com>\r\n"
+		 "Subject: Your receipt from PayPal\r\n",
+		 "T_NAME", 0, 0},
+		/* the local part, with 'local' only */
+		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME_LOCAL", 1, 0},
+		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: <paypal@mail.paypal.com>\r\n" S, "x", "T_NAME_LOCAL", 0, 0},
+		{"From: <paypalooza@events.example>\r\n" S, "x", "T_NAME_LOCAL", 0, 0},
+		/* the Subject check */
+		{"From: \"Alice\" <alice@home.example>\r\nSubject: Your PayPal account is on "
+		 "hold\r\n",
+		 "x", "T_SUBJ", 1, 0},
+		{"From: PayPal <service@paypal.com>\r\nSubject: Your PayPal receipt\r\n", "x",
+		 "T_SUBJ", 0, 0},
+		/* the site's own domains are brands too */
+		{"From: \"Acme Corp Payroll\" <payroll@gmail.com>\r\n" S, "x", "T_NAME", 1, 1},
+		{"From: \"Acme Corp Payroll\" <payroll@acme-corp.com>\r\n" S, "x", "T_NAME", 0, 1},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void test_from_lookalike(void **state)
+{
+	static const row rows[] = {
+		/* the real domains and their subdomains */
+		{"From: <a@paypal.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@e.mail.paypal.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@bounce.amazonses.com>\r\n" S, "x", "T_FROM_LA_SUB", 0, 0},
+		/* the brand's name under a country's suffix: an unlisted country
+		 * domain; under another suffix: a look-alike */
+		{"From: <a@paypal.de>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@amazon.com.au>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@amazon.uk>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@paypal.xyz>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		/* homoglyphs: a Cyrillic a, as U-label and A-label; a digit; rn for m */
+		{"From: <a@p\xd0\xb0ypal.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@xn--pypal-4ve.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@paypa1.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@rnicrosoft.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		/* one typo on a long name: an extra letter, a swap */
+		{"From: <a@paypall.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@amazno.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		/* two typos: not a look-alike */
+		{"From: <a@pyapla.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		/* the name inside another domain */
+		{"From: <a@paypal-secure-login.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@paypalsecure.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@dhl-parcel.net>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		{"From: <a@my-chase.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		/* a short name inside a word: not a look-alike */
+		{"From: <a@fdhlx.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@purchase.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		/* the name in a subdomain: only with 'subdomain' */
+		{"From: <a@amazon.account-verify.xyz>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@amazon.account-verify.xyz>\r\n" S, "x", "T_FROM_LA_SUB", 1, 0},
+		{"From: <a@paypal.com.secure-login.xyz>\r\n" S, "x", "T_FROM_LA_SUB", 1, 0},
+		{"From: <a@news.example.com>\r\n" S, "x", "T_FROM_LA_SUB", 0, 0},
+		/* protected domains */
+		{"From: <a@acme-crop.com>\r\n" S, "x", "T_FROM_LA", 1, 1},
+		{"From: <a@acme-c0rp.com>\r\n" S, "x", "T_FROM_LA", 1, 1},
+		{"From: <a@acme-corp.com>\r\n" S, "x", "T_FROM_LA", 0, 1},
+		{"From: <a@acme-crop.com>\r\n" S, "x", "T_FROM_LA", 0, 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+#define HTML "Content-Type: text/html; charset=utf-8\r\nFrom: <a@shop.example>\r\n" S
+
+static void test_url_lookalike(void **state)
+{
+	static const row rows[] = {
+		{HTML,
+		 "<a href=\"https://www.paypal.com/signin\">x</a>"
+		 "<a href=\"https://email.amazon.com/t\">y</a>",
+		 "T_URL_LA", 0, 0},
+		{HTML, "<a href=\"https://paypa1.com/login\">PayPal</a>", "T_URL_LA", 1, 0},
+		{HTML, "<a href=\"https://www.amazon-account-verify.net/\">x</a>", "T_URL_LA", 1,
+		 0},
+		{HTML, "<form action=\"https://p\xd0\xb0ypal.com/x\"></form>", "T_URL_LA", 1, 0},
+		{HTML, "<a href=\"https://amazon.account-verify.xyz/\">x</a>", "T_URL_LA", 0, 0},
+		{HTML, "<a href=\"https://amazon.account-verify.xyz/\">x</a>", "T_URL_LA_SUB", 1,
+		 0},
+		/* a plain-text link counts; an address does not */
+		{"From: <a@shop.example>\r\n" S, "see https://paypal-help.net/", "T_URL_LA", 1, 0},
+		{"From: <a@shop.example>\r\n" S, "write to help@paypal-help.net", "T_URL_LA", 0, 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void test_executive(void **state)
+{
+	static const row rows[] = {
+		{"From: \"Jane Doe\" <jane.doe.ceo@gmail.com>\r\n" S, "x", "T_EXEC", 1, 1},
+		{"From: \"Jane Doe (CEO)\" <urgent@other.example>\r\n" S, "x", "T_EXEC", 1, 1},
+		{"From: \"Jane Doe\" <jane@acme-corp.com>\r\n" S, "x", "T_EXEC", 0, 1},
+		{"From: \"Jane Doe\" <jane@mail.acme-corp.com>\r\n" S, "x", "T_EXEC", 0, 1},
+		{"From: \"Jane Doeling\" <j@gmail.com>\r\n" S, "x", "T_EXEC", 0, 1},
+		{"From: \"Bob Stone\" <b@gmail.com>\r\n" S, "x", "T_EXEC", 1, 1},
+		/* no executives configured */
+		{"From: \"Jane Doe\" <jane.doe.ceo@gmail.com>\r\n" S, "x", "T_EXEC", 0, 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void test_no_lists(void **state)
+{
+	char *h = hits("From: \"PayPal\" <x@paypa1.com>\r\n" S, "x", NULL, plain);
+
+	(void) state;
+	assert_string_equal(h, "");
+	free(h);
+}
+
+static void test_map_errors(void **state)
+{
+	static const char text[] = "PayPal: paypal.com\n"
+				   "no colon here\n"
+				   ": nameless.com\n"
+				   "Nodomain:\n"
+				   "Bad: bad/domain.com good.com\n"
+				   "Dotless: localhost\n";
+	sc_brand_map *bm = sc_brand_map_new();
+	sc_diags d;
+	const sc_brand *b;
+
+	(void) state;
+	sc_diags_init(&d);
+	sc_brand_map_load_text(bm, "b.map", text, strlen(text), &d);
+	assert_int_equal(d.errors, 6); /* line 6: the domain, then the line */
+	assert_int_equal(d.v[0].line, 2);
+	assert_string_equal(d.v[0].file, "b.map");
+	assert_int_equal(d.v[1].line, 3);
+	assert_int_equal(d.v[3].line, 5);
+	assert_int_equal(sc_brand_map_count(bm), 2); /* PayPal, Bad (with good.com) */
+	b = sc_brand_map_owner(bm, "www.good.com");
+	assert_non_null(b);
+	assert_string_equal(b->names[0], "Bad");
+	assert_null(sc_brand_map_owner(bm, "notpaypal.com"));
+	assert_non_null(sc_brand_map_owner(bm, "PayPal.COM."));
+	sc_diags_free(&d);
+	sc_brand_map_free(bm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_from_brand_mismatch),
+		cmocka_unit_test(test_from_lookalike),
+		cmocka_unit_test(test_url_lookalike),
+		cmocka_unit_test(test_executive),
+		cmocka_unit_test(test_no_lists),
+		cmocka_unit_test(test_map_errors),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
