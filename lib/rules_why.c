@@ -2,11 +2,12 @@
  * rules_why.c - why a meta rule is true, for its hit's detail.
  *
  * A meta's detail names the inputs that made it true and their own
- * why-texts: "A: body matched \"x\"; no N" for a plain expression, and
- * "2 of 3 true: A (...); C (...)" for a counted one (a sum of two or more
- * rules compared with a number). An input that is itself a meta is
- * explained the same way, in parentheses, down to WHY_MAX_DEPTH levels
- * below the reported meta; deeper ones are only named. Each input's text
+ * why-texts: "A: body matched \"x\"" for one input, "A (why); C (why); no
+ * N" for several, and "2 of 3 true: A (why); C (why)" for a counted sum (of
+ * two or more rules, or (X > 0) terms, compared with something; in [] when
+ * the meta says more than the count). An input that is itself a meta is
+ * explained the same way, down to WHY_MAX_DEPTH levels below the reported
+ * meta; deeper ones are only named. Each input's text
  * is cut at WHY_ITEM_MAX bytes and the whole detail at WHY_MAX bytes.
  *
  * The why-texts of non-meta hits are kept during a run only for rules a
@@ -164,7 +165,7 @@ static size_t find_counts(const meta_prog *prog, op_range *groups)
 typedef struct why_walk {
 	const rules_why *w;
 	const double *values;
-	sc_buf *out;
+	sc_buf *out;  /* NULL while only counting the items */
 	long *listed; /* rules named so far at this level */
 	size_t nlisted;
 } why_walk;
@@ -182,43 +183,42 @@ static int listed_before(why_walk *ww, long ref)
 	return 0;
 }
 
-/* put_input - input rule ref's name and why: "NAME: why" when plain,
- * "NAME (why)" in a count; a meta's own explanation in parentheses, or its
- * name alone past the depth cap */
-static void put_input(why_walk *ww, long ref, int counted, unsigned depth, const char *sep)
+/* put_input - input rule ref's name and why: "NAME: why" when it is the
+ * one reason given (plain), else "NAME (why)"; for a meta its own
+ * explanation, or its name alone past the depth cap */
+static void put_input(why_walk *ww, long ref, int plain, unsigned depth, const char *sep)
 {
 	const rule *t = &ww->w->rs->rules[ref];
+	sc_buf inner;
 	const char *why;
+	size_t len;
 
 	(void) sc_buf_puts(ww->out, sep);
 	(void) sc_buf_puts(ww->out, t->name);
+	if (t->kind == RULE_META && depth >= WHY_MAX_DEPTH)
+		return;
+	sc_buf_init(&inner, SC_BUF_UNLIMITED);
 	if (t->kind == RULE_META) {
-		sc_buf inner;
-
-		if (depth >= WHY_MAX_DEPTH)
-			return;
-		sc_buf_init(&inner, SC_BUF_UNLIMITED);
 		explain(ww->w, ww->values, (size_t) ref, depth + 1, &inner);
-		(void) sc_buf_puts(ww->out, counted ? " (" : ": (");
-		put_capped(ww->out, sc_buf_cstr(&inner), inner.len, WHY_ITEM_MAX);
-		(void) sc_buf_putc(ww->out, ')');
-		sc_buf_free(&inner);
-		return;
+		why = sc_buf_cstr(&inner);
+		len = inner.len;
+	} else {
+		why = kept(ww->w, (size_t) ref);
+		len = strlen(why);
 	}
-	why = kept(ww->w, (size_t) ref);
-	if (*why == '\0')
-		return;
-	(void) sc_buf_puts(ww->out, counted ? " (" : ": ");
-	put_capped(ww->out, why, strlen(why), WHY_ITEM_MAX);
-	if (counted)
-		(void) sc_buf_putc(ww->out, ')');
+	if (len > 0) {
+		(void) sc_buf_puts(ww->out, plain ? ": " : " (");
+		put_capped(ww->out, why, len, WHY_ITEM_MAX);
+		(void) sc_buf_puts(ww->out, plain ? "" : ")");
+	}
+	sc_buf_free(&inner);
 }
 
 /* put_count - a counted sum: "k of n true: A (why); C (why)" */
 static void put_count(why_walk *ww, const meta_prog *prog, const op_range *g, unsigned depth)
 {
-	size_t n = 0, k = 0;
-	const char *sep = "";
+	size_t n = 0, k = 0, start = ww->out->len;
+	const char *sep = ": ";
 
 	for (size_t o = g->from; o < g->to; o++)
 		if (prog->ops[o].op == META_RULE) {
@@ -226,58 +226,76 @@ static void put_count(why_walk *ww, const meta_prog *prog, const op_range *g, un
 			k += prog->ops[o].ref >= 0 && ww->values[prog->ops[o].ref] != 0.0;
 		}
 	(void) sc_buf_printf(ww->out, "%zu of %zu true", k, n);
-	sep = ": ";
-	for (size_t o = g->from; o < g->to && ww->out->len < WHY_MAX; o++) {
+	for (size_t o = g->from; o < g->to && ww->out->len - start < WHY_MAX; o++) {
 		long ref = prog->ops[o].ref;
 
 		if (prog->ops[o].op != META_RULE || ref < 0 || ww->values[ref] == 0.0)
 			continue;
-		put_input(ww, ref, 1, depth, sep);
+		put_input(ww, ref, 0, depth, sep);
 		sep = "; ";
 	}
 }
 
-/* explain - why meta i is true, appended to out (unbounded; the caller
- * caps it): its true inputs and their why-texts, "no X" for a negated
- * false input, each rule once */
-static void explain(const rules_why *w, const double *values, size_t i, unsigned depth, sc_buf *out)
+/* walk - the reasons meta prog is true, each once, into ww->out (when not
+ * NULL) after "; "-separated: its counted sums (groups, ng of them), true
+ * inputs and "no X" for negated false ones; how many. plain: there is one. */
+static size_t walk(why_walk *ww, const meta_prog *prog, const op_range *groups, size_t ng,
+		   unsigned depth, int plain)
 {
-	const meta_prog *prog = &w->rs->rules[i].meta;
-	op_range *groups = sc_reallocarray(NULL, prog->n + 1, sizeof(*groups));
-	size_t ng = find_counts(prog, groups), g = 0, start = out->len, items = 0;
-	why_walk ww = {w, values, out, sc_reallocarray(NULL, prog->n + 1, sizeof(long)), 0};
+	size_t g = 0, items = 0, start = ww->out != NULL ? ww->out->len : 0;
 
-	for (size_t k = 0; k < prog->n && out->len - start < WHY_MAX; k++) {
+	for (size_t k = 0; k < prog->n; k++) {
 		const meta_op *o = &prog->ops[k];
 		const char *sep = items ? "; " : "";
 		int negated = k + 1 < prog->n && prog->ops[k + 1].op == META_NOT;
 
+		if (ww->out != NULL && ww->out->len - start >= WHY_MAX)
+			break;
 		while (g < ng && groups[g].to <= k)
 			g++;
 		if (g < ng && groups[g].from == k) {
-			/* a count is bracketed when the meta says more than it */
-			int alone = ng == 1 && groups[g].to - groups[g].from + 2 == prog->n;
-
-			(void) sc_buf_puts(out, sep);
-			(void) sc_buf_puts(out, alone ? "" : "[");
-			put_count(&ww, prog, &groups[g], depth);
-			(void) sc_buf_puts(out, alone ? "" : "]");
 			items++;
 			k = groups[g].to - 1;
+			if (ww->out == NULL)
+				continue;
+			(void) sc_buf_puts(ww->out, sep);
+			(void) sc_buf_puts(ww->out, plain ? "" : "[");
+			put_count(ww, prog, &groups[g], depth);
+			(void) sc_buf_puts(ww->out, plain ? "" : "]");
 			continue;
 		}
-		if (o->op != META_RULE || o->ref < 0)
+		if (o->op != META_RULE || o->ref < 0 || (ww->values[o->ref] != 0.0) == negated ||
+		    listed_before(ww, o->ref))
 			continue;
-		if (!negated && values[o->ref] != 0.0 && !listed_before(&ww, o->ref)) {
-			put_input(&ww, o->ref, 0, depth, sep);
-			items++;
-		} else if (negated && values[o->ref] == 0.0 && !listed_before(&ww, o->ref)) {
-			(void) sc_buf_printf(out, "%sno %s", sep, w->rs->rules[o->ref].name);
-			items++;
-		}
+		items++;
+		if (ww->out == NULL)
+			continue;
+		if (negated)
+			(void) sc_buf_printf(ww->out, "%sno %s", sep,
+					     ww->w->rs->rules[o->ref].name);
+		else
+			put_input(ww, o->ref, plain, depth, sep);
 	}
-	if (items == 0) /* true through no input alone, as !(A || B) */
+	return items;
+}
+
+/* explain - why meta i is true, appended to out (about WHY_MAX bytes; the
+ * caller cuts it): the reasons walk finds, or, when no input is one by
+ * itself (as in !(A || B)), the expression */
+static void explain(const rules_why *w, const double *values, size_t i, unsigned depth, sc_buf *out)
+{
+	const meta_prog *prog = &w->rs->rules[i].meta;
+	op_range *groups = sc_reallocarray(NULL, prog->n + 1, sizeof(*groups));
+	size_t ng = find_counts(prog, groups), items;
+	why_walk ww = {w, values, NULL, sc_reallocarray(NULL, prog->n + 1, sizeof(long)), 0};
+
+	items = walk(&ww, prog, groups, ng, depth, 0);
+	ww.out = out;
+	ww.nlisted = 0;
+	if (items == 0)
 		(void) sc_buf_printf(out, "(%s) is true", w->rs->rules[i].source);
+	else
+		(void) walk(&ww, prog, groups, ng, depth, items == 1);
 	free(ww.listed);
 	free(groups);
 }

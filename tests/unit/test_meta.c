@@ -286,7 +286,7 @@ static void check_meta_hit(void *arg, const sc_rule_hit *hit)
 	(*seen)++;
 	assert_true(hit->score == 2.5);
 	assert_string_equal(hit->description, "alpha without gamma");
-	assert_string_equal(hit->detail, "A: Subject matched \"alpha\"; no N");
+	assert_string_equal(hit->detail, "A (Subject matched \"alpha\"); no N");
 }
 
 /* test_meta_hit_fields - a meta hit's score, description and detail, and
@@ -355,7 +355,11 @@ static const why_case why_cases[] = {
 	{WHY_BASE "meta M __LE || __LD\n", "__LE: body matched \"verify your account\"", 0, 0},
 	/* every true input of an "and", and a negated false one as "no X" */
 	{WHY_BASE "meta M A && C && !N\n",
-	 "A: Subject matched \"alpha\"; C: body matched \"verify\"; no N", 0, 0},
+	 "A (Subject matched \"alpha\"); C (body matched \"verify\"); no N", 0, 0},
+	/* with several reasons each why-text is bracketed: its own "; " is no
+	 * separator */
+	{WHY_BASE "header __SEMI Subject !~ /x; y/\nmeta M A && __SEMI\n",
+	 "A (Subject matched \"alpha\"); __SEMI (Subject does not match /x; y/)", 0, 0},
 	/* a negated input that is true is not a reason */
 	{WHY_BASE "meta M A || !C\n", "A: Subject matched \"alpha\"", 0, 0},
 	/* the counted form: how many of how many, and the true ones */
@@ -369,16 +373,16 @@ static const why_case why_cases[] = {
 	 "[1 of 3 true: A (Subject matched \"alpha\")]; no N", 0, 0},
 	/* an input named twice is explained once */
 	{WHY_BASE "meta M (A && C) || (A && N)\n",
-	 "A: Subject matched \"alpha\"; C: body matched \"verify\"", 0, 0},
+	 "A (Subject matched \"alpha\"); C (body matched \"verify\")", 0, 0},
 	/* a scored meta over a sub-meta over a body rule reaches the text */
 	{WHY_BASE "meta __W __LE || __LD\nmeta M __W && A\n",
-	 "__W: (__LE: body matched \"verify your account\"); A: Subject matched \"alpha\"", 0, 0},
+	 "__W (__LE: body matched \"verify your account\"); A (Subject matched \"alpha\")", 0, 0},
 	/* two levels of metas below M are explained, the third only named */
-	{WHY_BASE "meta M __M1\nmeta __M1 __M2\nmeta __M2 __M3\nmeta __M3 A\n",
-	 "__M1: (__M2: (__M3))", 0, 0},
+	{WHY_BASE "meta M __M1\nmeta __M1 __M2\nmeta __M2 __M3\nmeta __M3 A\n", "__M1: __M2: __M3",
+	 0, 0},
 	/* a rule two metas below M still shows its text */
 	{WHY_BASE "meta M __M1\nmeta __M1 __M2\nmeta __M2 A\n",
-	 "__M1: (__M2: (A: Subject matched \"alpha\"))", 0, 0},
+	 "__M1: __M2: A: Subject matched \"alpha\"", 0, 0},
 	/* no input is true by itself: the expression */
 	{WHY_BASE "meta M !(B || N)\n", "(!(B || N)) is true", 0, 0},
 	/* an input's long why-text is cut */
@@ -390,14 +394,14 @@ static const why_case why_cases[] = {
 		  "body __R5 /verify your account today/\nbody __R6 /verify your account today/\n"
 		  "body __R7 /verify your account today/\nbody __R8 /verify your account today/\n"
 		  "meta M __R1 && __R2 && __R3 && __R4 && __R5 && __R6 && __R7 && __R8\n",
-	 "__R1: body matched \"verify your account today\"; __R2: ", 1, 300 + 3},
+	 "__R1 (body matched \"verify your account today\"); __R2 (", 1, 300 + 3},
 	/* the cut falls inside a two-byte letter: made before it */
 	{WHY_BASE "body __UX1 /(?:\xc3\xa4){20}/\nbody __U2 /(?:\xc3\xa4){20}/\nbody __U3 "
 		  "/(?:\xc3\xa4){20}/\n"
 		  "body __U4 /(?:\xc3\xa4){20}/\nbody __U5 /(?:\xc3\xa4){20}/\nbody __U6 "
 		  "/(?:\xc3\xa4){20}/\n"
 		  "meta M __UX1 && __U2 && __U3 && __U4 && __U5 && __U6\n",
-	 "__UX1: body matched \"\xc3\xa4", 1, 300 + 3},
+	 "__UX1 (body matched \"\xc3\xa4", 1, 300 + 3},
 };
 
 /* utf8_valid - s is well-formed UTF-8 (no sequence cut short) */
