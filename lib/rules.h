@@ -213,7 +213,10 @@ void sc_ruleset_prefilter_info(const sc_ruleset *rs, int wait, sc_prefilter_info
 typedef struct sc_rule_hit {
 	const char *name;
 	const char *description; /* "" when the rule has none */
-	const char *detail;      /* why: what matched where; valid during the callback only */
+	const char *detail;      /* why: what matched where; for a meta, the inputs
+				  * that made it true with their own details
+				  * (at most ~300 bytes, UTF-8 kept whole);
+				  * valid during the callback only */
 	double score;
 } sc_rule_hit;
 

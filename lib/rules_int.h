@@ -9,6 +9,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "eval.h"
 #include "rules.h"
@@ -124,6 +125,8 @@ typedef struct rule {
 	unsigned maxhits;        /* tflags maxhits=N, 0 = the SC_RULES_MAX_MULTIPLE cap */
 	int dead;                /* replaced by a later definition, or a meta in a cycle */
 	int replaced;            /* replace_rules already applied */
+	int meta_input;          /* a meta reads this rule: a run keeps its
+				  * hit's why-text to explain the meta */
 	int never;               /* defined but never hits: an unknown eval or an
 				  * unsupported header selector (metas read 0) */
 	const char *eval_type;   /* RULE_EVAL: "header", "body", ... (static) */
@@ -225,6 +228,26 @@ void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 /* rules_meta_eval - prog's value given every rule's value; stack has room
  * for prog->max_stack values. */
 double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
+
+/* The why-texts of one run's hits that metas read (rules_why.c); one
+ * run's own, never shared. */
+typedef struct rules_why {
+	const sc_ruleset *rs; /* borrowed */
+	sc_buf text;          /* the kept texts, each followed by a NUL */
+	size_t *at;           /* rs->n: 1 + where rule i's text starts in text, 0
+			       * for none; made on first use */
+} rules_why;
+
+/* rules_why_init - an empty store for a run of rs; rules_why_free
+ * releases it. */
+void rules_why_init(rules_why *w, const sc_ruleset *rs);
+void rules_why_free(rules_why *w);
+/* rules_why_keep - keep detail (len bytes, copied) as rule i's why-text. */
+void rules_why_keep(rules_why *w, size_t i, const char *detail, size_t len);
+/* rules_why_meta - append why meta i is true given every rule's value:
+ * its true inputs with their kept why-texts (nested metas explained two
+ * levels down), bounded in length; see rules_why.c. */
+void rules_why_meta(const rules_why *w, const double *values, size_t i, sc_buf *out);
 
 /* rules_prefilter_build - compile the MULTILINE twins (rules_prefilter.c);
  * after replace_rules, before the ruleset is shared. */

@@ -308,8 +308,10 @@ static void link_names(sc_ruleset *rs, const size_t *idx, sc_diags *d)
 				sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
 					     "meta %s: no rule %s; it reads as 0", r->name,
 					     o->name);
-			else
+			else {
 				o->ref = (long) (t - rs->rules);
+				t->meta_input = 1;
+			}
 		}
 	}
 }

@@ -604,9 +604,10 @@ static int rule_off(const rule *r)
 	return r->dead || (r->score_set && r->score == 0.0);
 }
 
-/* run_metas - every live meta in dependency order, over values */
-static void run_metas(const sc_ruleset *rs, double *values, sc_buf *detail, sc_rule_hit_fn hit_fn,
-		      void *arg, sc_rule_run_stats *st)
+/* run_metas - every live meta in dependency order, over values; a
+ * reported hit's detail says which inputs made it true (rules_why.c) */
+static void run_metas(const sc_ruleset *rs, double *values, const rules_why *why, sc_buf *detail,
+		      sc_rule_hit_fn hit_fn, void *arg, sc_rule_run_stats *st)
 {
 	double *stack = sc_reallocarray(NULL, rs->meta_stack, sizeof(*stack));
 
@@ -618,10 +619,10 @@ static void run_metas(const sc_ruleset *rs, double *values, sc_buf *detail, sc_r
 			continue;
 		st->evaluated++;
 		values[i] = rules_meta_eval(&r->meta, values, stack) != 0.0;
-		if (values[i] == 0.0)
+		if (values[i] == 0.0 || rules_is_subrule(r->name))
 			continue;
 		sc_buf_reset(detail);
-		(void) sc_buf_printf(detail, "meta (%s) is true", r->source);
+		rules_why_meta(why, values, i, detail);
 		report_hit(r, detail, hit_fn, arg);
 	}
 	free(stack);
@@ -649,8 +650,10 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 	sc_buf scratch, detail;
 	sc_run_ctx rctx = *ctx; /* the caller's, with this run's memo */
 	sc_run_memo memo;
+	rules_why why;
 
 	memset(&memo, 0, sizeof(memo));
+	rules_why_init(&why, rs);
 	rctx.memo = &memo;
 	memset(&s, 0, sizeof(s));
 	s.rs = rs;
@@ -684,10 +687,13 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 			continue;
 		}
 		values[i] = m;
+		if (m > 0 && r->meta_input)
+			rules_why_keep(&why, i, sc_buf_cstr(&detail), detail.len);
 		if (m > 0)
 			report_hit(r, &detail, hit_fn, arg);
 	}
-	run_metas(rs, values, &detail, hit_fn, arg, st);
+	run_metas(rs, values, &why, &detail, hit_fn, arg, st);
+	rules_why_free(&why);
 	free(values);
 	sc_buf_free(&scratch);
 	sc_buf_free(&detail);

@@ -203,6 +203,9 @@ check "with a money ask it is the combo, tagged" \
 	grep -q "divert.eml: score=5.0 action=tag" "$tmp/divert"
 check "the same money ask with a Reply-To of the sender's domain is no combo" \
 	grep -q "nodivert.eml: score=1.0 action=accept" "$tmp/divert"
+"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" scan -v "$tmp/divert.eml" > "$tmp/divert_v"
+check "-v says which inputs made the combo meta true, and what they matched" \
+	grep -q 'why: SCAM_REPLYTO_FREEMAIL (check_replyto_freemail: .*); SCAM_BIG_MONEY (body matched "USD 4.5 million")$' "$tmp/divert_v"
 
 # The shipped config and rules lint clean.
 check "the shipped config and rules lint without errors" \

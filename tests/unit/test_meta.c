@@ -1,7 +1,8 @@
 /*
  * test_meta.c - meta rules: the expression grammar and its Perl meaning,
  * dependency order, unknown names, cycles, sub-rules and score 0; tflags
- * (a rule's value under multiple), T_ scores and priority.
+ * (a rule's value under multiple), T_ scores and priority; the detail of
+ * a meta hit (which inputs made it true and why, bounded).
  */
 #include "autoconfig.h"
 
@@ -285,7 +286,7 @@ static void check_meta_hit(void *arg, const sc_rule_hit *hit)
 	(*seen)++;
 	assert_true(hit->score == 2.5);
 	assert_string_equal(hit->description, "alpha without gamma");
-	assert_string_equal(hit->detail, "meta (A && !N) is true");
+	assert_string_equal(hit->detail, "A (Subject matched \"alpha\"); no N");
 }
 
 /* test_meta_hit_fields - a meta hit's score, description and detail, and
@@ -316,6 +317,160 @@ static void test_meta_hit_fields(void **state)
 	sc_msg_free(m);
 	sc_ruleset_unref(rs);
 	sc_diags_free(&d);
+}
+
+/* The message of the detail cases: A and C hit (Subject, body), B and N
+ * do not. */
+static const char why_text[] =
+	"From: a@example.com\n"
+	"Subject: alpha\n"
+	"MIME-Version: 1.0\n"
+	"Content-Type: text/plain; charset=utf-8\n"
+	"\n"
+	"Please verify your account today.\n"
+	"\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"
+	"\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\n";
+
+/* Rules the detail cases can use. */
+#define WHY_BASE                                                                                   \
+	"header A Subject =~ /alpha/\nheader B Subject =~ /zzz/\nheader N Subject =~ /gamma/\n"    \
+	"body C /verify/\nbody __LE /verify your account/\nbody __LD /Konto bestaetigen/\n"
+
+/* One meta M and its detail: exactly want, or, when prefix is set, text
+ * starting with want of at most max bytes ending in "...". */
+typedef struct why_case {
+	const char *rules;
+	const char *want;
+	int prefix;
+	size_t max;
+} why_case;
+
+/* A header rule whose why-text ("Subject does not match /x.../") is longer
+ * than an input's share of the detail. */
+#define LONG_X   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+#define LONG_NEG "header __LONG Subject !~ /" LONG_X LONG_X "/\n"
+
+static const why_case why_cases[] = {
+	/* the true input of an "or" and what it matched; the false one unnamed */
+	{WHY_BASE "meta M __LE || __LD\n", "__LE: body matched \"verify your account\"", 0, 0},
+	/* every true input of an "and", and a negated false one as "no X" */
+	{WHY_BASE "meta M A && C && !N\n",
+	 "A (Subject matched \"alpha\"); C (body matched \"verify\"); no N", 0, 0},
+	/* with several reasons each why-text is bracketed: its own "; " is no
+	 * separator */
+	{WHY_BASE "header __SEMI Subject !~ /x; y/\nmeta M A && __SEMI\n",
+	 "A (Subject matched \"alpha\"); __SEMI (Subject does not match /x; y/)", 0, 0},
+	/* a negated input that is true is not a reason */
+	{WHY_BASE "meta M A || !C\n", "A: Subject matched \"alpha\"", 0, 0},
+	/* the counted form: how many of how many, and the true ones */
+	{WHY_BASE "meta M (A + B + C) >= 2\n",
+	 "2 of 3 true: A (Subject matched \"alpha\"); C (body matched \"verify\")", 0, 0},
+	/* (X > 0) counts as X; the count read from the right too */
+	{WHY_BASE "meta M 2 <= (B + (C > 0) + A)\n",
+	 "2 of 3 true: C (body matched \"verify\"); A (Subject matched \"alpha\")", 0, 0},
+	/* a count inside more: bracketed */
+	{WHY_BASE "meta M (A + B + N) >= 1 && !N\n",
+	 "[1 of 3 true: A (Subject matched \"alpha\")]; no N", 0, 0},
+	/* an input named twice is explained once */
+	{WHY_BASE "meta M (A && C) || (A && N)\n",
+	 "A (Subject matched \"alpha\"); C (body matched \"verify\")", 0, 0},
+	/* a scored meta over a sub-meta over a body rule reaches the text */
+	{WHY_BASE "meta __W __LE || __LD\nmeta M __W && A\n",
+	 "__W (__LE: body matched \"verify your account\"); A (Subject matched \"alpha\")", 0, 0},
+	/* two levels of metas below M are explained, the third only named */
+	{WHY_BASE "meta M __M1\nmeta __M1 __M2\nmeta __M2 __M3\nmeta __M3 A\n", "__M1: __M2: __M3",
+	 0, 0},
+	/* a rule two metas below M still shows its text */
+	{WHY_BASE "meta M __M1\nmeta __M1 __M2\nmeta __M2 A\n",
+	 "__M1: __M2: A: Subject matched \"alpha\"", 0, 0},
+	/* no input is true by itself: the expression */
+	{WHY_BASE "meta M !(B || N)\n", "(!(B || N)) is true", 0, 0},
+	/* an input's long why-text is cut */
+	{WHY_BASE LONG_NEG "meta M __LONG\n", "__LONG: Subject does not match /xxx", 1,
+	 sizeof("__LONG: ") - 1 + 120 + 3},
+	/* many inputs: the detail is cut at 300 bytes */
+	{WHY_BASE "body __R1 /verify your account today/\nbody __R2 /verify your account today/\n"
+		  "body __R3 /verify your account today/\nbody __R4 /verify your account today/\n"
+		  "body __R5 /verify your account today/\nbody __R6 /verify your account today/\n"
+		  "body __R7 /verify your account today/\nbody __R8 /verify your account today/\n"
+		  "meta M __R1 && __R2 && __R3 && __R4 && __R5 && __R6 && __R7 && __R8\n",
+	 "__R1 (body matched \"verify your account today\"); __R2 (", 1, 300 + 3},
+	/* the cut falls inside a two-byte letter: made before it */
+	{WHY_BASE "body __UX1 /(?:\xc3\xa4){20}/\nbody __U2 /(?:\xc3\xa4){20}/\nbody __U3 "
+		  "/(?:\xc3\xa4){20}/\n"
+		  "body __U4 /(?:\xc3\xa4){20}/\nbody __U5 /(?:\xc3\xa4){20}/\nbody __U6 "
+		  "/(?:\xc3\xa4){20}/\n"
+		  "meta M __UX1 && __U2 && __U3 && __U4 && __U5 && __U6\n",
+	 "__UX1 (body matched \"\xc3\xa4", 1, 300 + 3},
+};
+
+/* utf8_valid - s is well-formed UTF-8 (no sequence cut short) */
+static int utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *) s;
+
+	while (*p != '\0') {
+		size_t n = *p < 0x80 ? 0 : (*p & 0xE0) == 0xC0 ? 1 : (*p & 0xF0) == 0xE0 ? 2 : 3;
+
+		if ((*p & 0xC0) == 0x80)
+			return 0;
+		for (p++; n > 0; n--, p++)
+			if ((*p & 0xC0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* record_detail - sc_rule_hit_fn: M's detail, copied into the buffer */
+static void record_detail(void *arg, const sc_rule_hit *hit)
+{
+	sc_buf *b = arg;
+
+	if (strcmp(hit->name, "M") != 0)
+		return;
+	assert_int_equal(b->len, 0);
+	assert_int_equal(sc_buf_puts(b, hit->detail), 0);
+}
+
+/* test_why_table - a meta hit's detail names the true inputs and their
+ * why-texts, the counted form, negation, the depth and length caps */
+static void test_why_table(void **state)
+{
+	sc_msg *m = sc_msg_parse(why_text, sizeof(why_text) - 1);
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(why_cases) / sizeof(why_cases[0]); i++) {
+		const why_case *c = &why_cases[i];
+		sc_rule_run_stats st;
+		sc_ruleset *rs;
+		sc_diags d;
+		sc_buf b;
+
+		sc_diags_init(&d);
+		sc_buf_init(&b, SC_BUF_UNLIMITED);
+		rs = sc_ruleset_load_text(FILE_NAME, c->rules, strlen(c->rules), NULL, &d);
+		assert_non_null(rs);
+		assert_int_equal(d.errors, 0);
+		/* twice: nothing carried from one run to the next */
+		for (int run = 0; run < 2; run++) {
+			sc_buf_reset(&b);
+			run_msg(rs, m, record_detail, &b, &st);
+			print_message("case %zu: %s\n", i, sc_buf_cstr(&b));
+			assert_true(utf8_valid(sc_buf_cstr(&b)));
+			if (!c->prefix) {
+				assert_string_equal(sc_buf_cstr(&b), c->want);
+				continue;
+			}
+			assert_true(b.len <= c->max);
+			assert_true(b.len > strlen(c->want));
+			assert_memory_equal(b.data, c->want, strlen(c->want));
+			assert_string_equal(b.data + b.len - 3, "...");
+		}
+		sc_buf_free(&b);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+	sc_msg_free(m);
 }
 
 /* record_score - sc_rule_hit_fn: "NAME=score," for every hit */
@@ -381,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_expr_table),  cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_order_table), cmocka_unit_test(test_meta_hit_fields),
 		cmocka_unit_test(test_long_chain),  cmocka_unit_test(test_default_scores),
+		cmocka_unit_test(test_why_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
