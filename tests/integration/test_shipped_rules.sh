@@ -6,8 +6,9 @@
 # TAP line per expectation; a failure shows the message's actual hits.
 # Expectations marked "?" are known weaknesses of a rule: they print as
 # "# TODO" and do not fail the test. A last check lists the scored rules of
-# the body, lure, disguise, identity, links, money, obfuscation, attachment
-# and combination files that no message hits or no message guards against.
+# the body, lure, disguise, identity, brand, links, money, obfuscation,
+# attachment and combination files that no message hits or no message
+# guards against.
 # One scamctl run scans every message.
 set -eu
 
@@ -20,6 +21,9 @@ command -v python3 > /dev/null 2>&1 || { echo "SKIP: python3 is not installed" >
 data="$top_srcdir/tests/data/shipped"
 # The shipped rules and lists; no network and no authentication (the
 # messages carry no signatures, and their senders' domains do not exist).
+# A made-up site of our own and two of its executives, so that the brand
+# checks on protected_domains and executives (35_brand.cf) have something
+# to protect.
 cat > "$tmp/shipped.conf" <<CONF
 rules_dir = $top_srcdir/rules
 lists_dir = $top_srcdir/etc/lists
@@ -30,6 +34,8 @@ dns_local_data = /dev/null
 tag_threshold = 5.0
 quarantine_threshold = 10.0
 reject_threshold = 15.0
+protected_domains = northwind-traders.example
+executives = Helena Marquardt, Tomas Reyes
 CONF
 
 status=0
@@ -51,8 +57,8 @@ expect_path, scan_path, rules_dir = sys.argv[1:4]
 ACTIONS = ["accept", "tag", "quarantine", "reject"]
 # The rule files whose scored rules need a must-hit and a must-not-hit message.
 COVERED_FILES = ["20_body.cf", "25_lure.cf", "27_disguise.cf", "30_identity.cf",
-                 "40_links.cf", "50_money.cf", "55_obfuscation.cf", "60_attach.cf",
-                 "80_combo.cf"]
+                 "35_brand.cf", "40_links.cf", "50_money.cf", "55_obfuscation.cf",
+                 "60_attach.cf", "80_combo.cf"]
 out = []
 n = 0
 
