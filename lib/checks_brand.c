@@ -293,7 +293,12 @@ static int check_from_brand_mismatch(const sc_run_ctx *ctx, const char *const *a
 	if (from == NULL || (from->name[0] == '\0' && !local))
 		return 0;
 	brands_get(ctx, &bs);
-	b = from->name[0] != '\0' ? named_brand(&bs, from->name, &name) : NULL;
+	/* a name that shows the sender's own address ("bob@gmail.com") names
+	 * the provider, not a brand posing */
+	b = from->name[0] != '\0' &&
+			    (from->addr[0] == '\0' || strcasestr(from->name, from->addr) == NULL)
+		    ? named_brand(&bs, from->name, &name)
+		    : NULL;
 	if (b == NULL && local)
 		b = named_brand(&bs, from->local, &name);
 	if (b != NULL && not_brands(ctx, b, from)) {

@@ -311,10 +311,25 @@ static size_t reply_prefix(const char *s)
  * ("wrote:", "-----Original Message-----", "schrieb", "a écrit"...) */
 static int quotes_earlier(const sc_msg *m)
 {
-	static const char *const marks[] = {
-		"wrote:",   "writes:",  "original message", "forwarded message", "<blockquote",
-		"schrieb:", "a écrit",  "escreveu:",        "escribió:",         "ha scritto:",
-		"skrev:",   "schreef:", "napisał:"};
+	static const char *const marks[] = {"wrote:",
+					    "writes:",
+					    "original message",
+					    "forwarded message",
+					    "<blockquote",
+					    "schrieb:",
+					    "a écrit",
+					    "escreveu:",
+					    "escribió:",
+					    "ha scritto:",
+					    "skrev:",
+					    "schreef:",
+					    "napisał:",
+					    "ursprüngliche nachricht",
+					    "mensagem original",
+					    "message d'origine",
+					    "mensaje original",
+					    "messaggio originale",
+					    "oorspronkelijk bericht"};
 
 	for (size_t i = 0; i < sc_msg_part_count(m); i++) {
 		const sc_msg_part *p = sc_msg_part_at(m, i);

@@ -121,10 +121,25 @@ static int is_styled(uint32_t c)
 	       (c >= 0x1F110 && c <= 0x1F189);                                 /* squared, etc. */
 }
 
-/* count_styled - styled letters in len bytes of UTF-8 */
+/* is_fullwidth - fullwidth Latin letters */
+static int is_fullwidth(uint32_t c)
+{
+	return (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
+}
+
+/* is_cjk - kana and CJK ideographs: text where fullwidth Latin is normal */
+static int is_cjk(uint32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	       (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+/* count_styled - styled letters in len bytes of UTF-8; fullwidth Latin
+ * does not count in Chinese, Japanese or Korean text, which writes "ＰＤＦ"
+ * and "ＴＥＬ" that way as a matter of course */
 static int count_styled(const char *s, size_t len)
 {
-	int n = 0;
+	int n = 0, fullwidth = 0, cjk = 0;
 
 	for (size_t i = 0; i < len;) {
 		uint32_t c;
@@ -135,9 +150,11 @@ static int count_styled(const char *s, size_t len)
 			continue;
 		}
 		n += is_styled(c);
+		fullwidth += is_fullwidth(c);
+		cjk += is_cjk(c);
 		i += k;
 	}
-	return n;
+	return cjk > 0 ? n - fullwidth : n;
 }
 
 /* check_styled_letters - see above */
