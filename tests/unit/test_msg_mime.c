@@ -417,6 +417,7 @@ static void test_attached_html_urls(void **state)
 	const sc_url_set *s = sc_msg_urls(m);
 	int form = 0, href = 0;
 	size_t rlen;
+	const char *raw;
 
 	(void) state;
 	for (size_t i = 0; i < sc_url_set_count(s); i++) {
@@ -431,7 +432,10 @@ static void test_attached_html_urls(void **state)
 	assert_true(href);
 	assert_non_null(sc_msg_part_at(m, 2)->html);
 	assert_false(sc_msg_part_at(m, 2)->displayed);
-	assert_false(contains(sc_msg_rawbody(m, &rlen), rlen, "<form"));
+	/* rawbody holds every text part, attached ones too, as SpamAssassin's
+	 * does (msg_render.c); rlen is set before it is read */
+	raw = sc_msg_rawbody(m, &rlen);
+	assert_true(contains(raw, rlen, "<form"));
 	sc_msg_free(m);
 }
 
