@@ -18,6 +18,13 @@
  *                                    letters. They look like words and
  *                                    match no word list. The value is the
  *                                    count.
+ *   check_body_words(MIN, MAX)       the text the reader sees (the body
+ *                                    text without its Subject line) has
+ *                                    MIN to MAX words (runs of letters or
+ *                                    digits): "Hello dear, can we talk?"
+ *                                    is how many lures open. The value is
+ *                                    the count plus one (so 0 words can
+ *                                    hit).
  *
  * Thread-safe: no state outside each call.
  */
@@ -180,10 +187,46 @@ static int check_styled_letters(const sc_run_ctx *ctx, const char *const *args, 
 	return body + name;
 }
 
+/* count_words - runs of ASCII letters and digits or of non-ASCII bytes */
+static long count_words(const char *s, size_t len)
+{
+	long n = 0;
+	int in = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) s[i];
+		int w = (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c >= 0x80;
+
+		n += w && !in;
+		in = w;
+	}
+	return n;
+}
+
+/* check_body_words - see above */
+static int check_body_words(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+			    sc_buf *detail)
+{
+	size_t len;
+	const char *text = sc_msg_body_text(ctx->msg, &len);
+	const char *nl = memchr(text, '\n', len);
+	long min = strtol(args[0], NULL, 10), max = strtol(args[1], NULL, 10), n;
+
+	(void) nargs;
+	if (nl == NULL)
+		return 0;
+	n = count_words(nl + 1, len - (size_t) (nl + 1 - text));
+	if (n < min || n > max)
+		return 0;
+	(void) sc_buf_printf(detail, "the text has %ld word%s", n, n == 1 ? "" : "s");
+	return (int) (n + 1 > 1000000 ? 1000000 : n + 1);
+}
+
 /* clang-format off */
 static const sc_eval_def text_defs[] = {
 	{ "check_mixed_script_words", check_mixed_script_words, 0, 1 },
 	{ "check_styled_letters",     check_styled_letters,     0, 1 },
+	{ "check_body_words",         check_body_words,         2, 2 },
 };
 /* clang-format on */
 

@@ -32,7 +32,9 @@ static const char RULES[] = "header T_FROM_TLD eval:check_from_in_list('tlds')\n
 			    "body T_BODY_FM eval:check_body_freemail_address()\n"
 			    "body T_MIXED eval:check_mixed_script_words()\n"
 			    "body T_MIXED1 eval:check_mixed_script_words('1')\n"
-			    "body T_STYLED eval:check_styled_letters()\n";
+			    "body T_STYLED eval:check_styled_letters()\n"
+			    "body T_SHORT eval:check_body_words('0', '5')\n"
+			    "body T_SOME eval:check_body_words('3', '4')\n";
 
 static char dir[] = "/tmp/test_checks_text.XXXXXX";
 static sc_lists *lists;
@@ -247,13 +249,34 @@ static void test_styled_letters(void **state)
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
+static void test_body_words(void **state)
+{
+	static const row rows[] = {
+		/* the Subject line does not count: five words of text */
+		{"", "one two three four five six seven", "Hello dear, can we talk?", "T_SHORT", 1},
+		{"", "x", "Hello dear, can we talk today please?", "T_SHORT", 0},
+		/* an empty text has 0 words and hits a range from 0 */
+		{"", "x", "", "T_SHORT", 1},
+		/* the range is inclusive; digits and non-ASCII words count */
+		{"", "x", "Ol\xc3\xa1 amigo 2026", "T_SOME", 1},
+		{"", "x", "a b", "T_SOME", 0},
+		{"", "x", "a b c d e", "T_SOME", 0},
+	};
+	char *h;
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+	h = hits("", "x", "just three words");
+	assert_non_null(strstr(h, "T_SOME:check_body_words: the text has 3 words"));
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_named_lists),
-		cmocka_unit_test(test_body_freemail),
-		cmocka_unit_test(test_mixed_script),
-		cmocka_unit_test(test_styled_letters),
+		cmocka_unit_test(test_named_lists),  cmocka_unit_test(test_body_freemail),
+		cmocka_unit_test(test_mixed_script), cmocka_unit_test(test_styled_letters),
+		cmocka_unit_test(test_body_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
