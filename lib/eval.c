@@ -22,6 +22,7 @@ static const sc_eval_table *const tables[] = {
 	&sc_attach_eval_table,
 	&sc_obfus_eval_table,
 	&sc_brand_eval_table,
+	&sc_lookalike_eval_table,
 };
 
 /*

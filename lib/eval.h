@@ -92,8 +92,10 @@ extern const sc_eval_table sc_money_eval_table;
 extern const sc_eval_table sc_attach_eval_table;
 /* Text made for people but not filters: zero-width, hidden, image-only (checks_obfuscation.c). */
 extern const sc_eval_table sc_obfus_eval_table;
-/* Brand impersonation and look-alike domains (checks_brand.c). */
+/* Brand impersonation by name: display name, Subject, executives (checks_brand.c). */
 extern const sc_eval_table sc_brand_eval_table;
+/* Look-alike domains of brands, in From and in links (checks_lookalike.c). */
+extern const sc_eval_table sc_lookalike_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
