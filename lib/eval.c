@@ -16,6 +16,7 @@ static const sc_eval_table *const tables[] = {
 	&sc_auth_eval_table,
 	&sc_identity_eval_table,
 	&sc_links_eval_table,
+	&sc_anchors_eval_table,
 	&sc_lists_eval_table,
 	&sc_text_eval_table,
 	&sc_money_eval_table,

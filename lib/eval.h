@@ -79,8 +79,11 @@ extern const sc_eval_table sc_msg_eval_table;
 extern const sc_eval_table sc_auth_eval_table;
 /* Who the message claims to be from, where replies go (checks_identity.c). */
 extern const sc_eval_table sc_identity_eval_table;
-/* Where the message's links lead (checks_links.c). */
+/* Where the message's links lead, by how their URLs are written (checks_links.c). */
 extern const sc_eval_table sc_links_eval_table;
+/* HTML anchors showing another site than they go to, forms posting off-site
+ * (checks_anchors.c). */
+extern const sc_eval_table sc_anchors_eval_table;
 /* Sender domains and links on a named domain list, addresses the text
  * gives (checks_lists.c). */
 extern const sc_eval_table sc_lists_eval_table;
