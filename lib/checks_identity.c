@@ -48,22 +48,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "checks_util.h"
 #include "eval.h"
 #include "lists.h"
-#include "mem.h"
 #include "url.h"
-
-/* first_addr - the first address of field f with a domain, or NULL */
-static const sc_msg_addr *first_addr(const sc_msg *m, sc_addr_field f)
-{
-	for (size_t i = 0; i < sc_msg_addr_count(m); i++) {
-		const sc_msg_addr *a = sc_msg_addr_at(m, i);
-
-		if (a->field == f && a->domain[0] != '\0')
-			return a;
-	}
-	return NULL;
-}
 
 /* same_regdom - a and b (ASCII hosts) have the same registrable domain
  * (or are equal when one has none) */
@@ -130,7 +118,7 @@ static int check_replyto_freemail(const sc_run_ctx *ctx, const char *const *args
 				  sc_buf *detail)
 {
 	const sc_domain_list *fm = sc_lists_get(ctx->lists, "freemail");
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
 
 	(void) args;
 	(void) nargs;
@@ -158,7 +146,7 @@ static int check_from_freemail(const sc_run_ctx *ctx, const char *const *args, s
 			       sc_buf *detail)
 {
 	const sc_domain_list *fm = sc_lists_get(ctx->lists, "freemail");
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
 
 	(void) args;
 	(void) nargs;
@@ -168,36 +156,11 @@ static int check_from_freemail(const sc_run_ctx *ctx, const char *const *args, s
 	return 1;
 }
 
-/* site_of - the registrable domain of an ASCII host, or the host itself
- * (lower-case) when it has none; malloc'd */
-static char *site_of(const char *host)
-{
-	char *r = sc_url_registrable_domain(host);
-
-	if (r == NULL) {
-		r = sc_strdup(host);
-		for (char *p = r; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char) (*p + 32);
-	}
-	return r;
-}
-
-/* same_brand - sites a and b are equal or share their first label
- * (brand.com, brand.co.uk: one owner's country domains). Not when one
- * merely contains the other: brand-secure.com is how lookalikes look. */
-static int same_brand(const char *a, const char *b)
-{
-	size_t la = strcspn(a, "."), lb = strcspn(b, ".");
-
-	return strcmp(a, b) == 0 || (la == lb && strncmp(a, b, la) == 0);
-}
-
 /* check_from_name_other_domain - see above */
 static int check_from_name_other_domain(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
 {
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
 	sc_url_set *s;
 	char *own;
 	int hit = 0;
@@ -208,7 +171,7 @@ static int check_from_name_other_domain(const sc_run_ctx *ctx, const char *const
 		return 0;
 	s = sc_url_set_new(16);
 	sc_url_set_add_text(s, from->name, strlen(from->name), SC_URL_SRC_TEXT);
-	own = site_of(from->domain);
+	own = sc_chk_site_of(from->domain);
 	for (size_t i = 0; i < sc_url_set_count(s) && !hit; i++) {
 		const sc_url *u = sc_url_set_at(s, i);
 		char *shown;
@@ -216,12 +179,12 @@ static int check_from_name_other_domain(const sc_run_ctx *ctx, const char *const
 		if (u->host_ascii == NULL || u->host_ascii[0] == '\0' ||
 		    (u->flags & SC_URL_IP_HOST))
 			continue;
-		shown = site_of(u->host_ascii);
+		shown = sc_chk_site_of(u->host_ascii);
 		if (strcspn(shown, ".") < 2) { /* "Craig R.Hughes": an initial, not a site */
 			free(shown);
 			continue;
 		}
-		if (!same_brand(shown, own)) {
+		if (!sc_chk_same_brand(shown, own)) {
 			(void) sc_buf_printf(detail,
 					     "From name \"%.80s\" shows %s; the address is at %s",
 					     from->name, shown, from->domain);
@@ -238,9 +201,9 @@ static int check_from_name_other_domain(const sc_run_ctx *ctx, const char *const
 static int check_replyto_domain_differs(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
 {
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
-	const sc_msg_addr *rt = first_addr(ctx->msg, SC_ADDR_REPLY_TO);
-	const sc_msg_addr *sender = first_addr(ctx->msg, SC_ADDR_SENDER);
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *rt = sc_chk_first_addr(ctx->msg, SC_ADDR_REPLY_TO);
+	const sc_msg_addr *sender = sc_chk_first_addr(ctx->msg, SC_ADDR_SENDER);
 	char *fs, *rs;
 	int same;
 
@@ -250,9 +213,9 @@ static int check_replyto_domain_differs(const sc_run_ctx *ctx, const char *const
 	    list_names(ctx->msg, rt->domain) ||
 	    (sender != NULL && same_regdom(sender->domain, rt->domain)))
 		return 0;
-	fs = site_of(from->domain);
-	rs = site_of(rt->domain);
-	same = same_brand(fs, rs);
+	fs = sc_chk_site_of(from->domain);
+	rs = sc_chk_site_of(rt->domain);
+	same = sc_chk_same_brand(fs, rs);
 	free(fs);
 	free(rs);
 	if (same)
@@ -266,7 +229,7 @@ static int check_replyto_domain_differs(const sc_run_ctx *ctx, const char *const
 static int check_envelope_from_mismatch(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
 {
-	const sc_msg_addr *from = first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
 	const char *at;
 
 	(void) args;

@@ -16,12 +16,14 @@ static const sc_eval_table *const tables[] = {
 	&sc_auth_eval_table,
 	&sc_identity_eval_table,
 	&sc_links_eval_table,
+	&sc_anchors_eval_table,
 	&sc_lists_eval_table,
 	&sc_text_eval_table,
 	&sc_money_eval_table,
 	&sc_attach_eval_table,
 	&sc_obfus_eval_table,
 	&sc_brand_eval_table,
+	&sc_lookalike_eval_table,
 };
 
 /*

@@ -79,8 +79,11 @@ extern const sc_eval_table sc_msg_eval_table;
 extern const sc_eval_table sc_auth_eval_table;
 /* Who the message claims to be from, where replies go (checks_identity.c). */
 extern const sc_eval_table sc_identity_eval_table;
-/* Where the message's links lead (checks_links.c). */
+/* Where the message's links lead, by how their URLs are written (checks_links.c). */
 extern const sc_eval_table sc_links_eval_table;
+/* HTML anchors showing another site than they go to, forms posting off-site
+ * (checks_anchors.c). */
+extern const sc_eval_table sc_anchors_eval_table;
 /* Sender domains and links on a named domain list, addresses the text
  * gives (checks_lists.c). */
 extern const sc_eval_table sc_lists_eval_table;
@@ -92,8 +95,10 @@ extern const sc_eval_table sc_money_eval_table;
 extern const sc_eval_table sc_attach_eval_table;
 /* Text made for people but not filters: zero-width, hidden, image-only (checks_obfuscation.c). */
 extern const sc_eval_table sc_obfus_eval_table;
-/* Brand impersonation and look-alike domains (checks_brand.c). */
+/* Brand impersonation by name: display name, Subject, executives (checks_brand.c). */
 extern const sc_eval_table sc_brand_eval_table;
+/* Look-alike domains of brands, in From and in links (checks_lookalike.c). */
+extern const sc_eval_table sc_lookalike_eval_table;
 
 /* sc_eval_find - the check named name over every table, or NULL when
  * unknown. Static storage; thread-safe. */
