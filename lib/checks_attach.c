@@ -53,7 +53,7 @@
 
 #include "eval.h"
 
-#define EXT_MAX   16 /* longer "extensions" are words (as msg_attach.c) */
+#define EXT_MAX   SC_MSG_EXT_MAX_CHARS /* as msg_attach.c */
 #define EXTS_KEPT SC_MSG_MAX_EXTS
 
 /* Windows programs and scripts a double click runs. */
@@ -116,38 +116,18 @@ typedef struct fname {
 } fname;
 
 /* name_exts - the extension chain of an archive entry's name, as
- * msg_attach.c makes it for attachments (lower-case, trailing blanks of
- * an extension dropped, empty and over-long ones skipped, the last kept) */
+ * msg_attach.c makes it for attachments (sc_msg_ext_spans, lower-cased) */
 static void name_exts(fname *f)
 {
-	const char *base = f->name, *dot;
+	sc_msg_ext_span sp[EXTS_KEPT];
 
-	f->nexts = 0;
-	for (const char *p = f->name; *p != '\0'; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	dot = base[0] != '\0' ? strchr(base + 1, '.') : NULL;
-	while (dot != NULL) {
-		const char *next = strchr(dot + 1, '.');
-		size_t len = next != NULL ? (size_t) (next - dot - 1) : strlen(dot + 1);
-
-		while (len > 0 && (dot[len] == ' ' || dot[len] == '\t'))
-			len--;
-		if (len > 0 && len <= EXT_MAX) {
-			if (f->nexts == EXTS_KEPT) {
-				memmove(f->store, f->store + 1,
-					sizeof(f->store[0]) * (EXTS_KEPT - 1));
-				f->nexts--;
-			}
-			for (size_t i = 0; i < len; i++)
-				f->store[f->nexts][i] = (char) tolower((unsigned char) dot[1 + i]);
-			f->store[f->nexts][len] = '\0';
-			f->nexts++;
-		}
-		dot = next;
-	}
-	for (size_t i = 0; i < f->nexts; i++)
+	f->nexts = sc_msg_ext_spans(f->name, EXT_MAX, sp, EXTS_KEPT);
+	for (size_t i = 0; i < f->nexts; i++) {
+		for (size_t k = 0; k < sp[i].len; k++)
+			f->store[i][k] = (char) tolower((unsigned char) sp[i].p[k]);
+		f->store[i][sp[i].len] = '\0';
 		f->exts[i] = f->store[i];
+	}
 }
 
 /* fname_get - file name j of attachment a: j 0 is the attachment itself,

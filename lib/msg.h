@@ -213,7 +213,26 @@ typedef struct sc_msg_attachment {
 	int archive_error;     /* looked like an archive but did not read */
 } sc_msg_attachment;
 
-#define SC_MSG_MAX_EXTS 8 /* extensions kept in a chain (the last ones) */
+#define SC_MSG_MAX_EXTS      8  /* extensions kept in a chain (the last ones) */
+#define SC_MSG_EXT_MAX_CHARS 16 /* longer "extensions" are words, not file types */
+
+/* One extension of a file name: len bytes at p, inside the name, as
+ * written (not lower-cased, not NUL-terminated). */
+typedef struct sc_msg_ext_span {
+	const char *p;
+	size_t len;
+} sc_msg_ext_span;
+
+/* sc_msg_ext_spans - the extensions of the file name name, in order, the
+ * last max of them stored in out[0..max): the path up to the last '/' or
+ * '\\' is stripped, the first segment is the name itself (a leading dot
+ * too: ".htaccess" has none), the rest is split on dots, each extension
+ * loses its trailing spaces and tabs (Windows drops them: "a.exe ." is an
+ * exe), and empty extensions and those over max_chars bytes are skipped.
+ * "x/y\\Invoice.PDF.exe" gives "PDF", "exe". Returns how many spans were
+ * stored (at most max). Pure: no allocation, no state, thread-safe; the
+ * spans point into name. */
+size_t sc_msg_ext_spans(const char *name, size_t max_chars, sc_msg_ext_span *out, size_t max);
 
 size_t sc_msg_attachment_count(const sc_msg *m);
 const sc_msg_attachment *sc_msg_attachment_at(const sc_msg *m, size_t i);

@@ -1,5 +1,6 @@
 /*
- * msg_attach.c - attachments: extension chain, type sniffed from content
+ * msg_attach.c - attachments: extension chain (sc_msg_ext_spans, shared
+ * with the checks on archive entries' names), type sniffed from content
  * (libmagic), and the names inside ZIP archives (libarchive, read from
  * memory, never extracted).
  *
@@ -24,8 +25,7 @@
 #include "mem.h"
 #include "msg_int.h"
 
-#define SNIFF_BYTES   4096 /* bytes of content given to libmagic */
-#define EXT_MAX_CHARS 16   /* longer "extensions" are words, not file types */
+#define SNIFF_BYTES 4096 /* bytes of content given to libmagic */
 
 static pthread_once_t magic_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t magic_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,15 +61,15 @@ static const char *sniff_type(sc_msg *m, const char *data, size_t n)
 	return t;
 }
 
-/* ext_chain - the extensions of a file name, lower-case, the last
- * SC_MSG_MAX_EXTS kept: "Invoice.PDF.exe" -> pdf, exe */
-static void ext_chain(sc_msg *m, sc_msg_attachment *a, const char *filename)
+/* sc_msg_ext_spans - the extension spans of a file name, the last max kept */
+size_t sc_msg_ext_spans(const char *name, size_t max_chars, sc_msg_ext_span *out, size_t max)
 {
-	const char *base = filename, *p, *dot;
-	const char **exts = sc_calloc(SC_MSG_MAX_EXTS, sizeof(*exts));
+	const char *base = name, *dot;
 	size_t n = 0;
 
-	for (p = filename; *p != '\0'; p++)
+	if (max == 0)
+		return 0;
+	for (const char *p = name; *p != '\0'; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
 	/* The first segment is the name itself (a leading dot too: ".htaccess"). */
@@ -81,18 +81,34 @@ static void ext_chain(sc_msg *m, sc_msg_attachment *a, const char *filename)
 		/* Trailing spaces and dots are dropped by Windows: "a.exe ." is an exe. */
 		while (len > 0 && (dot[len] == ' ' || dot[len] == '\t'))
 			len--;
-		if (len > 0 && len <= EXT_MAX_CHARS) {
-			char *e = msg_pool_dup(m, dot + 1, len);
-
-			for (char *q = e; *q != '\0'; q++)
-				*q = (char) tolower((unsigned char) *q);
-			if (n == SC_MSG_MAX_EXTS) {
-				memmove(exts, exts + 1, (SC_MSG_MAX_EXTS - 1) * sizeof(*exts));
+		if (len > 0 && len <= max_chars) {
+			if (n == max) {
+				memmove(out, out + 1, (max - 1) * sizeof(*out));
 				n--;
 			}
-			exts[n++] = e;
+			out[n].p = dot + 1;
+			out[n].len = len;
+			n++;
 		}
 		dot = next;
+	}
+	return n;
+}
+
+/* ext_chain - the extensions of a file name, lower-case, the last
+ * SC_MSG_MAX_EXTS kept: "Invoice.PDF.exe" -> pdf, exe */
+static void ext_chain(sc_msg *m, sc_msg_attachment *a, const char *filename)
+{
+	sc_msg_ext_span sp[SC_MSG_MAX_EXTS];
+	const char **exts = sc_calloc(SC_MSG_MAX_EXTS, sizeof(*exts));
+	size_t n = sc_msg_ext_spans(filename, SC_MSG_EXT_MAX_CHARS, sp, SC_MSG_MAX_EXTS);
+
+	for (size_t i = 0; i < n; i++) {
+		char *e = msg_pool_dup(m, sp[i].p, sp[i].len);
+
+		for (char *q = e; *q != '\0'; q++)
+			*q = (char) tolower((unsigned char) *q);
+		exts[i] = e;
 	}
 	a->exts = exts;
 	a->nexts = n;

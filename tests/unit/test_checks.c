@@ -19,10 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
-#include "diag.h"
+#include "checks_harness.h"
 #include "envelope.h"
 #include "lists.h"
 #include "mem.h"
@@ -44,40 +43,23 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_ENV_DOM eval:check_envelope_from_mismatch()\n"
 			    "header T_FAKE_RE eval:check_reply_without_reference()\n";
 
-static char dir[] = "/tmp/test_checks.XXXXXX";
+static const char *const LIST_FILES[] = {
+	"freemail.txt",
+	"# test list\ngmail.com\nyahoo.*\n",
+	"shorteners.txt",
+	"bit.ly\n.page.link\n",
+	NULL,
+};
+
 static sc_lists *lists;
 static sc_ruleset *rules;
 
 static int setup(void **state)
 {
-	char path[256];
-	FILE *f;
-	sc_diags d;
-
 	(void) state;
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	(void) snprintf(path, sizeof(path), "%s/freemail.txt", dir);
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	(void) fputs("# test list\ngmail.com\nyahoo.*\n", f);
-	(void) fclose(f);
-	(void) snprintf(path, sizeof(path), "%s/shorteners.txt", dir);
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	(void) fputs("bit.ly\n.page.link\n", f);
-	(void) fclose(f);
-	sc_diags_init(&d);
-	lists = sc_lists_load_dir(dir, &d);
-	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
-	(void) unlink(path);
-	(void) snprintf(path, sizeof(path), "%s/freemail.txt", dir);
-	(void) unlink(path);
-	(void) rmdir(dir);
-	if (lists == NULL || d.errors > 0)
-		return -1;
-	sc_diags_free(&d);
-	return 0;
+	lists = harness_lists(LIST_FILES);
+	rules = harness_rules(RULES, 1);
+	return lists != NULL && rules != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -88,37 +70,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void hit_cb(void *arg, const sc_rule_hit *hit)
-{
-	sc_buf *b = arg;
-
-	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
-}
-
 /* hits_env - what the rules say about the message headers + body, with
  * ls and the envelope env (NULL: unknown) */
 static char *hits_env(const char *headers, const char *body, const sc_lists *ls,
 		      const sc_envelope *env)
 {
-	sc_buf raw, out;
-	sc_msg *m;
-	sc_run_ctx ctx;
-	sc_rule_run_stats st;
+	sc_buf raw;
 	char *res;
 
 	sc_buf_init(&raw, SC_BUF_UNLIMITED);
-	sc_buf_init(&out, SC_BUF_UNLIMITED);
 	(void) sc_buf_printf(&raw, "%sSubject: hello\r\n\r\n%s\r\n", headers, body);
-	m = sc_msg_parse(raw.data, raw.len);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.msg = m;
-	ctx.lists = ls;
-	ctx.env = env;
-	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
-	res = sc_strdup(sc_buf_cstr(&out));
-	sc_msg_free(m);
+	res = harness_hits_env(rules, ls, NULL, env, raw.data, raw.len);
 	sc_buf_free(&raw);
-	sc_buf_free(&out);
 	return res;
 }
 
@@ -138,12 +101,8 @@ static char *hits(const char *headers, const sc_lists *ls)
 static void expect(const char *headers, const char *rule, int hit)
 {
 	char *h = hits(headers, lists);
-	char key[64];
 
-	(void) snprintf(key, sizeof(key), "%s:", rule);
-	if ((strstr(h, key) != NULL) != hit)
-		fail_msg("%s %s on:\n%s\n(hits: %s)", rule, hit ? "should hit" : "should not hit",
-			 headers, h);
+	harness_check(h, rule, hit, NULL, -1, headers);
 	free(h);
 }
 
@@ -196,12 +155,8 @@ static void test_replyto_freemail(void **state)
 static void expect_body(const char *headers, const char *body, const char *rule, int hit)
 {
 	char *h = hits_msg(headers, body, lists);
-	char key[64];
 
-	(void) snprintf(key, sizeof(key), "%s:", rule);
-	if ((strstr(h, key) != NULL) != hit)
-		fail_msg("%s %s on:\n%s\n(hits: %s)", rule, hit ? "should hit" : "should not hit",
-			 body, h);
+	harness_check(h, rule, hit, NULL, -1, body);
 	free(h);
 }
 

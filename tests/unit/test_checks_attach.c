@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "checks_harness.h"
 #include "diag.h"
 #include "mem.h"
 #include "msg.h"
@@ -41,15 +42,9 @@ static sc_ruleset *rules;
 
 static int setup(void **state)
 {
-	sc_diags d;
-
 	(void) state;
-	sc_diags_init(&d);
-	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
-	if (rules == NULL || d.errors > 0)
-		return -1;
-	sc_diags_free(&d);
-	return 0;
+	rules = harness_rules(RULES, 1);
+	return rules != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -209,30 +204,10 @@ static void add_att(sc_buf *raw, const att *a)
 	sc_buf_free(&data);
 }
 
-static void hit_cb(void *arg, const sc_rule_hit *hit)
-{
-	sc_buf *b = arg;
-
-	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
-}
-
 /* run - the hits on raw */
 static char *run(const sc_buf *raw)
 {
-	sc_buf out;
-	sc_msg *m = sc_msg_parse(raw->data, raw->len);
-	sc_run_ctx ctx;
-	sc_rule_run_stats st;
-	char *res;
-
-	sc_buf_init(&out, SC_BUF_UNLIMITED);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.msg = m;
-	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
-	res = sc_strdup(sc_buf_cstr(&out));
-	sc_msg_free(m);
-	sc_buf_free(&out);
-	return res;
+	return harness_hits_env(rules, NULL, NULL, NULL, raw->data, raw->len);
 }
 
 /* hits_att - the hits on a multipart/mixed message of the text and the
@@ -258,10 +233,7 @@ static char *hits_att(const char *text, const att *atts, size_t n)
 /* has_hit - rule is among the hits h */
 static int has_hit(const char *h, const char *rule)
 {
-	char key[64];
-
-	(void) snprintf(key, sizeof(key), "%s:", rule);
-	return strstr(h, key) != NULL;
+	return harness_has_hit(h, rule) != NULL;
 }
 
 /* expect_att - one attachment (name, type, content) hits rule or not */
@@ -271,10 +243,7 @@ static void expect_att(const char *filename, const char *type, const char *conte
 	att a = {filename, type, "attachment", content, 0};
 	char *h = hits_att("see attached", &a, 1);
 
-	if (has_hit(h, rule) != hit)
-		fail_msg("%s %s on %s (%s)\n(hits: %s)", rule,
-			 hit ? "should hit" : "should not hit", filename ? filename : "(no name)",
-			 content, h);
+	harness_check(h, rule, hit, NULL, -1, filename ? filename : "(no name)");
 	free(h);
 }
 
@@ -463,9 +432,7 @@ static void expect_body(const char *ctype, const char *subject, const char *body
 {
 	char *h = hits_body(ctype, subject, body);
 
-	if (has_hit(h, rule) != hit)
-		fail_msg("%s %s on:\n%s\n%s\n(hits: %s)", rule,
-			 hit ? "should hit" : "should not hit", subject, body, h);
+	harness_check(h, rule, hit, NULL, -1, body);
 	free(h);
 }
 

@@ -15,10 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
-#include "diag.h"
+#include "checks_harness.h"
 #include "lists.h"
 #include "mem.h"
 #include "msg.h"
@@ -36,50 +35,19 @@ static const char RULES[] = "header T_FROM_TLD eval:check_from_in_list('tlds')\n
 			    "body T_SHORT eval:check_body_words('0', '5')\n"
 			    "body T_SOME eval:check_body_words('3', '4')\n";
 
-static char dir[] = "/tmp/test_checks_text.XXXXXX";
+static const char *const LIST_FILES[] = {
+	"tlds.txt", "# test\n.top\n.shop\n", "freemail.txt", "gmail.com\nyahoo.*\n", NULL,
+};
+
 static sc_lists *lists;
 static sc_ruleset *rules;
 
-/* write_list - dir/name with text; 0 on success */
-static int write_list(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
-
-	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
-	(void) fputs(text, f);
-	return fclose(f);
-}
-
-/* remove_list - unlink dir/name */
-static void remove_list(const char *name)
-{
-	char path[256];
-
-	(void) snprintf(path, sizeof(path), "%s/%s", dir, name);
-	(void) unlink(path);
-}
-
 static int setup(void **state)
 {
-	sc_diags d;
-
 	(void) state;
-	if (mkdtemp(dir) == NULL || write_list("tlds.txt", "# test\n.top\n.shop\n") != 0 ||
-	    write_list("freemail.txt", "gmail.com\nyahoo.*\n") != 0)
-		return -1;
-	sc_diags_init(&d);
-	lists = sc_lists_load_dir(dir, &d);
-	rules = sc_ruleset_load_text("t.cf", RULES, strlen(RULES), NULL, &d);
-	remove_list("tlds.txt");
-	remove_list("freemail.txt");
-	(void) rmdir(dir);
-	if (lists == NULL || rules == NULL || d.errors > 0)
-		return -1;
-	sc_diags_free(&d);
-	return 0;
+	lists = harness_lists(LIST_FILES);
+	rules = harness_rules(RULES, 1);
+	return lists != NULL && rules != NULL ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -90,34 +58,16 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void hit_cb(void *arg, const sc_rule_hit *hit)
-{
-	sc_buf *b = arg;
-
-	(void) sc_buf_printf(b, "%s:%s\n", hit->name, hit->detail);
-}
-
 /* hits - what the rules say about headers + body (Subject given here) */
 static char *hits(const char *headers, const char *subject, const char *body)
 {
-	sc_buf raw, out;
-	sc_msg *m;
-	sc_run_ctx ctx;
-	sc_rule_run_stats st;
+	sc_buf raw;
 	char *res;
 
 	sc_buf_init(&raw, SC_BUF_UNLIMITED);
-	sc_buf_init(&out, SC_BUF_UNLIMITED);
 	(void) sc_buf_printf(&raw, "%sSubject: %s\r\n\r\n%s\r\n", headers, subject, body);
-	m = sc_msg_parse(raw.data, raw.len);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.msg = m;
-	ctx.lists = lists;
-	sc_ruleset_run(rules, &ctx, hit_cb, &out, &st);
-	res = sc_strdup(sc_buf_cstr(&out));
-	sc_msg_free(m);
+	res = harness_hits_env(rules, lists, NULL, NULL, raw.data, raw.len);
 	sc_buf_free(&raw);
-	sc_buf_free(&out);
 	return res;
 }
 
@@ -132,12 +82,8 @@ static void run_rows(const row *rows, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *h = hits(rows[i].headers, rows[i].subject, rows[i].body);
-		char key[64];
 
-		(void) snprintf(key, sizeof(key), "%s:", rows[i].rule);
-		if ((strstr(h, key) != NULL) != rows[i].hit)
-			fail_msg("row %zu: %s %s (hits: %s)", i, rows[i].rule,
-				 rows[i].hit ? "should hit" : "should not hit", h);
+		harness_check(h, rows[i].rule, rows[i].hit, NULL, (long) i, rows[i].body);
 		free(h);
 	}
 }

@@ -323,6 +323,80 @@ static void test_all_byte_values(void **state)
 	sc_msg_free(m);
 }
 
+/* One row of sc_msg_ext_spans: a file name, the limits, the spans it
+ * gives joined by '|' (as written: no lower-casing). */
+typedef struct ext_row {
+	const char *name;
+	size_t max_chars, max;
+	const char *want;
+} ext_row;
+
+static const ext_row ext_rows[] = {
+	{"a.pdf.exe", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "pdf|exe"},
+	{"Invoice.PDF.Exe", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "PDF|Exe"},
+	/* the path goes, by either slash */
+	{"x/y\\z.tar.gz", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "tar|gz"},
+	{"dir.d/file", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	{"dir/", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	/* the first segment is the name, a leading dot too */
+	{".htaccess", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	{".config.js", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "js"},
+	{"", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	{"noext", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	/* trailing blanks of an extension dropped, empty extensions skipped */
+	{"a.exe .", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "exe"},
+	{"scan.pdf\t.html", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "pdf|html"},
+	{"a..b", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "b"},
+	{"a.pdf....js", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "pdf|js"},
+	{"a. .", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, ""},
+	/* an inner blank stays */
+	{"a.p df", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "p df"},
+	/* over-long "extensions" are words: 16 bytes kept, 17 skipped */
+	{"a.abcdefghijklmnop.exe", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "abcdefghijklmnop|exe"},
+	{"a.abcdefghijklmnopq.exe", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "exe"},
+	{"Mr. Smith sends the invoice you asked for.pdf", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS,
+	 "pdf"},
+	{"a.abcd.exe", 3, SC_MSG_MAX_EXTS, "exe"},
+	/* more extensions than kept: the last ones */
+	{"a.1.2.3.4.5.6.7.8.9.10", SC_MSG_EXT_MAX_CHARS, SC_MSG_MAX_EXTS, "3|4|5|6|7|8|9|10"},
+	{"a.1.2.3", SC_MSG_EXT_MAX_CHARS, 2, "2|3"},
+	{"a.1.2.3", SC_MSG_EXT_MAX_CHARS, 1, "3"},
+	{"a.1.2.3", SC_MSG_EXT_MAX_CHARS, 0, ""},
+};
+
+/* test_ext_spans_table - sc_msg_ext_spans on every row of ext_rows */
+static void test_ext_spans_table(void **state)
+{
+	(void) state;
+	for (size_t i = 0; i < sizeof(ext_rows) / sizeof(ext_rows[0]); i++) {
+		const ext_row *r = &ext_rows[i];
+		sc_msg_ext_span sp[SC_MSG_MAX_EXTS + 1];
+		size_t n;
+		sc_buf got;
+
+		/* a canary past max: nothing may be written there */
+		for (size_t k = 0; k <= SC_MSG_MAX_EXTS; k++) {
+			sp[k].p = NULL;
+			sp[k].len = 99;
+		}
+		n = sc_msg_ext_spans(r->name, r->max_chars, sp, r->max);
+		assert_true(n <= r->max);
+		for (size_t k = r->max; k <= SC_MSG_MAX_EXTS; k++)
+			assert_int_equal(sp[k].len, 99);
+		sc_buf_init(&got, SC_BUF_UNLIMITED);
+		for (size_t k = 0; k < n; k++) {
+			assert_true(sp[k].p > r->name &&
+				    sp[k].p + sp[k].len <= r->name + strlen(r->name));
+			(void) sc_buf_printf(&got, "%s%.*s", k > 0 ? "|" : "", (int) sp[k].len,
+					     sp[k].p);
+		}
+		if (strcmp(sc_buf_cstr(&got), r->want) != 0)
+			fail_msg("row %zu \"%s\": got \"%s\", want \"%s\"", i, r->name,
+				 sc_buf_cstr(&got), r->want);
+		sc_buf_free(&got);
+	}
+}
+
 /* main - run every msg test */
 int main(void)
 {
@@ -332,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_many_headers_table),
 		cmocka_unit_test(test_long_folded_header),
 		cmocka_unit_test(test_all_byte_values),
+		cmocka_unit_test(test_ext_spans_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
