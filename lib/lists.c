@@ -210,6 +210,28 @@ static void add_entry(sc_domain_list *l, const char *e)
 		l->count++;
 }
 
+/* next_line - the next line of text at *p (before end), past it: its
+ * entry, with a "#" comment and surrounding blanks cut, in [*b, *e) (empty
+ * for a blank or comment line); 0 when no line is left */
+static int next_line(const char **p, const char *end, const char **b, const char **e)
+{
+	const char *nl, *hash_at;
+
+	if (*p >= end)
+		return 0;
+	nl = memchr(*p, '\n', (size_t) (end - *p));
+	*b = *p;
+	*e = nl != NULL ? nl : end;
+	*p = nl != NULL ? nl + 1 : end;
+	hash_at = memchr(*b, '#', (size_t) (*e - *b));
+	if (hash_at != NULL)
+		*e = hash_at;
+	while (*b < *e && (**b == ' ' || **b == '\t'))
+		(*b)++;
+	while (*e > *b && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+		(*e)--;
+	return 1;
+}
 /* sc_domain_list_load_text - see lists.h */
 sc_domain_list *sc_domain_list_load_text(const char *name, const char *text, size_t len,
 					 sc_diags *d)
@@ -218,22 +240,13 @@ sc_domain_list *sc_domain_list_load_text(const char *name, const char *text, siz
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t) (end - p));
-		const char *e = nl != NULL ? nl : end, *hash_at;
-		const char *b = p;
+	const char *b, *e;
+
+	while (next_line(&p, end, &b, &e)) {
 		char norm[DOMAIN_MAX + 1];
 		const char *why;
 
 		lineno++;
-		p = nl != NULL ? nl + 1 : end;
-		hash_at = memchr(b, '#', (size_t) (e - b));
-		if (hash_at != NULL)
-			e = hash_at;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
 		if (b == e)
 			continue;
 		why = normalise(b, (size_t) (e - b), 1, norm);
@@ -436,20 +449,12 @@ void sc_brand_map_load_text(sc_brand_map *bm, const char *name, const char *text
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t) (end - p));
-		const char *e = nl != NULL ? nl : end, *hash_at, *b = p;
+	const char *b, *e;
+
+	while (next_line(&p, end, &b, &e)) {
 		brand_entry *br;
 
 		lineno++;
-		p = nl != NULL ? nl + 1 : end;
-		hash_at = memchr(b, '#', (size_t) (e - b));
-		if (hash_at != NULL)
-			e = hash_at;
-		while (b < e && (*b == ' ' || *b == '\t'))
-			b++;
-		while (e > b && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
 		if (b == e || (br = brand_line(name, lineno, b, e, d)) == NULL)
 			continue;
 		bm->v = sc_reallocarray(bm->v, bm->n + 1, sizeof(*bm->v));
