@@ -141,6 +141,32 @@ sed 's/^From: .*/From: <news@unknown.example>/' "$tmp/msg.eml" > "$tmp/nodmarc.e
 got=$(hits_of --client-ip 192.0.2.10 --mail-from a@unknown.example "$tmp/nodmarc.eml")
 check "rules: no DMARC record hits DMARC_MISSING ($got)" test "$got" = "DMARC_MISSING SPF_NONE "
 
+# The shipped rules and lists: a forged From with a scam's story is the
+# forged-and-story combination; the same story, signed and aligned, is not.
+printf 'rules_dir = %s/rules\nlists_dir = %s/etc/lists\ndns_local_data = dkim.zone\n' \
+	"$top_srcdir" "$top_srcdir" > "$tmp/shipped.conf"
+cat > "$tmp/story.eml" <<'MSG'
+From: Treasury <treasury@bank.example>
+To: you@example.com
+Subject: Your account will be suspended
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+Message-ID: <2@bank.example>
+
+We detected unusual sign-in activity on your account. Verify your account
+within 24 hours or it will be suspended.
+MSG
+sed 's/^From: .*/From: Someone <someone@sender.example>/' "$tmp/story.eml" > "$tmp/story_own.eml"
+perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
+	< "$tmp/story_own.eml" > "$tmp/story_signed.eml"
+got=$("$SCAMCTL" -c "$tmp/shipped.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/story.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+check "shipped rules: a forged From telling a scam's story hits SCAM_FORGED_AND_STORY ($got)" \
+	sh -c "echo '$got' | grep -q SCAM_FORGED_AND_STORY && echo '$got' | grep -q DMARC_QUAR"
+got=$("$SCAMCTL" -c "$tmp/shipped.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/story_signed.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+check "shipped rules: the same story signed and aligned does not ($got)" \
+	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q SCAM_FORGED_AND_STORY"
+
 printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
 printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"
 rc=0
