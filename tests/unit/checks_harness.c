@@ -80,6 +80,22 @@ sc_ruleset *harness_rules(const char *text, int strict)
 	return rs;
 }
 
+/* harness_load - see checks_harness.h */
+int harness_load(sc_lists **ls, sc_ruleset **rs, const char *const *files_and_texts,
+		 const char *rules_text)
+{
+	*ls = harness_lists(files_and_texts);
+	*rs = harness_rules(rules_text, 1);
+	return *ls != NULL && *rs != NULL ? 0 : -1;
+}
+
+/* harness_unload - see checks_harness.h */
+void harness_unload(sc_lists *ls, sc_ruleset *rs)
+{
+	sc_lists_free(ls);
+	sc_ruleset_unref(rs);
+}
+
 /* hit_cb - one "NAME:detail" line for a hit */
 static void hit_cb(void *arg, const sc_rule_hit *hit)
 {

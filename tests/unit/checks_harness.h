@@ -21,6 +21,13 @@ sc_lists *harness_lists(const char *const *files_and_texts);
 /* harness_rules - a ruleset from rules text ("t.cf"); NULL when it does not
  * load or, with strict, on any load error */
 sc_ruleset *harness_rules(const char *text, int strict);
+/* harness_load - *ls from the files (as harness_lists) and *rs from the
+ * rules text (strict): a test group's setup; 0, or -1 when either failed
+ * (release what was made with harness_unload) */
+int harness_load(sc_lists **ls, sc_ruleset **rs, const char *const *files_and_texts,
+		 const char *rules_text);
+/* harness_unload - release what harness_load made; NULLs are fine */
+void harness_unload(sc_lists *ls, sc_ruleset *rs);
 /* harness_hits_env - every hit of rs on the raw message, one
  * "NAME:detail\n" line each, with ls, cfg and env (each may be NULL); the
  * caller frees the string */

@@ -57,16 +57,13 @@ static sc_ruleset *rules;
 static int setup(void **state)
 {
 	(void) state;
-	lists = harness_lists(LIST_FILES);
-	rules = harness_rules(RULES, 1);
-	return lists != NULL && rules != NULL ? 0 : -1;
+	return harness_load(&lists, &rules, LIST_FILES, RULES);
 }
 
 static int teardown(void **state)
 {
 	(void) state;
-	sc_lists_free(lists);
-	sc_ruleset_unref(rules);
+	harness_unload(lists, rules);
 	return 0;
 }
 

@@ -54,9 +54,7 @@ static sc_config *plain, *site; /* no site keys; protected_domains + executives 
 static int setup(void **state)
 {
 	(void) state;
-	lists = harness_lists(LIST_FILES);
-	rules = harness_rules(RULES, 1);
-	if (lists == NULL || rules == NULL)
+	if (harness_load(&lists, &rules, LIST_FILES, RULES) != 0)
 		return -1;
 	plain = sc_config_defaults(NULL);
 	site = sc_config_defaults(NULL);
@@ -68,8 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void) state;
-	sc_lists_free(lists);
-	sc_ruleset_unref(rules);
+	harness_unload(lists, rules);
 	sc_config_free(plain);
 	sc_config_free(site);
 	return 0;
