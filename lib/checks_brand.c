@@ -43,6 +43,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unicode/uchar.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include "checks_util.h"
@@ -60,32 +61,101 @@ static int word_char(const char *s, int32_t i, int32_t end)
 	return c >= 0 && u_isalnum(c);
 }
 
+/* cjk - c is a letter of a script written without spaces between words
+ * (Han, Hiragana, Katakana, Hangul, Thai) */
+static int cjk(UChar32 c)
+{
+	UScriptCode sc;
+	UErrorCode err = U_ZERO_ERROR;
+
+	if (c < 0x0E00)
+		return 0;
+	sc = uscript_getScript(c, &err);
+	return U_SUCCESS(err) && (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA ||
+				  sc == USCRIPT_KATAKANA || sc == USCRIPT_HANGUL ||
+				  sc == USCRIPT_THAI);
+}
+
 /* has_word - key has the whole word w somewhere: w's ends are at the ends
  * of key or next to a character that is neither a letter nor a digit
- * (blanks, punctuation, emoji) */
+ * (blanks, punctuation, emoji). An end of w in a script written without
+ * spaces ("SBI証券" in "SBI証券からのお知らせ") needs no boundary there. */
 static int has_word(const char *key, const char *w)
 {
 	size_t n = strlen(w);
-	int32_t len = (int32_t) strlen(key);
+	int32_t len = (int32_t) strlen(key), wn = (int32_t) n, wi = 0;
+	UChar32 first, last;
 
 	if (n == 0)
 		return 0;
+	U8_NEXT((const uint8_t *) w, wi, wn, first);
+	wi = wn;
+	U8_PREV((const uint8_t *) w, 0, wi, last);
 	for (const char *p = strstr(key, w); p != NULL; p = strstr(p + 1, w)) {
 		int32_t at = (int32_t) (p - key), prev = at;
 		UChar32 c = 0;
 
 		if (at > 0)
 			U8_PREV((const uint8_t *) key, 0, prev, c);
-		if ((at == 0 || c < 0 || !u_isalnum(c)) &&
-		    (at + (int32_t) n >= len || !word_char(key, at + (int32_t) n, len)))
+		if ((at == 0 || c < 0 || !u_isalnum(c) || cjk(first)) &&
+		    (at + (int32_t) n >= len || cjk(last) ||
+		     !word_char(key, at + (int32_t) n, len)))
 			return 1;
 	}
 	return 0;
 }
 
-/* named_brand - the first brand of bs whose name is a whole word of text,
- * with *name set to that name; NULL when none */
-static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
+/* unmask - text as the reader sees it through three masks of bulk senders,
+ * into out (size bytes): a capital I for an l inside a word ("WaImart",
+ * "BIueCross": an I after a lower-case letter, or between a capital and a
+ * lower-case one), underscores for spaces ("Liberty_Mutual"), and a word
+ * spelled out in single letters ("C o i n b a s e", four letters at least).
+ * 1 when out differs from text. */
+static int unmask(const char *text, char *out, size_t size)
+{
+	size_t n = strlen(text), o = 0;
+	int changed = 0;
+
+	if (n >= size)
+		n = size - 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = text[i], prev = i > 0 ? text[i - 1] : ' ', next = text[i + 1];
+		size_t run = 0, j = i;
+
+		/* a run "x y z w" of one-letter words starting here */
+		if (i == 0 || prev == ' ')
+			while (j < n && ((text[j] | 0x20) >= 'a' && (text[j] | 0x20) <= 'z') &&
+			       (j + 1 >= n || text[j + 1] == ' ')) {
+				run++;
+				j += 2;
+			}
+		if (run >= 4) {
+			for (size_t k = 0; k < run; k++)
+				out[o++] = text[i + 2 * k];
+			if (i + 2 * run - 1 < n)
+				out[o++] = ' ';
+			i += 2 * run - 1;
+			changed = 1;
+			continue;
+		}
+		if (c == 'I' && ((prev >= 'a' && prev <= 'z') ||
+				 (prev >= 'A' && prev <= 'Z' && next >= 'a' && next <= 'z'))) {
+			c = 'l';
+			changed = 1;
+		} else if (c == '_') {
+			c = ' ';
+			changed = 1;
+		}
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return changed;
+}
+
+/* named_brand_in - the first brand of bs whose name is a whole word of
+ * text, with *name set to that name; NULL when none */
+static const sc_brand *named_brand_in(const sc_chk_brands *bs, const char *text,
+				      const char **name)
 {
 	char *key = sc_confusable_key(text, strlen(text));
 	const sc_brand *hit = NULL;
@@ -105,6 +175,17 @@ static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, co
 		}
 	free(key);
 	return hit;
+}
+
+/* named_brand - named_brand_in text as written, else as unmasked */
+static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
+{
+	const sc_brand *b = named_brand_in(bs, text, name);
+	char plain[256];
+
+	if (b == NULL && unmask(text, plain, sizeof(plain)))
+		b = named_brand_in(bs, plain, name);
+	return b;
 }
 
 /* list_rewrite - the From stands in for a poster: a mailing list's DMARC

@@ -43,7 +43,10 @@ static const char MAP[] = "# test brands\n"
 			  "Chase, Chase Bank: chase.com\n"
 			  "Microsoft, Office 365: microsoft.com ~live.com\n"
 			  "DHL: dhl.com\n"
-			  "Google: google.com gmail.com\n";
+			  "Google: google.com gmail.com\n"
+			  "Liberty Mutual: libertymutual.com\n"
+			  "LinkedIn: linkedin.com\n"
+			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
 static const char *const LIST_FILES[] = {"brands.map", MAP, "freemail.txt", "gmail.com\n", NULL};
 
@@ -156,6 +159,22 @@ static void test_from_brand_mismatch(void **state)
 		 "---------- Forwarded message ---------\r\nFrom: PayPal <service@paypal.com>\r\n"
 		 "Subject: Your receipt from PayPal\r\n",
 		 "T_NAME", 0, 0},
+		/* the masks of bulk senders: a capital I for an l, underscores
+		 * for spaces, a name spelled out in single letters */
+		{"From: \"Hello PayPaI\" <x@qpstore.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"ChIase Team\" <x@qpstore.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Liberty_Mutual_Team\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"P a y p a l Billing\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"A m a z o n\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* three letters spelled out are initials, not a mask */
+		{"From: \"D H L\" <x@deck.example>\r\n" S, "x", "T_NAME", 0, 0},
+		/* LinkedIn's own capital I still reads as LinkedIn */
+		{"From: \"LinkedIn\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"LinkedIn\" <messages-noreply@linkedin.com>\r\n" S, "x", "T_NAME", 0, 0},
+		/* in a script without spaces the name needs no word boundary */
+		{"From: =?UTF-8?B?U0JJ6Ki85Yi444GL44KJ44Gu44GK55+l44KJ44Gb?= <x@rovasex.example>\r\n" S,
+		 "x", "T_NAME", 1, 0},
+		{"From: =?UTF-8?B?U0JJ6Ki85Yi4?= <info@sbisec.co.jp>\r\n" S, "x", "T_NAME", 0, 0},
 		/* the local part, with 'local' only */
 		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME_LOCAL", 1, 0},
 		{"From: <paypal-service@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
