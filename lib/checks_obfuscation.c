@@ -36,6 +36,15 @@
  *                                 displayed HTML, and (pct given) at least
  *                                 pct per cent as many as visible letters:
  *                                 padding that feeds filters other words.
+ *   check_html_only()             the text of the message is HTML only: an
+ *                                 HTML part to show, and no plain-text part
+ *                                 with words in it (an empty text/plain
+ *                                 alternative counts as none). Mail clients
+ *                                 and the big senders' tools write both; a
+ *                                 hand-made campaign page pasted into a
+ *                                 sending script writes HTML alone. Weak
+ *                                 alone (receipts and alerts are often HTML
+ *                                 only): an input for metas.
  *
  * Thread-safe: no state outside each call.
  */
@@ -311,10 +320,36 @@ static int check_hidden_text(const sc_run_ctx *ctx, const char *const *args, siz
 }
 
 /* clang-format off */
+/* check_html_only - see above */
+static int check_html_only(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+			   sc_buf *detail)
+{
+	size_t html = 0;
+
+	(void) args;
+	(void) nargs;
+	for (size_t i = 0; i < sc_msg_part_count(ctx->msg); i++) {
+		const sc_msg_part *p = sc_msg_part_at(ctx->msg, i);
+
+		if (p->attachment >= 0 || p->text == NULL)
+			continue;
+		if (strcmp(p->type, "text/html") == 0)
+			html++;
+		else if (strcmp(p->type, "text/plain") == 0 && count_words(p->text, p->text_len) > 0)
+			return 0;
+	}
+	if (html == 0)
+		return 0;
+	(void) sc_buf_printf(detail, "%zu HTML part%s, no plain-text part with words", html,
+			     html == 1 ? "" : "s");
+	return 1;
+}
+
 static const sc_eval_def obfus_defs[] = {
 	{ "check_zero_width", check_zero_width, 0, 1 },
 	{ "check_image_only_link", check_image_only_link, 0, 2 },
 	{ "check_hidden_text", check_hidden_text, 0, 2 },
+	{ "check_html_only", check_html_only, 0, 0 },
 };
 /* clang-format on */
 

@@ -36,7 +36,8 @@ static const char RULES[] = "body T_EXEC eval:check_attach_executable()\n"
 			    "body T_PASS eval:check_archive_password_in_body()\n"
 			    "body T_ZW eval:check_zero_width(3)\n"
 			    "body T_IMG eval:check_image_only_link(10,3)\n"
-			    "body T_HIDDEN eval:check_hidden_text(500,100)\n";
+			    "body T_HIDDEN eval:check_hidden_text(500,100)\n"
+			    "body T_HTMLONLY eval:check_html_only()\n";
 
 static sc_ruleset *rules;
 
@@ -528,6 +529,33 @@ static void test_image_only_link(void **state)
 	expect_body(html, "x", "<a href=\"https://x.example/\">Click</a>", "T_IMG", 0);
 }
 
+static void test_html_only(void **state)
+{
+	static const char alt[] = "multipart/alternative; boundary=\"b\"";
+	static const char mixed[] = "multipart/mixed; boundary=\"b\"";
+
+	(void) state;
+	expect_body("text/html; charset=utf-8", "x", "<p>Your reward is waiting</p>", "T_HTMLONLY",
+		    1);
+	/* an empty plain-text alternative is no text */
+	expect_body(alt, "x",
+		    "--b\r\nContent-Type: text/plain\r\n\r\n \r\n--b\r\n"
+		    "Content-Type: text/html\r\n\r\n<p>Your reward is waiting</p>\r\n--b--",
+		    "T_HTMLONLY", 1);
+	/* the traps: both versions; plain text alone; a plain-text body with
+	 * an HTML file attached */
+	expect_body(alt, "x",
+		    "--b\r\nContent-Type: text/plain\r\n\r\nYour order has shipped\r\n--b\r\n"
+		    "Content-Type: text/html\r\n\r\n<p>Your order has shipped</p>\r\n--b--",
+		    "T_HTMLONLY", 0);
+	expect_body(NULL, "x", "Your order has shipped", "T_HTMLONLY", 0);
+	expect_body(mixed, "x",
+		    "--b\r\nContent-Type: text/plain\r\n\r\nThe report is attached.\r\n--b\r\n"
+		    "Content-Type: text/html\r\nContent-Disposition: attachment; "
+		    "filename=\"r.html\"\r\n\r\n<p>report</p>\r\n--b--",
+		    "T_HTMLONLY", 0);
+}
+
 /* padding - n letters of hidden or visible text */
 static void padding(sc_buf *b, size_t n)
 {
@@ -584,6 +612,7 @@ int main(void)
 		cmocka_unit_test(test_zero_width),
 		cmocka_unit_test(test_image_only_link),
 		cmocka_unit_test(test_hidden_text),
+		cmocka_unit_test(test_html_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
