@@ -43,6 +43,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
@@ -105,12 +107,21 @@ static int has_word(const char *key, const char *w)
 	return 0;
 }
 
+/* ascii_alnum - c is an ASCII letter or digit; bytes of UTF-8 sequences are
+ * not */
+static int ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* unmask - text as the reader sees it through three masks of bulk senders,
- * into out (size bytes): a capital I for an l inside a word ("WaImart",
- * "BIueCross": an I after a lower-case letter, or between a capital and a
- * lower-case one), underscores for spaces ("Liberty_Mutual"), and a word
- * spelled out in single letters ("C o i n b a s e", four letters at least).
- * 1 when out differs from text. */
+ * into out (size bytes): a capital I for an l ("WaImart", "BIueCross",
+ * "Iedger": an I after a lower-case letter, or before one after a capital
+ * or at the start of a word; tried only after the text as written, so
+ * "LinkedIn" and "Item" still read as they are), underscores for spaces
+ * ("Liberty_Mutual"), and a word spelled out in single letters
+ * ("C o i n b a s e", four letters at least). 1 when out differs from
+ * text. */
 static int unmask(const char *text, char *out, size_t size)
 {
 	size_t n = strlen(text), o = 0;
@@ -139,7 +150,8 @@ static int unmask(const char *text, char *out, size_t size)
 			continue;
 		}
 		if (c == 'I' && ((prev >= 'a' && prev <= 'z') ||
-				 (prev >= 'A' && prev <= 'Z' && next >= 'a' && next <= 'z'))) {
+				 (((prev >= 'A' && prev <= 'Z') || !ascii_alnum(prev)) && next >= 'a' &&
+				  next <= 'z'))) {
 			c = 'l';
 			changed = 1;
 		} else if (c == '_') {
@@ -177,14 +189,54 @@ static const sc_brand *named_brand_in(const sc_chk_brands *bs, const char *text,
 	return hit;
 }
 
-/* named_brand - named_brand_in text as written, else as unmasked */
+/* strip_marks - text without its combining marks, into out (size bytes):
+ * "Bĺôčkchaiň" reads "Blockchain" ("Wállét" "Wallet"). 1 when a mark went. */
+static int strip_marks(const char *text, char *out, size_t size)
+{
+	UChar a[256], b[512];
+	int32_t n, m, o = 0, len;
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	int changed = 0;
+
+	if (U_FAILURE(err))
+		return 0;
+	(void) u_strFromUTF8WithSub(a, 256, &n, text, -1, 0xFFFD, NULL, &err);
+	if (U_FAILURE(err) || n > 256)
+		return 0;
+	m = unorm2_normalize(nfd, a, n, b, 512, &err);
+	if (U_FAILURE(err) || m > 512)
+		return 0;
+	for (int32_t i = 0; i < m; i++) {
+		if (u_charType(b[i]) == U_NON_SPACING_MARK)
+			changed = 1;
+		else
+			b[o++] = b[i];
+	}
+	if (!changed)
+		return 0;
+	(void) u_strToUTF8WithSub(out, (int32_t) size, &len, b, o, 0xFFFD, NULL, &err);
+	if (U_FAILURE(err) || len >= (int32_t) size)
+		return 0;
+	out[len] = '\0';
+	return 1;
+}
+
+/* named_brand - named_brand_in text as written, else unmasked, else with
+ * its combining marks gone and unmasked */
 static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
 {
 	const sc_brand *b = named_brand_in(bs, text, name);
-	char plain[256];
+	char plain[256], bare[256];
 
 	if (b == NULL && unmask(text, plain, sizeof(plain)))
 		b = named_brand_in(bs, plain, name);
+	if (b == NULL && strip_marks(text, bare, sizeof(bare))) {
+		if (unmask(bare, plain, sizeof(plain)))
+			b = named_brand_in(bs, plain, name);
+		else
+			b = named_brand_in(bs, bare, name);
+	}
 	return b;
 }
 

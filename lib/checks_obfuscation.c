@@ -14,7 +14,9 @@
  *                                 character: newsletters break a date or
  *                                 an address once ("Dec<ZWNJ>ember") so
  *                                 phones do not link it, and soft hyphens
- *                                 alone are hyphenation hints. Only
+ *                                 alone are hyphenation hints (unless one
+ *                                 stands between every two letters of a
+ *                                 word of four letters or more). Only
  *                                 characters between two Latin, Greek or
  *                                 Cyrillic letters or digits count, so a
  *                                 BOM at the start, the joiners of emoji,
@@ -97,13 +99,14 @@ typedef struct zw_word {
 	size_t breaks;            /* places between two letters with invisible characters */
 	size_t zw, shy;           /* the characters at those places */
 	size_t pend_zw, pend_shy; /* invisible characters since the last letter */
+	size_t letters;
 	int in;                   /* a letter was seen */
 } zw_word;
 
 /* zw_word_end - the word ends: count it when broken enough */
 static void zw_word_end(zw_word *w, zw_count *c)
 {
-	if (w->breaks >= 2 && w->zw > 0) {
+	if ((w->breaks >= 2 && w->zw > 0) || (w->letters >= 4 && w->breaks + 1 >= w->letters)) {
 		c->words++;
 		c->zw += w->zw;
 		c->shy += w->shy;
@@ -115,7 +118,9 @@ static void zw_word_end(zw_word *w, zw_count *c)
  * characters between letters to c. One break a word is what mailers do to
  * stop phones linking a date or an address ("Dec<ZWNJ>ember 22"); two or
  * more, with a zero-width character among them, is taking a word apart.
- * Soft hyphens alone are hyphenation hints. */
+ * Soft hyphens alone are hyphenation hints, unless they stand between every
+ * two letters of a word of four or more ("R<SHY>e<SHY>a<SHY>l"): no
+ * hyphenation splits a word letter by letter. */
 static void count_in_words(const char *t, size_t len, zw_count *c)
 {
 	zw_word w;
@@ -141,6 +146,7 @@ static void count_in_words(const char *t, size_t len, zw_count *c)
 				w.shy += w.pend_shy;
 			}
 			w.pend_zw = w.pend_shy = 0;
+			w.letters++;
 			w.in = 1;
 		} else {
 			zw_word_end(&w, c);
@@ -187,10 +193,12 @@ static int check_zero_width(const sc_run_ctx *ctx, const char *const *args, size
 	}
 	if (c.words < (size_t) min)
 		return 0;
-	(void) sc_buf_printf(detail, "%zu word%s broken up by %zu zero-width character%s", c.words,
-			     c.words > 1 ? "s" : "", c.zw, c.zw > 1 ? "s" : "");
+	(void) sc_buf_printf(detail, "%zu word%s broken up by", c.words, c.words > 1 ? "s" : "");
+	if (c.zw > 0)
+		(void) sc_buf_printf(detail, " %zu zero-width character%s%s", c.zw,
+				     c.zw > 1 ? "s" : "", c.shy > 0 ? " and" : "");
 	if (c.shy > 0)
-		(void) sc_buf_printf(detail, " and %zu soft hyphen%s", c.shy, c.shy > 1 ? "s" : "");
+		(void) sc_buf_printf(detail, " %zu soft hyphen%s", c.shy, c.shy > 1 ? "s" : "");
 	return c.words > 1000000 ? 1000000 : (int) c.words;
 }
 

@@ -464,6 +464,13 @@ static void test_zero_width(void **state)
 	/* mixed with soft hyphens, as long as a zero-width one is there */
 	expect_body(NULL, "x", "P" SHY "a" ZWSP "ypal P" SHY "a" ZWSP "ypal P" SHY "a" ZWSP "ypal",
 		    "T_ZW", 1);
+	/* soft hyphens alone, between every two letters of a word */
+	expect_body(NULL, "x",
+		    "R" SHY "e" SHY "a" SHY "l W" SHY "e" SHY "i" SHY "g" SHY "h" SHY "t L" SHY "o" SHY
+		    "s" SHY "s R" SHY "e" SHY "s" SHY "u" SHY "l" SHY "t" SHY "s",
+		    "T_ZW", 1);
+	/* ... but not in a three-letter word or between syllables */
+	expect_body(NULL, "x", "t" SHY "h" SHY "e t" SHY "h" SHY "e t" SHY "h" SHY "e", "T_ZW", 0);
 	/* the traps: one break a word (a newsletter's date and address) */
 	expect_body(NULL, "x",
 		    "Sale ends Dec" ZWNJ "ember 22, tom" ZWNJ "orrow at No" ZWNJ "on, 1-" BOM

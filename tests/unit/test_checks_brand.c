@@ -46,6 +46,7 @@ static const char MAP[] = "# test brands\n"
 			  "Google: google.com gmail.com\n"
 			  "Liberty Mutual: libertymutual.com\n"
 			  "LinkedIn: linkedin.com\n"
+			  "Ledger: ledger.com\n"
 			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
 static const char *const LIST_FILES[] = {"brands.map", MAP, "freemail.txt", "gmail.com\n", NULL};
@@ -166,6 +167,13 @@ static void test_from_brand_mismatch(void **state)
 		{"From: \"Liberty_Mutual_Team\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"P a y p a l Billing\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"A m a z o n\" <x@deck.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Iedger Support\" <k14@qvvq.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* accents sprinkled on the letters */
+		{"From: \"P\xc3\xa1yP\xc3\xa1l Support\" <x@gotgel.example>\r\n" S, "x", "T_NAME", 1,
+		 0},
+		{"From: \"B\xc3\x8d" "edger\" <x@gotgel.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"\xc3\x8d" "edger Wallet\" <x@gotgel.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Item Shipped\" <x@shop.example>\r\n" S, "x", "T_NAME", 0, 0},
 		/* three letters spelled out are initials, not a mask */
 		{"From: \"D H L\" <x@deck.example>\r\n" S, "x", "T_NAME", 0, 0},
 		/* LinkedIn's own capital I still reads as LinkedIn */
