@@ -9,6 +9,11 @@
  *                                    і reads as English to a person and as
  *                                    nothing to a filter. The value is the
  *                                    number of such words.
+ *   check_from_name_mixed_script()   a word of the From display name mixes
+ *                                    Latin with Cyrillic or Greek letters
+ *                                    ("Оsmоѕіѕ" with Cyrillic о, ѕ, і): one
+ *                                    is enough in a name, which nobody types
+ *                                    by accident on a brand's letterhead.
  *   check_styled_letters([MIN])      at least MIN (default 3) "styled"
  *                                    letters in the Subject, the From name
  *                                    or the body text: the mathematical
@@ -119,6 +124,29 @@ static int check_mixed_script_words(const sc_run_ctx *ctx, const char *const *ar
 	return n;
 }
 
+/* check_from_name_mixed_script - see above */
+static int check_from_name_mixed_script(const sc_run_ctx *ctx, const char *const *args,
+					size_t nargs, sc_buf *detail)
+{
+	char first[48];
+
+	(void) args;
+	(void) nargs;
+	for (size_t i = 0; i < sc_msg_addr_count(ctx->msg); i++) {
+		const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
+
+		if (a->field != SC_ADDR_FROM)
+			continue;
+		first[0] = '\0';
+		if (count_mixed_words(a->name, strlen(a->name), first, sizeof(first)) == 0)
+			return 0;
+		(void) sc_buf_printf(detail, "From name \"%.60s\" mixes scripts in \"%s\"", a->name,
+				     first);
+		return 1;
+	}
+	return 0;
+}
+
 /* is_styled - a letter from the look-alike alphabets of the header comment */
 static int is_styled(uint32_t c)
 {
@@ -225,6 +253,7 @@ static int check_body_words(const sc_run_ctx *ctx, const char *const *args, size
 /* clang-format off */
 static const sc_eval_def text_defs[] = {
 	{ "check_mixed_script_words", check_mixed_script_words, 0, 1 },
+	{ "check_from_name_mixed_script", check_from_name_mixed_script, 0, 0 },
 	{ "check_styled_letters",     check_styled_letters,     0, 1 },
 	{ "check_body_words",         check_body_words,         2, 2 },
 };

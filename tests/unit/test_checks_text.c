@@ -31,6 +31,7 @@ static const char RULES[] = "header T_FROM_TLD eval:check_from_in_list('tlds')\n
 			    "body T_BODY_FM eval:check_body_freemail_address()\n"
 			    "body T_MIXED eval:check_mixed_script_words()\n"
 			    "body T_MIXED1 eval:check_mixed_script_words('1')\n"
+			    "header T_MIXED_FROM eval:check_from_name_mixed_script()\n"
 			    "body T_STYLED eval:check_styled_letters()\n"
 			    "body T_SHORT eval:check_body_words('0', '5')\n"
 			    "body T_SOME eval:check_body_words('3', '4')\n";
@@ -86,7 +87,8 @@ static void run_rows(const row *rows, size_t n)
 }
 
 static const char HTML[] = "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n";
-static const char UTF8[] = "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n";
+#define UTF8_CT "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+static const char UTF8[] = UTF8_CT;
 
 static void test_named_lists(void **state)
 {
@@ -162,6 +164,15 @@ static void test_mixed_script(void **state)
 		{UTF8, "x",
 		 "\xce\x9a\xce\xb1\xce\xbb\xce\xb7\xce\xbc\xce\xad\xcf\x81\xce\xb1 Athens",
 		 "T_MIXED1", 0},
+		/* one mixed word in the sender's name is enough */
+		{"From: =?UTF-8?B?0J5zbdC+0ZXRltGVLnrQvm7QtQ==?= <news@b2b.example>\r\n" UTF8_CT,
+		 "x", "x", "T_MIXED_FROM", 1},
+		{"From: \"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd Petrov\" <ivan@mail.example>\r\n" UTF8_CT,
+		 "x", "x", "T_MIXED_FROM", 0},
+		{"From: \"Yandex.\xd0\x9f\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0\" <a@yandex.example>\r\n"
+		 UTF8_CT, "x", "x", "T_MIXED_FROM", 0},
+		/* a mixed word in the body is not the From name's */
+		{UTF8, "x", "V\xd0\xb5rify now", "T_MIXED_FROM", 0},
 		/* accented Latin is Latin */
 		{UTF8, "x",
 		 "Caf\xc3\xa9 cr\xc3\xa8me br\xc3\xbbl\xc3\xa9"
