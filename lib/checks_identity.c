@@ -38,6 +38,15 @@
  *                             "... wrote:"): a faked thread. Old clients
  *                             sent real replies without the headers, but
  *                             with the quote.
+ *   check_from_name_offer(WORD...)
+ *                             the From display name holds one of the
+ *                             words (whole words, any case: "perks",
+ *                             "rewards", "giveaway") and none of its other
+ *                             words of three letters or more is part of
+ *                             the From domain: "TSC Member Perks"
+ *                             <tsc@dizzycubelh.name> is a hit, "Acme
+ *                             Rewards" <news@acme.com> is not. The name of
+ *                             a prize, not of a sender.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -336,6 +345,61 @@ static int check_reply_without_reference(const sc_run_ctx *ctx, const char *cons
 }
 
 /* clang-format off */
+/* next_word - the next run of ASCII letters of s at or after *i,
+ * lower-cased into w (size bytes, longer runs cut); its length, 0 at the
+ * end */
+static size_t next_word(const char *s, size_t *i, char *w, size_t size)
+{
+	size_t n = 0;
+
+	while (s[*i] != '\0' && !((s[*i] | 0x20) >= 'a' && (s[*i] | 0x20) <= 'z'))
+		(*i)++;
+	while ((s[*i] | 0x20) >= 'a' && (s[*i] | 0x20) <= 'z') {
+		if (n + 1 < size)
+			w[n++] = (char) (s[*i] | 0x20);
+		(*i)++;
+	}
+	w[n] = '\0';
+	return n;
+}
+
+/* is_arg - w is one of the arguments (any case) */
+static int is_arg(const char *w, const char *const *args, size_t nargs)
+{
+	for (size_t k = 0; k < nargs; k++)
+		if (strcasecmp(w, args[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/* check_from_name_offer - see above */
+static int check_from_name_offer(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				 sc_buf *detail)
+{
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	char w[64], offer[64];
+	size_t i = 0;
+
+	offer[0] = '\0';
+	if (from == NULL || from->name[0] == '\0' || from->domain[0] == '\0')
+		return 0;
+	while (next_word(from->name, &i, w, sizeof(w)) > 0) {
+		if (is_arg(w, args, nargs)) {
+			if (offer[0] == '\0')
+				memcpy(offer, w, strlen(w) + 1);
+		} else if (strlen(w) >= 3 && strcasestr(from->domain, w) != NULL) {
+			return 0;
+		}
+	}
+	if (offer[0] == '\0')
+		return 0;
+	(void) sc_buf_printf(detail,
+			     "From \"%.60s\" <%.80s>: \"%s\", and no other word of the name is in the "
+			     "domain",
+			     from->name, from->addr, offer);
+	return 1;
+}
+
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -343,6 +407,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_domain_differs",  check_replyto_domain_differs,  0, 0 },
 	{ "check_envelope_from_mismatch",  check_envelope_from_mismatch,  0, 0 },
 	{ "check_reply_without_reference", check_reply_without_reference, 0, 0 },
+	{ "check_from_name_offer",         check_from_name_offer,         1, 32 },
 };
 /* clang-format on */
 

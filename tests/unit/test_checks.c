@@ -41,7 +41,8 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_NAME_DOM eval:check_from_name_other_domain()\n"
 			    "header T_RT_DOM eval:check_replyto_domain_differs()\n"
 			    "header T_ENV_DOM eval:check_envelope_from_mismatch()\n"
-			    "header T_FAKE_RE eval:check_reply_without_reference()\n";
+			    "header T_FAKE_RE eval:check_reply_without_reference()\n"
+			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n";
 
 static const char *const LIST_FILES[] = {
 	"freemail.txt",
@@ -364,6 +365,14 @@ static void test_redirect_param(void **state)
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
+	/* a sender's name that is an offer, on a domain of none of its words */
+	expect("From: TSC Member Perks <tsc@dizzycubelh.example>\r\n", "T_OFFER", 1);
+	expect("From: \"Your Free Gift\" <x@cookfest.example>\r\n", "T_OFFER", 1);
+	expect("From: \"REWARDS\" <x@cookfest.example>\r\n", "T_OFFER", 1);
+	expect("From: \"Acme Rewards\" <news@mail.acme.example>\r\n", "T_OFFER", 0);
+	expect("From: \"Giftshop Weekly\" <news@giftshop.example>\r\n", "T_OFFER", 0);
+	expect("From: \"Perkins Builders\" <office@builders.example>\r\n", "T_OFFER", 0);
+	expect("From: <rewards@cookfest.example>\r\n", "T_OFFER", 0);
 	expect("From: \"service@bigbank.com\" <x7@random-mailer.net>\r\n", "T_NAME_DOM", 1);
 	expect("From: \"Bigbank.com Support\" <team@bulk-sender.net>\r\n", "T_NAME_DOM", 1);
 	expect("From: \"Parcel Service (noreply@parcels.de)\" <a@shop-x.com>\r\n", "T_NAME_DOM", 1);
