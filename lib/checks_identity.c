@@ -47,6 +47,15 @@
  *                             <tsc@dizzycubelh.name> is a hit, "Acme
  *                             Rewards" <news@acme.com> is not. The name of
  *                             a prize, not of a sender.
+ *   check_from_local_is_name()
+ *                             the From local part is the display name
+ *                             squashed ("Welcome To Blue Cross"
+ *                             <welcometobluecross@...>): letters and digits
+ *                             alike, any case, the name of two words or
+ *                             more. Bulk tools make the address from the
+ *                             name; people's own addresses usually are
+ *                             too (john.smith, johnsmith), so it is an
+ *                             input for metas only.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -400,6 +409,50 @@ static int check_from_name_offer(const sc_run_ctx *ctx, const char *const *args,
 	return 1;
 }
 
+/* squash - the ASCII letters and digits of s, lower-cased, into out (size
+ * bytes); any other byte is dropped. The number of words (runs of them)
+ * into *words when not NULL. */
+static size_t squash(const char *s, char *out, size_t size, size_t *words)
+{
+	size_t n = 0, w = 0;
+	int in = 0;
+
+	for (; *s != '\0'; s++) {
+		char c = *s;
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (alnum && !in)
+			w++;
+		in = alnum;
+		if (alnum && n + 1 < size)
+			out[n++] = (char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[n] = '\0';
+	if (words != NULL)
+		*words = w;
+	return n;
+}
+
+/* check_from_local_is_name - see above */
+static int check_from_local_is_name(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				    sc_buf *detail)
+{
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	char name[128], local[128];
+	size_t words = 0;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || from->name[0] == '\0')
+		return 0;
+	if (squash(from->name, name, sizeof(name), &words) < 6 || words < 2 ||
+	    squash(from->local, local, sizeof(local), NULL) == 0 || strcmp(name, local) != 0)
+		return 0;
+	(void) sc_buf_printf(detail, "From \"%.60s\" <%.80s>: the local part is the name", from->name,
+			     from->addr);
+	return 1;
+}
+
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -408,6 +461,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_envelope_from_mismatch",  check_envelope_from_mismatch,  0, 0 },
 	{ "check_reply_without_reference", check_reply_without_reference, 0, 0 },
 	{ "check_from_name_offer",         check_from_name_offer,         1, 32 },
+	{ "check_from_local_is_name",      check_from_local_is_name,      0, 0 },
 };
 /* clang-format on */
 

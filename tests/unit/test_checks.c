@@ -42,7 +42,8 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_RT_DOM eval:check_replyto_domain_differs()\n"
 			    "header T_ENV_DOM eval:check_envelope_from_mismatch()\n"
 			    "header T_FAKE_RE eval:check_reply_without_reference()\n"
-			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n";
+			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n"
+			    "header T_LOCALNAME eval:check_from_local_is_name()\n";
 
 static const char *const LIST_FILES[] = {
 	"freemail.txt",
@@ -365,6 +366,15 @@ static void test_redirect_param(void **state)
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
+	/* the address made from the display name */
+	expect("From: Welcome To Blue Cross <welcometobluecross@ilive.example>\r\n", "T_LOCALNAME",
+	       1);
+	expect("From: \"Courtesy AAA Support\" <CourtesyAAASupport@cars.example>\r\n",
+	       "T_LOCALNAME", 1);
+	expect("From: \"John Smith\" <john.smith@mail.example>\r\n", "T_LOCALNAME", 1);
+	expect("From: \"John Smith\" <jsmith@mail.example>\r\n", "T_LOCALNAME", 0);
+	expect("From: \"Support\" <support@mail.example>\r\n", "T_LOCALNAME", 0);
+	expect("From: \"Al Li\" <alli@mail.example>\r\n", "T_LOCALNAME", 0);
 	/* a sender's name that is an offer, on a domain of none of its words */
 	expect("From: TSC Member Perks <tsc@dizzycubelh.example>\r\n", "T_OFFER", 1);
 	expect("From: \"Your Free Gift\" <x@cookfest.example>\r\n", "T_OFFER", 1);
