@@ -107,13 +107,6 @@ static int has_word(const char *key, const char *w)
 	return 0;
 }
 
-/* ascii_alnum - c is an ASCII letter or digit; bytes of UTF-8 sequences are
- * not */
-static int ascii_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* unmask - text as the reader sees it through three masks of bulk senders,
  * into out (size bytes): a capital I for an l ("WaImart", "BIueCross",
  * "Iedger": an I after a lower-case letter, or before one after a capital
@@ -150,7 +143,7 @@ static int unmask(const char *text, char *out, size_t size)
 			continue;
 		}
 		if (c == 'I' && ((prev >= 'a' && prev <= 'z') ||
-				 (((prev >= 'A' && prev <= 'Z') || !ascii_alnum(prev)) && next >= 'a' &&
+				 (((prev >= 'A' && prev <= 'Z') || !sc_chk_ascii_alnum(prev)) && next >= 'a' &&
 				  next <= 'z'))) {
 			c = 'l';
 			changed = 1;

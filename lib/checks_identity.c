@@ -419,7 +419,7 @@ static size_t squash(const char *s, char *out, size_t size, size_t *words)
 
 	for (; *s != '\0'; s++) {
 		char c = *s;
-		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		int alnum = sc_chk_ascii_alnum(c);
 
 		if (alnum && !in)
 			w++;

@@ -20,6 +20,13 @@
 #include "msg.h"
 #include "url.h"
 
+/* sc_chk_ascii_alnum - c is an ASCII letter or digit (the bytes of UTF-8
+ * sequences are not) */
+static inline int sc_chk_ascii_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
 /* sc_chk_first_addr - the first address of field f in m that has a domain,
  * or NULL when there is none. Borrowed from m. */
 const sc_msg_addr *sc_chk_first_addr(const sc_msg *m, sc_addr_field f);
