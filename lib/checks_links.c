@@ -29,8 +29,15 @@
  *                          open-redirect abuse, and also how some ESPs
  *                          track clicks and gateways rewrite links (a meta
  *                          input).
+ *   check_links_avoid_from()  the message has web links (hrefs or form
+ *                          actions) and none of them is on the From
+ *                          address's site or its brand's (brand.co.uk):
+ *                          the sender sends the reader elsewhere than
+ *                          itself. Ordinary for a person sharing a link,
+ *                          rare for a company's own HTML mail: an input
+ *                          for metas with the HTML-only check.
  *
- * The value of each is a count of distinct URLs.
+ * The value of each but the last is a count of distinct URLs.
  * Thread-safe: no state outside each call.
  */
 #include "autoconfig.h"
@@ -217,6 +224,37 @@ static int check_redirect_param(const sc_run_ctx *ctx, const char *const *args, 
 	return n;
 }
 
+/* check_links_avoid_from - see above */
+static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				  sc_buf *detail)
+{
+	const sc_url_set *urls = sc_msg_urls(ctx->msg);
+	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM);
+	char *from = sc_chk_from_site(ctx->msg), *first = NULL;
+	int own = 0;
+
+	(void) args;
+	(void) nargs;
+	for (size_t i = 0; from != NULL && urls != NULL && i < sc_url_set_count(urls) && !own; i++) {
+		const sc_url *u = sc_url_set_at(urls, i);
+		char *site;
+
+		if (!(u->sources & where) || !sc_chk_scheme_web(u) || (site = sc_chk_url_site(u)) == NULL)
+			continue;
+		own = sc_chk_same_brand(site, from);
+		if (first == NULL)
+			first = site;
+		else
+			free(site);
+	}
+	if (first != NULL && !own)
+		(void) sc_buf_printf(detail, "links go to %s, none to the sender's %s", first, from);
+	own = first != NULL && !own;
+	free(first);
+	free(from);
+	return own;
+}
+
 /* clang-format off */
 static const sc_eval_def links_defs[] = {
 	{ "check_url_shortener",          check_url_shortener,          0, 0 },
@@ -225,6 +263,7 @@ static const sc_eval_def links_defs[] = {
 	{ "check_url_data_js",            check_url_data_js,            0, 0 },
 	{ "check_url_punycode",           check_url_punycode,           0, 0 },
 	{ "check_redirect_param",         check_redirect_param,         0, 0 },
+	{ "check_links_avoid_from",       check_links_avoid_from,       0, 0 },
 };
 /* clang-format on */
 

@@ -43,7 +43,8 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_ENV_DOM eval:check_envelope_from_mismatch()\n"
 			    "header T_FAKE_RE eval:check_reply_without_reference()\n"
 			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n"
-			    "header T_LOCALNAME eval:check_from_local_is_name()\n";
+			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
+			    "body T_AWAY eval:check_links_avoid_from()\n";
 
 static const char *const LIST_FILES[] = {
 	"freemail.txt",
@@ -334,6 +335,25 @@ static void test_form_offsite(void **state)
 		      "a form posts to collect-host.net; From is at bigbank.com");
 }
 
+static void test_links_avoid_from(void **state)
+{
+	static const char html[] = HTML_FROM("news@mail.shop-deals.com");
+
+	(void) state;
+	expect_body(html, "<a href=\"https://claim-now.net/x\">Claim</a>", "T_AWAY", 1);
+	expect_body(html,
+		    "<a href=\"https://claim-now.net/x\">Claim</a> <a href=\"https://cdn.other.org/\">x</a>",
+		    "T_AWAY", 1);
+	/* must not hit: one link to the sender's site (any subdomain), its
+	 * brand's country domain, no web link at all, mailto only */
+	expect_body(html,
+		    "<a href=\"https://claim-now.net/x\">x</a> <a href=\"https://www.shop-deals.com/\">y</a>",
+		    "T_AWAY", 0);
+	expect_body(html, "<a href=\"https://shop-deals.co.uk/sale\">Sale</a>", "T_AWAY", 0);
+	expect_body(html, "<p>No links here.</p>", "T_AWAY", 0);
+	expect_body(html, "<a href=\"mailto:help@claim-now.net\">Write</a>", "T_AWAY", 0);
+}
+
 static void test_redirect_param(void **state)
 {
 	static const char html[] = HTML_FROM("a@shop-deals.com");
@@ -477,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_url_data_js_idn),
 		cmocka_unit_test(test_form_offsite),
 		cmocka_unit_test(test_redirect_param),
+		cmocka_unit_test(test_links_avoid_from),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
 		cmocka_unit_test(test_reply_without_reference),
