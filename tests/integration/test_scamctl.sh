@@ -211,7 +211,7 @@ check "-v says which inputs made the combo meta true, and what they matched" \
 check "the shipped config and rules lint without errors" \
 	"$SCAMCTL" -c "$top_srcdir/etc/scam-milter.conf" lint > "$tmp/lint_shipped"
 check "lint counts the entries of the shipped lists" \
-	grep -Eq "^lists: .*/etc/lists: esp [0-9]+, freemail [0-9]{4}, shorteners [0-9]{3}, suspicious_tlds [0-9]{2}; brands [0-9]{3}$" "$tmp/lint_shipped"
+	grep -Eq "^lists: .*/etc/lists: esp [0-9]+, freehost [0-9]+, freemail [0-9]{4}, shorteners [0-9]{3}, suspicious_tlds [0-9]{2}; brands [0-9]{3}$" "$tmp/lint_shipped"
 # A bad list line is an error at its file and line, as a bad rule is.
 mkdir "$tmp/badlists"
 printf 'ok.example\nnot a domain\n' > "$tmp/badlists/mine.txt"
