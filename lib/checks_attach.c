@@ -3,8 +3,8 @@
  * attachments), on the attachment list of the message model (msg.h). Each
  * check looks at every attached file's own name (and, where it says so,
  * its content type sniffed by libmagic) and at every name listed inside a
- * ZIP archive attached, since archives are how files get past filters.
- * The value of a hit is the number of files found; the detail names the
+ * ZIP, RAR or 7z archive attached, since archives are how files get past
+ * filters. The value of a hit is the number of files found; the detail names the
  * first.
  *
  *   check_attach_executable()        a Windows program or script: by
@@ -36,8 +36,9 @@
  *                                    udf, dmg), a container used to carry
  *                                    programs past filters and Windows'
  *                                    mark of the web.
- *   check_attach_encrypted_archive() a ZIP archive with an encrypted
- *                                    entry: a filter cannot look inside.
+ *   check_attach_encrypted_archive() a ZIP, RAR or 7z archive with an
+ *                                    encrypted entry (or encrypted names):
+ *                                    a filter cannot look inside.
  *   check_archive_password_in_body() the same, and the text gives the
  *                                    password ("password: X", "pwd = X",
  *                                    "Kennwort: X", "senha: X", ...): the

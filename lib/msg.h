@@ -207,7 +207,7 @@ typedef struct sc_msg_attachment {
 	size_t size;               /* decoded bytes */
 	const char *const *exts;   /* extension chain, lower-case: a.pdf.exe -> pdf, exe */
 	size_t nexts;
-	const sc_msg_archive_entry *entries; /* names inside a ZIP archive */
+	const sc_msg_archive_entry *entries; /* names inside a ZIP, RAR or 7z archive */
 	size_t nentries;
 	int archive_truncated; /* more entries than max_zip_entries */
 	int archive_error;     /* looked like an archive but did not read */

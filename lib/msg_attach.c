@@ -1,8 +1,8 @@
 /*
  * msg_attach.c - attachments: extension chain (sc_msg_ext_spans, shared
  * with the checks on archive entries' names), type sniffed from content
- * (libmagic), and the names inside ZIP archives (libarchive, read from
- * memory, never extracted).
+ * (libmagic), and the names inside ZIP, RAR and 7z archives (libarchive,
+ * read from memory, never extracted).
  *
  * libmagic: one magic_t for the process, opened once (pthread_once) and
  * used under a mutex, because a magic_t is not safe to share between
@@ -114,18 +114,39 @@ static void ext_chain(sc_msg *m, sc_msg_attachment *a, const char *filename)
 	a->nexts = n;
 }
 
-/* looks_like_zip - ZIP by magic bytes, sniffed type or name */
-static int looks_like_zip(const sc_msg_attachment *a, const char *data, size_t n)
+/* archive_kinds - the archive formats listed: magic bytes, libmagic's type,
+ * the file extension */
+static const struct {
+	const char *magic;
+	size_t magic_len;
+	const char *type;
+	const char *ext;
+} archive_kinds[] = {
+	{"PK\x03\x04", 4, "application/zip", "zip"},
+	{"Rar!\x1a\x07", 6, "application/x-rar", "rar"},
+	{"Rar!\x1a\x07", 6, "application/vnd.rar", "rar"},
+	{"7z\xbc\xaf\x27\x1c", 6, "application/x-7z-compressed", "7z"},
+};
+
+/* looks_like_archive - a ZIP, RAR or 7z archive by magic bytes, sniffed
+ * type or name */
+static int looks_like_archive(const sc_msg_attachment *a, const char *data, size_t n)
 {
-	if (n >= 4 && memcmp(data, "PK\x03\x04", 4) == 0)
-		return 1;
-	if (a->sniffed_type != NULL && strcmp(a->sniffed_type, "application/zip") == 0)
-		return 1;
-	return a->nexts > 0 && strcmp(a->exts[a->nexts - 1], "zip") == 0;
+	const char *ext = a->nexts > 0 ? a->exts[a->nexts - 1] : "";
+
+	for (size_t k = 0; k < sizeof(archive_kinds) / sizeof(archive_kinds[0]); k++)
+		if ((n >= archive_kinds[k].magic_len &&
+		     memcmp(data, archive_kinds[k].magic, archive_kinds[k].magic_len) == 0) ||
+		    (a->sniffed_type != NULL && strcmp(a->sniffed_type, archive_kinds[k].type) == 0) ||
+		    strcmp(ext, archive_kinds[k].ext) == 0)
+			return 1;
+	return 0;
 }
 
-/* list_zip - the entry names of a ZIP archive in memory, up to the limit */
-static void list_zip(sc_msg *m, sc_msg_attachment *a, const char *data, size_t n)
+/* list_archive - the entry names of a ZIP, RAR or 7z archive in memory, up
+ * to the limit. An archive whose names are encrypted too (RAR5 and 7z can
+ * hide them) reads as one encrypted entry without a name. */
+static void list_archive(sc_msg *m, sc_msg_attachment *a, const char *data, size_t n)
 {
 	struct archive *ar = archive_read_new();
 	struct archive_entry *e;
@@ -136,6 +157,9 @@ static void list_zip(sc_msg *m, sc_msg_attachment *a, const char *data, size_t n
 	if (ar == NULL)
 		sc_panic("out of memory in archive_read_new");
 	(void) archive_read_support_format_zip(ar);
+	(void) archive_read_support_format_rar(ar);
+	(void) archive_read_support_format_rar5(ar);
+	(void) archive_read_support_format_7zip(ar);
 	if (archive_read_open_memory(ar, data, n) != ARCHIVE_OK) {
 		a->archive_error = 1;
 		(void) archive_read_free(ar);
@@ -160,8 +184,16 @@ static void list_zip(sc_msg *m, sc_msg_attachment *a, const char *data, size_t n
 		cnt++;
 		(void) archive_read_data_skip(ar);
 	}
-	if (rc == ARCHIVE_FATAL)
+	if (rc == ARCHIVE_FATAL) {
 		a->archive_error = 1;
+		if (cnt == 0 && archive_read_has_encrypted_entries(ar) > 0) {
+			ents = msg_grow(ents, cnt, sizeof(*ents));
+			ents[cnt].name = "";
+			ents[cnt].encrypted = 1;
+			ents[cnt].size = -1;
+			cnt++;
+		}
+	}
 	(void) archive_read_free(ar);
 	a->entries = ents;
 	a->nentries = cnt;
@@ -182,7 +214,7 @@ void msg_attach_add(sc_msg *m, size_t pi, const char *data, size_t n)
 	a->size = n;
 	a->sniffed_type = sniff_type(m, data, n);
 	ext_chain(m, a, a->filename);
-	if (looks_like_zip(a, data, n))
-		list_zip(m, a, data, n);
+	if (looks_like_archive(a, data, n))
+		list_archive(m, a, data, n);
 	p->attachment = (long) m->natts++;
 }

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,12 +173,42 @@ static void zip_build(sc_buf *zip, const char *names)
 	sc_buf_free(&cd);
 }
 
+/* sevenz_build - a 7z archive of the entries in names ("|"-separated), each
+ * holding "hello", written by libarchive */
+static void sevenz_build(sc_buf *out, const char *names)
+{
+	struct archive *ar = archive_write_new();
+	static char mem[65536];
+	size_t used = 0;
+	char *copy = sc_strdup(names), *save = NULL;
+
+	assert_non_null(ar);
+	assert_int_equal(archive_write_set_format_7zip(ar), ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(ar, mem, sizeof(mem), &used), ARCHIVE_OK);
+	for (char *name = strtok_r(copy, "|", &save); name != NULL;
+	     name = strtok_r(NULL, "|", &save)) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 5);
+		assert_int_equal(archive_write_header(ar, e), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(ar, "hello", 5), 5);
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(ar), ARCHIVE_OK);
+	(void) archive_write_free(ar);
+	free(copy);
+	(void) sc_buf_append(out, mem, used);
+}
+
 /* One attached file of a test message. */
 typedef struct att {
 	const char *filename; /* NULL: no name */
 	const char *type;     /* Content-Type */
 	const char *disp;     /* "attachment", "inline" or NULL: no Content-Disposition */
-	const char *content;  /* bytes, or "zip:a.txt|!b.exe" for a built ZIP */
+	const char *content;  /* bytes, "zip:a.txt|!b.exe" for a built ZIP, "7z:a|b" a 7z */
 	size_t len;           /* 0: strlen(content) */
 } att;
 
@@ -188,6 +220,8 @@ static void add_att(sc_buf *raw, const att *a)
 	sc_buf_init(&data, SC_BUF_UNLIMITED);
 	if (strncmp(a->content, "zip:", 4) == 0)
 		zip_build(&data, a->content + 4);
+	else if (strncmp(a->content, "7z:", 3) == 0)
+		sevenz_build(&data, a->content + 3);
 	else
 		(void) sc_buf_append(&data, a->content, a->len ? a->len : strlen(a->content));
 	(void) sc_buf_printf(raw, "--b\r\nContent-Type: %s", a->type);
@@ -358,6 +392,32 @@ static void test_macro_disk(void **state)
 	expect_att("b.zip", "application/zip", "zip:Shipment.IMG", "T_DISK", 1);
 	expect_att("IMG_2041.jpg", "image/jpeg", "x", "T_DISK", 0);
 	expect_att("image.png", "image/png", "x", "T_DISK", 0);
+}
+
+static void test_rar_7z(void **state)
+{
+	att sevenz = {"Scan_0412.7z", "application/octet-stream", "attachment",
+		      "7z:Scan_0412.pdf.exe|readme.txt", 0};
+	att docs = {"Photos.7z", "application/x-7z-compressed", "attachment",
+		    "7z:beach.jpg|sunset.jpg", 0};
+	/* named .rar but not one: does not read, no hit, no crash */
+	att fake = {"Invoice.rar", "application/octet-stream", "attachment", "not an archive", 0};
+	char *h;
+
+	(void) state;
+	h = hits_att("see attached", &sevenz, 1);
+	assert_true(has_hit(h, "T_EXEC"));
+	assert_true(has_hit(h, "T_DOUBLE"));
+	assert_non_null(strstr(h, "Scan_0412.pdf.exe in Scan_0412.7z"));
+	free(h);
+	h = hits_att("see attached", &docs, 1);
+	assert_false(has_hit(h, "T_EXEC"));
+	assert_false(has_hit(h, "T_ENC"));
+	free(h);
+	h = hits_att("see attached", &fake, 1);
+	assert_false(has_hit(h, "T_EXEC"));
+	assert_false(has_hit(h, "T_ENC"));
+	free(h);
 }
 
 static void test_encrypted(void **state)
@@ -615,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_double_ext),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_macro_disk),
+		cmocka_unit_test(test_rar_7z),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_zero_width),
 		cmocka_unit_test(test_image_only_link),
