@@ -473,14 +473,9 @@ const sc_brand *sc_brand_map_at(const sc_brand_map *bm, size_t i)
 }
 
 /* sc_brand_owns - domain is one of b's domains or a subdomain of one */
-int sc_brand_owns(const sc_brand *b, const char *domain)
+/* owns_norm - b owns the normalised domain norm (n bytes) or a parent of it */
+static int owns_norm(const sc_brand *b, const char *norm, size_t n)
 {
-	char norm[DOMAIN_MAX + 1];
-	size_t n;
-
-	if (b == NULL || domain == NULL || normalise(domain, strlen(domain), 0, norm) != NULL)
-		return 0;
-	n = strlen(norm);
 	for (size_t i = 0; i < b->ndomains; i++) {
 		size_t k = strlen(b->domains[i]);
 
@@ -492,11 +487,27 @@ int sc_brand_owns(const sc_brand *b, const char *domain)
 	return 0;
 }
 
-/* sc_brand_map_owner - the first brand owning domain, or NULL */
+int sc_brand_owns(const sc_brand *b, const char *domain)
+{
+	char norm[DOMAIN_MAX + 1];
+
+	if (b == NULL || domain == NULL || normalise(domain, strlen(domain), 0, norm) != NULL)
+		return 0;
+	return owns_norm(b, norm, strlen(norm));
+}
+
+/* sc_brand_map_owner - the first brand owning domain, or NULL: the domain
+ * is normalised once, not once per brand */
 const sc_brand *sc_brand_map_owner(const sc_brand_map *bm, const char *domain)
 {
+	char norm[DOMAIN_MAX + 1];
+	size_t n;
+
+	if (domain == NULL || normalise(domain, strlen(domain), 0, norm) != NULL)
+		return NULL;
+	n = strlen(norm);
 	for (size_t i = 0; i < sc_brand_map_count(bm); i++)
-		if (sc_brand_owns(&bm->v[i]->pub, domain))
+		if (owns_norm(&bm->v[i]->pub, norm, n))
 			return &bm->v[i]->pub;
 	return NULL;
 }
