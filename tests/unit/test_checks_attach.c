@@ -420,6 +420,21 @@ static void test_rar_7z(void **state)
 	free(h);
 }
 
+/* expect_texts - rule hits (or not) each of the n message texts with the
+ * attachment a */
+static void expect_texts(const char *const *texts, size_t n, const att *a, const char *rule,
+			 int hit)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *h = hits_att(texts[i], a, 1);
+
+		if (has_hit(h, rule) != hit)
+			fail_msg("%s should%s hit on \"%s\"\n(hits: %s)", rule, hit ? "" : " not",
+				 texts[i], h);
+		free(h);
+	}
+}
+
 static void test_encrypted(void **state)
 {
 	att enc = {"Invoice.zip", "application/zip", "attachment", "zip:!Invoice.js", 0};
@@ -443,12 +458,7 @@ static void test_encrypted(void **state)
 		"Senha: 12345",
 		"Use the following password: **AB12**.",
 	};
-	for (size_t i = 0; i < sizeof(with_pw) / sizeof(with_pw[0]); i++) {
-		h = hits_att(with_pw[i], &enc, 1);
-		if (!has_hit(h, "T_PASS"))
-			fail_msg("T_PASS should hit on \"%s\"\n(hits: %s)", with_pw[i], h);
-		free(h);
-	}
+	expect_texts(with_pw, sizeof(with_pw) / sizeof(with_pw[0]), &enc, "T_PASS", 1);
 	/* the traps: no archive encrypted; no password given; "bypass:" */
 	h = hits_att("Open it with the password: 7781", &plain, 1);
 	assert_false(has_hit(h, "T_ENC"));
@@ -460,12 +470,7 @@ static void test_encrypted(void **state)
 		"bypass: nothing here",
 		"passport: see the scan",
 	};
-	for (size_t i = 0; i < sizeof(without_pw) / sizeof(without_pw[0]); i++) {
-		h = hits_att(without_pw[i], &enc, 1);
-		if (has_hit(h, "T_PASS"))
-			fail_msg("T_PASS should not hit on \"%s\"\n(hits: %s)", without_pw[i], h);
-		free(h);
-	}
+	expect_texts(without_pw, sizeof(without_pw) / sizeof(without_pw[0]), &enc, "T_PASS", 0);
 }
 
 /* --- obfuscation ------------------------------------------------------------ */
