@@ -24,6 +24,21 @@
  *   check_subject_brand_mismatch()  the same with the Subject instead of
  *                                 the display name (weak: subjects name
  *                                 brands innocently; an input for metas).
+ *   check_body_brand_mismatch([BYTES])  the text the reader sees (its
+ *                                 first BYTES bytes, 16384 by default)
+ *                                 names a brand the From domain is not:
+ *                                 the name as the map writes it ("PayPal",
+ *                                 "Geek Squad"), in capitals, or with only
+ *                                 its first letter capital, as a whole
+ *                                 word ("target" and "chase" in a sentence
+ *                                 are words, not brands). Text names
+ *                                 brands innocently all the time; an input
+ *                                 for metas only (the receipt that names
+ *                                 Norton and a number to call). Mail from
+ *                                 any brand's own domain (not its free
+ *                                 webmail's) is no hit: brands
+ *                                 name each other (the shop a PayPal
+ *                                 receipt paid).
  *   check_display_name_executive()  the From display name is one of the
  *                                 configured executives while the From
  *                                 domain is not a protected domain (without
@@ -358,6 +373,121 @@ static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const
 	return hit;
 }
 
+/* alnum - ASCII letter or digit */
+static int alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* name_at - the brand name w is written at p (before end) in one of the
+ * ways a brand is: as w, in capitals, or capital-then-small ("Paypal"),
+ * with no letter or digit right after an ASCII end */
+static int name_at(const char *p, const char *end, const char *w, size_t n)
+{
+	int as = 1, caps = 1, title = 1;
+
+	if ((size_t) (end - p) < n)
+		return 0;
+	for (size_t i = 0; i < n && (as || caps || title); i++) {
+		unsigned char c = (unsigned char) p[i], x = (unsigned char) w[i];
+		unsigned char up = (unsigned char) (x >= 'a' && x <= 'z' ? x - 32 : x);
+		unsigned char lo = (unsigned char) (x >= 'A' && x <= 'Z' ? x + 32 : x);
+
+		as = as && c == x;
+		caps = caps && c == up;
+		title = title && c == ((i == 0 || !alnum((unsigned char) w[i - 1])) ? up : lo);
+	}
+	if (!(as || caps || title))
+		return 0;
+	return p + n == end || !alnum((unsigned char) w[n - 1]) || !alnum((unsigned char) p[n]);
+}
+
+/* body_brand_other - the first brand of bs that text (len bytes) names
+ * and from cannot be, with *name set; NULL when none. The names are put
+ * in buckets by first byte, then the text is walked once: a name starting
+ * with an ASCII letter or digit is tried where a word starts, any other
+ * where a UTF-8 character starts. */
+static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_brands *bs,
+					const sc_msg_addr *from, const char *text, size_t len,
+					const char **name)
+{
+	enum { NB = 256 };
+	typedef struct cand {
+		const sc_brand *b;
+		const char *w;
+		size_t n;
+		struct cand *next;
+	} cand;
+	size_t total = 0, k = 0;
+	cand *all, *bucket[NB] = {0};
+	const sc_brand *hit = NULL;
+	const char *end = text + len;
+
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]); i++)
+			total += sc_brand_map_at(bs->maps[m], i)->nnames;
+	if (total == 0 || (all = calloc(total, sizeof(*all))) == NULL)
+		return NULL;
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]); i++) {
+			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
+
+			for (size_t j = 0; j < b->nnames; j++) {
+				unsigned char f = (unsigned char) b->names[j][0];
+
+				if (f == '\0')
+					continue;
+				if (f >= 'a' && f <= 'z')
+					f = (unsigned char) (f - 32);
+				all[k] = (cand) {b, b->names[j], strlen(b->names[j]), bucket[f]};
+				bucket[f] = &all[k++];
+			}
+		}
+	for (const char *p = text; p < end && hit == NULL; p++) {
+		unsigned char c = (unsigned char) *p;
+
+		if (alnum(c) ? p > text && alnum((unsigned char) p[-1]) : (c & 0xC0) != 0xC0)
+			continue;
+		for (cand *x = bucket[c >= 'a' && c <= 'z' ? c - 32 : c]; x != NULL; x = x->next)
+			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from)) {
+				hit = x->b;
+				*name = x->w;
+				break;
+			}
+	}
+	free(all);
+	return hit;
+}
+
+/* check_body_brand_mismatch - see above */
+static int check_body_brand_mismatch(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				     sc_buf *detail)
+{
+	const sc_msg_addr *from = first_from(ctx->msg);
+	size_t len, max = nargs > 0 ? strtoul(args[0], NULL, 10) : 16384;
+	const char *text = sc_msg_body_text(ctx->msg, &len);
+	const sc_brand *b;
+	const char *name = NULL;
+	sc_chk_brands bs;
+
+	if (from == NULL || text == NULL || len == 0)
+		return 0;
+	sc_chk_brands_get(ctx, &bs);
+	/* a brand's own mail names other brands as a matter of course (the
+	 * shop a PayPal receipt paid) */
+	b = from->domain[0] != '\0' &&
+			    !sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain) &&
+			    (sc_brand_map_owner(bs.maps[0], from->domain) != NULL ||
+			     sc_brand_map_owner(bs.maps[1], from->domain) != NULL)
+		    ? NULL
+		    : body_brand_other(ctx, &bs, from, text, len < max ? len : max, &name);
+	if (b != NULL)
+		(void) sc_buf_printf(detail, "the text names %s; From %.80s is not the brand's", name,
+				     from->addr[0] != '\0' ? from->addr : "has no address");
+	sc_chk_brands_free(&bs);
+	return b != NULL;
+}
+
 /* is_protected - domain is one of protected_domains or under one */
 static int is_protected(const sc_chk_brands *bs, const char *domain)
 {
@@ -418,6 +548,7 @@ static int check_display_name_executive(const sc_run_ctx *ctx, const char *const
 static const sc_eval_def brand_defs[] = {
 	{ "check_from_brand_mismatch",    check_from_brand_mismatch,    0, 1 },
 	{ "check_subject_brand_mismatch", check_subject_brand_mismatch, 0, 0 },
+	{ "check_body_brand_mismatch",    check_body_brand_mismatch,    0, 1 },
 	{ "check_display_name_executive", check_display_name_executive, 0, 0 },
 };
 /* clang-format on */

@@ -35,7 +35,9 @@ static const char RULES[] = "header T_NAME eval:check_from_brand_mismatch()\n"
 			    "header T_FROM_LA_SUB eval:check_from_lookalike('subdomain')\n"
 			    "header T_URL_LA eval:check_url_lookalike()\n"
 			    "header T_URL_LA_SUB eval:check_url_lookalike('subdomain')\n"
-			    "header T_EXEC eval:check_display_name_executive()\n";
+			    "header T_EXEC eval:check_display_name_executive()\n"
+			    "body T_BODY eval:check_body_brand_mismatch()\n"
+			    "body T_BODY_SHORT eval:check_body_brand_mismatch('20')\n";
 
 static const char MAP[] = "# test brands\n"
 			  "PayPal: paypal.com paypal.me\n"
@@ -275,6 +277,38 @@ static void test_url_lookalike(void **state)
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
+static void test_body_brand_mismatch(void **state)
+{
+#define F "From: \"Kim Allen\" <kim@fund.example>\r\n" S
+	static const row rows[] = {
+		{F, "Your PayPal renewal of $359 is done.", "T_BODY", 1, 0},
+		{F, "Thank you for choosing PAYPAL, INC.", "T_BODY", 1, 0},
+		{F, "Best regards, Paypal billing", "T_BODY", 1, 0},
+		{F, "the best regards of Geek Squad. Call Chase Bank now", "T_BODY", 1, 0},
+		{F, "SBI\xe8\xa8\xbc\xe5\x88\xb8\xe3\x81\x8b\xe3\x82\x89", "T_BODY", 1, 0},
+		/* written as no brand writes itself: a word */
+		{F, "we chase the paypal of it", "T_BODY", 0, 0},
+		{F, "pAYPAL", "T_BODY", 0, 0},
+		/* inside a longer word */
+		{F, "PayPalooza and Chasers", "T_BODY", 0, 0},
+		/* the brand's own mail */
+		{"From: PayPal <service@paypal.com>\r\n" S, "Your PayPal receipt", "T_BODY", 0, 0},
+		/* nor another brand's: brands name each other */
+		{"From: Bank <news@chase.com>\r\n" S, "Chase and PayPal", "T_BODY", 0, 0},
+		{"From: Bank <news@chase.example>\r\n" S, "Chase and PayPal", "T_BODY", 1, 0},
+		/* a brand's free webmail is anybody's */
+		{"From: Kim <kim@gmail.com>\r\n" S, "Your PayPal receipt", "T_BODY", 1, 0},
+		/* only the first BYTES bytes are read (the Subject line counts) */
+		{F, "Hello, this is a long opening line. PayPal", "T_BODY_SHORT", 0, 0},
+		{F, "PayPal", "T_BODY_SHORT", 1, 0},
+		{"From: x@fund.example\r\nSubject: PayPal\r\n", "x", "T_BODY_SHORT", 1, 0},
+	};
+#undef F
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
 static void test_executive(void **state)
 {
 	static const row rows[] = {
@@ -337,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_from_brand_mismatch),
 		cmocka_unit_test(test_from_lookalike),
 		cmocka_unit_test(test_url_lookalike),
+		cmocka_unit_test(test_body_brand_mismatch),
 		cmocka_unit_test(test_executive),
 		cmocka_unit_test(test_no_lists),
 		cmocka_unit_test(test_map_errors),
