@@ -16,7 +16,9 @@
  *                                    by accident on a brand's letterhead.
  *   check_styled_letters([MIN])      at least MIN (default 3) "styled"
  *                                    letters in the Subject, the From name
- *                                    or the body text: the mathematical
+ *                                    and address, or the body text (an
+ *                                    address in bold letters looks like
+ *                                    one and is none): the mathematical
  *                                    bold/italic/script alphabets
  *                                    (U+1D400-U+1D7FF), fullwidth Latin,
  *                                    circled, parenthesised and squared
@@ -204,13 +206,14 @@ static int check_styled_letters(const sc_run_ctx *ctx, const char *const *args, 
 		const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
 
 		if (a->field == SC_ADDR_FROM) {
-			name = count_styled(a->name, strlen(a->name));
+			name = count_styled(a->name, strlen(a->name)) +
+			       count_styled(a->addr, strlen(a->addr));
 			break;
 		}
 	}
 	if (body + name < min_arg(args, nargs, 3))
 		return 0;
-	(void) sc_buf_printf(detail, "%d styled look-alike letters (%d in the From name)",
+	(void) sc_buf_printf(detail, "%d styled look-alike letters (%d in the From name or address)",
 			     body + name, name);
 	return body + name;
 }

@@ -193,6 +193,9 @@ static void test_styled_letters(void **state)
 		{UTF8, "x", "\xef\xbc\xa6\xef\xbc\xb2\xef\xbc\xa5\xef\xbc\xa5 gift", "T_STYLED", 1},
 		/* in the From display name */
 		{"From: =?UTF-8?B?8J2QkvCdkJrwnZCc?= <a@example.com>\r\n", "x", "x", "T_STYLED", 1},
+		/* in the From address: a name in bold sans-serif ("sup@") */
+		{"From: Shop <\xf0\x9d\x98\x80\xf0\x9d\x98\x82\xf0\x9d\x97\xbd@shop.example>\r\n",
+		 "x", "x", "T_STYLED", 1},
 		/* two styled letters are not enough; emoji and accents are no letters */
 		{UTF8, "x", "\xf0\x9d\x90\x98\xf0\x9d\x90\x8e ok", "T_STYLED", 0},
 		{UTF8, "x", "\xf0\x9f\x8e\x81\xf0\x9f\x8e\x81\xf0\x9f\x8e\x81 Caf\xc3\xa9",
