@@ -9,7 +9,10 @@
  *   check_from_brand_mismatch()   the From display name names a protected
  *                                 brand (a whole word, any case, compared
  *                                 under the look-alike key of confusable.h,
- *                                 so "Pаypal" with a Cyrillic "а" counts)
+ *                                 so "Pаypal" with a Cyrillic "а" counts;
+ *                                 a name of two words also the other way
+ *                                 round, with at most one word between:
+ *                                 "Hardware ACE", "Club VP Sams")
  *                                 while the From domain is none of that
  *                                 brand's domains (a brand's free webmail
  *                                 domain, outlook.com, is anybody's; an
@@ -197,6 +200,76 @@ static const sc_brand *named_brand_in(const sc_chk_brands *bs, const char *text,
 	return hit;
 }
 
+/* word_at - the whole word w (n bytes) starts at key[at] (len bytes) */
+static int word_at(const char *key, int32_t len, int32_t at, const char *w, size_t n)
+{
+	int32_t prev = at;
+	UChar32 c = 0;
+
+	if (at + (int32_t) n > len || memcmp(key + at, w, n) != 0)
+		return 0;
+	if (at > 0)
+		U8_PREV((const uint8_t *) key, 0, prev, c);
+	return (at == 0 || c < 0 || !u_isalnum(c)) &&
+	       (at + (int32_t) n >= len || !word_char(key, at + (int32_t) n, len));
+}
+
+/* swapped_in - the key w of a two-word name ("ace hardware") is in key
+ * the other way round, with at most one word between ("hardware ace",
+ * "club vp sams"); the words are of two bytes or more */
+static int swapped_in(const char *key, const char *w)
+{
+	const char *sp = strchr(w, ' ');
+	size_t n1, n2;
+	int32_t len = (int32_t) strlen(key);
+
+	if (sp == NULL || strchr(sp + 1, ' ') != NULL)
+		return 0;
+	n1 = (size_t) (sp - w);
+	n2 = strlen(sp + 1);
+	if (n1 < 2 || n2 < 2)
+		return 0;
+	for (const char *p = strstr(key, sp + 1); p != NULL; p = strstr(p + 1, sp + 1)) {
+		int32_t at = (int32_t) (p - key);
+
+		if (!word_at(key, len, at, sp + 1, n2))
+			continue;
+		at += (int32_t) n2;
+		for (int skip = 0; skip < 2 && at < len && key[at] == ' '; skip++) {
+			at++;
+			if (word_at(key, len, at, w, n1))
+				return 1;
+			at += (int32_t) strcspn(key + at, " "); /* over one word between */
+		}
+	}
+	return 0;
+}
+
+/* named_brand_swapped - the first brand of bs with a two-word name that
+ * text writes the other way round (swapped_in); NULL when none */
+static const sc_brand *named_brand_swapped(const sc_chk_brands *bs, const char *text,
+					   const char **name)
+{
+	char *key = sc_confusable_key(text, strlen(text));
+	const sc_brand *hit = NULL;
+
+	if (key == NULL)
+		return NULL;
+	for (size_t m = 0; m < 2 && hit == NULL; m++)
+		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]) && hit == NULL; i++) {
+			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
+
+			for (size_t k = 0; k < b->nnames; k++)
+				if (swapped_in(key, b->name_keys[k])) {
+					hit = b;
+					*name = b->names[k];
+					break;
+				}
+		}
+	free(key);
+	return hit;
+}
+
 /* strip_marks - text without its combining marks, into out (size bytes):
  * "Bĺôčkchaiň" reads "Blockchain" ("Wállét" "Wallet"). 1 when a mark went. */
 static int strip_marks(const char *text, char *out, size_t size)
@@ -231,7 +304,8 @@ static int strip_marks(const char *text, char *out, size_t size)
 }
 
 /* named_brand - named_brand_in text as written, else unmasked, else with
- * its combining marks gone and unmasked */
+ * its combining marks gone and unmasked, else a two-word name the other
+ * way round */
 static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
 {
 	const sc_brand *b = named_brand_in(bs, text, name);
@@ -245,6 +319,8 @@ static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, co
 		else
 			b = named_brand_in(bs, bare, name);
 	}
+	if (b == NULL)
+		b = named_brand_swapped(bs, text, name);
 	return b;
 }
 

@@ -132,6 +132,14 @@ static void test_from_brand_mismatch(void **state)
 		{"From: Microsoft <account@live.com>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"PayPal Support\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"PAYPAL\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		/* a name of two words the other way round, at most one word
+		 * between; one of its words is no name, nor its words further apart */
+		{"From: \"MUTUAL LIBERTY Rewards\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Mutual VIP Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Mutual of the Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Liberty Home Mutual\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Liberty Bell Tours\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Mutual Friends\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
 		/* a Cyrillic a (U+0430) in the name */
 		{"From: \"P\xd0\xb0yPal\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: =?UTF-8?B?UNCweVBhbA==?= <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1,
