@@ -56,6 +56,22 @@
  *                             name; people's own addresses usually are
  *                             too (john.smith, johnsmith), so it is an
  *                             input for metas only.
+ *   check_sender_random_domain()
+ *                             a domain the sending side names - of the
+ *                             From, Reply-To, Sender or Return-Path
+ *                             address, the Message-ID, a List-Unsubscribe
+ *                             link or address - has a registrable label a
+ *                             program made: eight characters or more with
+ *                             letters and digits alternating four times
+ *                             or more ("mgq3z0h5os.com",
+ *                             "T9BDOEPSB3OPO9JALE1NQ3RCZ5PC.com"), or
+ *                             seven consonants in a row ("lflwfzlvwz.com";
+ *                             y counts as a vowel). Campaigns register such
+ *                             domains by the thousand; people and brands
+ *                             pick names. Only domains under a known
+ *                             public suffix count (a Message-ID's
+ *                             "uuid.mail" is no domain), and none on the
+ *                             "freehost" list (a platform names those).
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -453,6 +469,131 @@ static int check_from_local_is_name(const sc_run_ctx *ctx, const char *const *ar
 	return 1;
 }
 
+/* machine_label - the n bytes of label l read as made by a program (see
+ * check_sender_random_domain above) */
+static int machine_label(const char *l, size_t n)
+{
+	size_t flips = 0, digits = 0, run = 0, longest = 0;
+	int prev = -1; /* class of the last letter or digit: 0 letter, 1 digit */
+
+	if (n < 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = l[i] >= 'A' && l[i] <= 'Z' ? l[i] + 32 : l[i];
+		int digit = c >= '0' && c <= '9';
+
+		if (!sc_chk_ascii_alnum(c)) {
+			run = 0;
+			prev = -1;
+			continue;
+		}
+		digits += (size_t) digit;
+		if (prev >= 0 && prev != digit)
+			flips++;
+		prev = digit;
+		if (!digit && strchr("aeiouy", c) == NULL) {
+			if (++run > longest)
+				longest = run;
+		} else
+			run = 0;
+	}
+	return (digits >= 3 && flips >= 4) || longest >= 7;
+}
+
+/* machine_domain - host (n bytes) is under a known public suffix and its
+ * registrable label is machine_label; the registrable domain into out.
+ * Hosts on the "freehost" list (Firebase's "app-1a2b3.firebaseapp.com"
+ * projects are named by the platform) are SCAM_FREEHOST's, not ours. */
+static int machine_domain(const sc_run_ctx *ctx, const char *host, size_t n, char *out,
+			  size_t size)
+{
+	char h[256];
+	char *reg;
+	int hit = 0;
+
+	if (n == 0 || n >= sizeof(h))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		h[i] = (char) (host[i] >= 'A' && host[i] <= 'Z' ? host[i] + 32 : host[i]);
+	h[n] = '\0';
+	if (sc_domain_list_has(sc_lists_get(ctx->lists, "freehost"), h) ||
+	    (reg = sc_url_registrable_domain(h)) == NULL)
+		return 0;
+	if (machine_label(reg, strcspn(reg, ".")) && strlen(reg) < size) {
+		strcpy(out, reg);
+		hit = 1;
+	}
+	free(reg);
+	return hit;
+}
+
+/* host_after - the host that starts at p: up to the first byte that ends
+ * one ('>', '/', '?', ':', blank, ...); its length */
+static size_t host_after(const char *p)
+{
+	size_t n = 0;
+
+	while (sc_chk_ascii_alnum((unsigned char) p[n]) || p[n] == '.' || p[n] == '-')
+		n++;
+	return n;
+}
+
+/* check_sender_random_domain - see above */
+static int check_sender_random_domain(const sc_run_ctx *ctx, const char *const *args,
+				      size_t nargs, sc_buf *detail)
+{
+	static const sc_addr_field fields[] = {SC_ADDR_FROM, SC_ADDR_REPLY_TO, SC_ADDR_SENDER,
+					       SC_ADDR_RETURN_PATH};
+	char dom[256];
+	long i;
+
+	(void) args;
+	(void) nargs;
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+		for (size_t a = 0; a < sc_msg_addr_count(ctx->msg); a++) {
+			const sc_msg_addr *x = sc_msg_addr_at(ctx->msg, a);
+
+			if (x->field == fields[k] &&
+			    machine_domain(ctx, x->domain, strlen(x->domain), dom, sizeof(dom))) {
+				(void) sc_buf_printf(detail, "%s domain %s looks machine-made",
+						     k == 0 ? "From" : k == 1 ? "Reply-To"
+								: k == 2 ? "Sender" : "Return-Path",
+						     dom);
+				return 1;
+			}
+		}
+	if ((i = sc_msg_header_find(ctx->msg, "Message-ID", 0)) >= 0) {
+		const char *v = sc_msg_header_value(ctx->msg, (size_t) i), *at = strrchr(v, '@');
+
+		if (at != NULL && machine_domain(ctx, at + 1, host_after(at + 1), dom, sizeof(dom))) {
+			(void) sc_buf_printf(detail, "Message-ID domain %s looks machine-made", dom);
+			return 1;
+		}
+	}
+	if ((i = sc_msg_header_find(ctx->msg, "List-Unsubscribe", 0)) >= 0) {
+		const char *v = sc_msg_header_decoded(ctx->msg, (size_t) i);
+
+		for (const char *lt = strchr(v, '<'); lt != NULL; lt = strchr(lt + 1, '<')) {
+			const char *h = NULL, *gt = strchr(lt, '>');
+
+			if (strncasecmp(lt + 1, "http://", 7) == 0)
+				h = lt + 8;
+			else if (strncasecmp(lt + 1, "https://", 8) == 0)
+				h = lt + 9;
+			else if (strncasecmp(lt + 1, "mailto:", 7) == 0) {
+				h = memchr(lt, '@', gt != NULL ? (size_t) (gt - lt) : strlen(lt));
+				h = h != NULL ? h + 1 : NULL;
+			}
+			if (h != NULL && machine_domain(ctx, h, host_after(h), dom, sizeof(dom))) {
+				(void) sc_buf_printf(
+					detail, "List-Unsubscribe domain %s looks machine-made", dom);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -462,6 +603,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_reply_without_reference", check_reply_without_reference, 0, 0 },
 	{ "check_from_name_offer",         check_from_name_offer,         1, 32 },
 	{ "check_from_local_is_name",      check_from_local_is_name,      0, 0 },
+	{ "check_sender_random_domain",    check_sender_random_domain,    0, 0 },
 };
 /* clang-format on */
 

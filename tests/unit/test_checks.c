@@ -44,6 +44,7 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_FAKE_RE eval:check_reply_without_reference()\n"
 			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n"
 			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
+			    "header T_RANDOM eval:check_sender_random_domain()\n"
 			    "body T_AWAY eval:check_links_avoid_from()\n";
 
 static const char *const LIST_FILES[] = {
@@ -51,6 +52,8 @@ static const char *const LIST_FILES[] = {
 	"# test list\ngmail.com\nyahoo.*\n",
 	"shorteners.txt",
 	"bit.ly\n.page.link\n",
+	"freehost.txt",
+	".firebaseapp.com\n",
 	NULL,
 };
 
@@ -383,6 +386,32 @@ static void test_redirect_param(void **state)
 		    "T_REDIR", 0);
 }
 
+static void test_sender_random_domain(void **state)
+{
+	(void) state;
+	/* letters and digits alternating, seven consonants in a row */
+	expect("From: Offer <a@mgq3z0h5os.com>\r\n", "T_RANDOM", 1);
+	expect("From: Offer <a@T9BDOEPSB3OPO9JALE1NQ3RCZ5PC.com>\r\n", "T_RANDOM", 1);
+	expect("From: Offer <a@mail.lflwfzlvwz.com>\r\n", "T_RANDOM", 1);
+	expect("From: a@shop.example\r\nReply-To: b@1ysjnkmxdj6syw2nxw4n.com\r\n", "T_RANDOM", 1);
+	expect("From: a@shop.example\r\nMessage-ID: <x.1@pjebyzflchwb.org>\r\n", "T_RANDOM", 1);
+	expect("From: a@shop.example\r\nList-Unsubscribe: <mailto:u@ab.cd>, "
+	       "<https://geq5y1kiiyllmfsmrrsycrxa.com/u?x=1>\r\n",
+	       "T_RANDOM", 1);
+	/* names people and brands pick: words, a number or two, camel case,
+	 * fewer than eight characters; an unknown suffix; a free host's
+	 * project name; the random part below the registrable domain */
+	expect("From: a@web2print365.com\r\n", "T_RANDOM", 0);
+	expect("From: a@BestSourceMedia.com\r\n", "T_RANDOM", 0);
+	expect("From: a@strengths.com\r\n", "T_RANDOM", 0);
+	expect("From: a@rsgsv.net\r\n", "T_RANDOM", 0);
+	expect("From: a@shop.example\r\nMessage-ID: <5c32-debc-43bc-a132@0d7a9f3b2c1e.mail>\r\n",
+	       "T_RANDOM", 0);
+	expect("From: noreply@casino4-d1fa8.firebaseapp.com\r\n", "T_RANDOM", 0);
+	expect("From: a@shop.example\r\nMessage-ID: <1@a8f3k29x7q2.mail.shop.example>\r\n",
+	       "T_RANDOM", 0);
+}
+
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
@@ -498,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_form_offsite),
 		cmocka_unit_test(test_redirect_param),
 		cmocka_unit_test(test_links_avoid_from),
+		cmocka_unit_test(test_sender_random_domain),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
 		cmocka_unit_test(test_reply_without_reference),
