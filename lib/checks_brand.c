@@ -28,7 +28,7 @@
  *                                 the display name (weak: subjects name
  *                                 brands innocently; an input for metas).
  *   check_body_brand_mismatch([BYTES])  the text the reader sees (its
- *                                 first BYTES bytes, 16384 by default)
+ *                                 first BYTES bytes, 8192 by default)
  *                                 names a brand the From domain is not:
  *                                 the name as the map writes it ("PayPal",
  *                                 "Geek Squad"), in capitals, or with only
@@ -455,6 +455,12 @@ static int alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* lower - an ASCII letter in lower case; any other byte as it is */
+static unsigned char lower(unsigned char c)
+{
+	return (unsigned char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+}
+
 /* name_at - the brand name w is written at p (before end) in one of the
  * ways a brand is: as w, in capitals, or capital-then-small ("Paypal"),
  * with no letter or digit right after an ASCII end */
@@ -492,6 +498,7 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 		const sc_brand *b;
 		const char *w;
 		size_t n;
+		unsigned char second; /* w[1] in lower case: a cheap first test */
 		struct cand *next;
 	} cand;
 	size_t total = 0, k = 0;
@@ -515,7 +522,8 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 					continue;
 				if (f >= 'a' && f <= 'z')
 					f = (unsigned char) (f - 32);
-				all[k] = (cand) {b, b->names[j], strlen(b->names[j]), bucket[f]};
+				all[k] = (cand) {b, b->names[j], strlen(b->names[j]),
+						 lower((unsigned char) b->names[j][1]), bucket[f]};
 				bucket[f] = &all[k++];
 			}
 		}
@@ -524,8 +532,11 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 
 		if (alnum(c) ? p > text && alnum((unsigned char) p[-1]) : (c & 0xC0) != 0xC0)
 			continue;
+		unsigned char c2 = p + 1 < end ? lower((unsigned char) p[1]) : 0;
+
 		for (cand *x = bucket[c >= 'a' && c <= 'z' ? c - 32 : c]; x != NULL; x = x->next)
-			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from)) {
+			if (x->second == c2 && name_at(p, end, x->w, x->n) &&
+			    not_brands(ctx, x->b, from)) {
 				hit = x->b;
 				*name = x->w;
 				break;
@@ -540,7 +551,7 @@ static int check_body_brand_mismatch(const sc_run_ctx *ctx, const char *const *a
 				     sc_buf *detail)
 {
 	const sc_msg_addr *from = first_from(ctx->msg);
-	size_t len, max = nargs > 0 ? strtoul(args[0], NULL, 10) : 16384;
+	size_t len, max = nargs > 0 ? strtoul(args[0], NULL, 10) : 8192;
 	const char *text = sc_msg_body_text(ctx->msg, &len);
 	const sc_brand *b;
 	const char *name = NULL;
