@@ -175,27 +175,33 @@ static int unmask(const char *text, char *out, size_t size)
 	return changed;
 }
 
+/* brand_in_key - the first brand of bs one of whose names' keys is in the
+ * look-alike key of a text by match (has_word, swapped_in), with *name
+ * set to that name; NULL when none */
+static const sc_brand *brand_in_key(const sc_chk_brands *bs, const char *key,
+				    int (*match)(const char *key, const char *w), const char **name)
+{
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]); i++) {
+			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
+
+			for (size_t k = 0; k < b->nnames; k++)
+				if (match(key, b->name_keys[k])) {
+					*name = b->names[k];
+					return b;
+				}
+		}
+	return NULL;
+}
+
 /* named_brand_in - the first brand of bs whose name is a whole word of
  * text, with *name set to that name; NULL when none */
 static const sc_brand *named_brand_in(const sc_chk_brands *bs, const char *text,
 				      const char **name)
 {
 	char *key = sc_confusable_key(text, strlen(text));
-	const sc_brand *hit = NULL;
+	const sc_brand *hit = key != NULL ? brand_in_key(bs, key, has_word, name) : NULL;
 
-	if (key == NULL)
-		return NULL;
-	for (size_t m = 0; m < 2 && hit == NULL; m++)
-		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]) && hit == NULL; i++) {
-			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
-
-			for (size_t k = 0; k < b->nnames; k++)
-				if (has_word(key, b->name_keys[k])) {
-					hit = b;
-					*name = b->names[k];
-					break;
-				}
-		}
 	free(key);
 	return hit;
 }
@@ -245,31 +251,6 @@ static int swapped_in(const char *key, const char *w)
 	return 0;
 }
 
-/* named_brand_swapped - the first brand of bs with a two-word name that
- * text writes the other way round (swapped_in); NULL when none */
-static const sc_brand *named_brand_swapped(const sc_chk_brands *bs, const char *text,
-					   const char **name)
-{
-	char *key = sc_confusable_key(text, strlen(text));
-	const sc_brand *hit = NULL;
-
-	if (key == NULL)
-		return NULL;
-	for (size_t m = 0; m < 2 && hit == NULL; m++)
-		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]) && hit == NULL; i++) {
-			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
-
-			for (size_t k = 0; k < b->nnames; k++)
-				if (swapped_in(key, b->name_keys[k])) {
-					hit = b;
-					*name = b->names[k];
-					break;
-				}
-		}
-	free(key);
-	return hit;
-}
-
 /* strip_marks - text without its combining marks, into out (size bytes):
  * "Bĺôčkchaiň" reads "Blockchain" ("Wállét" "Wallet"). 1 when a mark went. */
 static int strip_marks(const char *text, char *out, size_t size)
@@ -308,7 +289,8 @@ static int strip_marks(const char *text, char *out, size_t size)
  * way round */
 static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
 {
-	const sc_brand *b = named_brand_in(bs, text, name);
+	char *key = sc_confusable_key(text, strlen(text));
+	const sc_brand *b = key != NULL ? brand_in_key(bs, key, has_word, name) : NULL;
 	char plain[256], bare[256];
 
 	if (b == NULL && unmask(text, plain, sizeof(plain)))
@@ -319,8 +301,9 @@ static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, co
 		else
 			b = named_brand_in(bs, bare, name);
 	}
-	if (b == NULL)
-		b = named_brand_swapped(bs, text, name);
+	if (b == NULL && key != NULL)
+		b = brand_in_key(bs, key, swapped_in, name);
+	free(key);
 	return b;
 }
 
