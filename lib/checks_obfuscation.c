@@ -38,6 +38,14 @@
  *                                 displayed HTML, and (pct given) at least
  *                                 pct per cent as many as visible letters:
  *                                 padding that feeds filters other words.
+ *   check_hidden_words([min])     hidden text set between visible words of
+ *                                 one line at least min times (default 5)
+ *                                 in the displayed HTML (sc_html_hidden_words:
+ *                                 "Your <span class=zero>hawk</span>
+ *                                 Statement"): the reader sees the phrase
+ *                                 whole, a filter sees it broken by other
+ *                                 words. A preheader or a hidden block of
+ *                                 its own stands between no words.
  *   check_html_only()             the text of the message is HTML only: an
  *                                 HTML part to show, and no plain-text part
  *                                 with words in it (an empty text/plain
@@ -300,6 +308,27 @@ static int check_image_only_link(const sc_run_ctx *ctx, const char *const *args,
 	return 1;
 }
 
+/* check_hidden_words - see above */
+static int check_hidden_words(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+			      sc_buf *detail)
+{
+	long min = nargs > 0 ? parse_count(args[0]) : 5;
+	size_t n = 0;
+
+	if (min < 1)
+		return -1;
+	for (size_t i = 0; i < sc_msg_part_count(ctx->msg); i++) {
+		const sc_msg_part *p = sc_msg_part_at(ctx->msg, i);
+
+		if (p->displayed && p->html != NULL)
+			n += sc_html_hidden_words(p->html);
+	}
+	if (n < (size_t) min)
+		return 0;
+	(void) sc_buf_printf(detail, "hidden text between visible words %zu times", n);
+	return n > 1000000 ? 1000000 : (int) n;
+}
+
 /* check_hidden_text - see above */
 static int check_hidden_text(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 			     sc_buf *detail)
@@ -357,6 +386,7 @@ static const sc_eval_def obfus_defs[] = {
 	{ "check_zero_width", check_zero_width, 0, 1 },
 	{ "check_image_only_link", check_image_only_link, 0, 2 },
 	{ "check_hidden_text", check_hidden_text, 0, 2 },
+	{ "check_hidden_words", check_hidden_words, 0, 1 },
 	{ "check_html_only", check_html_only, 0, 0 },
 };
 /* clang-format on */

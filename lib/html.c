@@ -302,6 +302,12 @@ const sc_html_image *sc_html_image_at(const sc_html *h, size_t i)
 	return i < h->nimages ? &h->images[i] : NULL;
 }
 
+/* sc_html_hidden_words - hidden text between visible words */
+size_t sc_html_hidden_words(const sc_html *h)
+{
+	return h->hidden_words;
+}
+
 /* sc_html_findings - the SC_HTML_* flags */
 unsigned sc_html_findings(const sc_html *h)
 {

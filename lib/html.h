@@ -109,6 +109,13 @@ const char *sc_html_text(const sc_html *h, size_t *len);
  * channel count as equal. */
 const char *sc_html_hidden_text(const sc_html *h, size_t *len);
 
+/* sc_html_hidden_words - how many times hidden text stands between
+ * visible words of one line ("Your <span style='font-size:0'>hawk</span>
+ * Statement"): word salad that breaks a phrase up for filters while the
+ * reader sees it whole. Hiding by a class of a <style> sheet counts (a
+ * rule whose selector is one class, outside @media). */
+size_t sc_html_hidden_words(const sc_html *h);
+
 /* sc_html_sa_text - the text SpamAssassin 4.0's HTML renderer makes of the
  * document, the input of its `body` rendering (see html_sa.c): all text but
  * script and style, hidden text and the title included, white-space runs as

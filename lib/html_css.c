@@ -326,3 +326,112 @@ void sc_css_parse_style(sc_css *c, const char *style)
 	}
 	sc_buf_free(&b);
 }
+
+/* skip_comment - past a comment starting at p ("/" "*"), else p */
+static const char *skip_comment(const char *p, const char *end)
+{
+	if (end - p >= 2 && p[0] == '/' && p[1] == '*') {
+		for (p += 2; end - p >= 2; p++)
+			if (p[0] == '*' && p[1] == '/')
+				return p + 2;
+		return end;
+	}
+	return p;
+}
+
+/* block_end - the '}' closing the block whose '{' is just before p (nested
+ * blocks skipped), or end */
+static const char *block_end(const char *p, const char *end)
+{
+	int depth = 1;
+
+	while (p < end) {
+		const char *q = skip_comment(p, end);
+
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		if (*p == '{')
+			depth++;
+		else if (*p == '}' && --depth == 0)
+			return p;
+		p++;
+	}
+	return end;
+}
+
+/* class_selector - sel (n bytes, trimmed) is [tag].class: the class into
+ * *cls, *cn */
+static int class_selector(const char *sel, size_t n, const char **cls, size_t *cn)
+{
+	size_t i = 0, dot;
+
+	while (i < n && ((sel[i] >= 'a' && sel[i] <= 'z') || (sel[i] >= 'A' && sel[i] <= 'Z') ||
+			 (sel[i] >= '0' && sel[i] <= '9')))
+		i++;
+	if (i >= n || sel[i] != '.')
+		return 0;
+	dot = ++i;
+	while (i < n && ((sel[i] >= 'a' && sel[i] <= 'z') || (sel[i] >= 'A' && sel[i] <= 'Z') ||
+			 (sel[i] >= '0' && sel[i] <= '9') || sel[i] == '-' || sel[i] == '_'))
+		i++;
+	if (i != n || i == dot)
+		return 0;
+	*cls = sel + dot;
+	*cn = n - dot;
+	return 1;
+}
+
+/* sc_css_sheet_classes - see html_css.h */
+void sc_css_sheet_classes(const char *sheet, size_t len,
+			  void (*fn)(void *arg, const char *cls, size_t cn, const char *decl,
+				     size_t dn),
+			  void *arg)
+{
+	const char *p = sheet, *end = sheet + len;
+
+	while (p < end) {
+		const char *sel = p, *open = NULL, *close, *q;
+
+		/* the selector text, up to '{' (comments and stray '}' skipped) */
+		while (p < end) {
+			q = skip_comment(p, end);
+			if (q != p) {
+				p = q;
+				continue;
+			}
+			if (*p == '{') {
+				open = p;
+				break;
+			}
+			if (*p == '}' || *p == ';') /* stray end, or an @import; */
+				sel = p + 1;
+			p++;
+		}
+		if (open == NULL)
+			return;
+		close = block_end(open + 1, end);
+		for (const char *q2 = NULL; q2 != sel;) { /* blanks and comments before it */
+			q2 = sel;
+			while (sel < open && strchr(" \t\r\n\f", *sel) != NULL)
+				sel++;
+			sel = skip_comment(sel, open);
+		}
+		if (sel < open && *sel != '@') {
+			const char *s = sel;
+
+			while (s < open) { /* each selector of a comma list */
+				const char *comma = memchr(s, ',', (size_t) (open - s));
+				const char *se = comma != NULL ? comma : open, *cls;
+				size_t n = (size_t) (se - s), cn;
+
+				trim(&s, &n);
+				if (class_selector(s, n, &cls, &cn))
+					fn(arg, cls, cn, open + 1, (size_t) (close - open - 1));
+				s = se + 1;
+			}
+		}
+		p = close < end ? close + 1 : end;
+	}
+}

@@ -29,6 +29,17 @@ void sc_css_init(sc_css *c);
  * (comments dropped, names and values case-insensitive, !important ignored). */
 void sc_css_parse_style(sc_css *c, const char *style);
 
+/* sc_css_sheet_classes - the rules of a style sheet (len bytes, comments
+ * allowed) whose selector is one class, bare or after a tag name (".zero",
+ * "span.zero", or a comma list of those): fn(arg, class, class_len,
+ * declarations, declarations_len) for each such selector, in sheet order.
+ * Rules inside @-blocks (@media, @font-face...) apply only sometimes and
+ * are skipped; so is any other selector. */
+void sc_css_sheet_classes(const char *sheet, size_t len,
+			  void (*fn)(void *arg, const char *cls, size_t cn, const char *decl,
+				     size_t dn),
+			  void *arg);
+
 /* sc_css_parse_colour - a CSS colour (#rgb, #rrggbb, #rgba, #rrggbbaa, rgb(),
  * rgba(), a common name, transparent) or, when legacy, also the bare hex of
  * old attributes (bgcolor=ffffff): 1 with *rgb set, 2 for transparent, 0

@@ -57,6 +57,11 @@ struct sc_html {
 	size_t end_of_html;          /* offset just after </html>, or SIZE_MAX */
 	struct sc_html_frame *stack; /* the walk's frames (html_walk.c) */
 	size_t depth;
+	struct sc_html_class *classes; /* what the <style> sheets' class rules hide */
+	size_t nclasses;
+	size_t hidden_words; /* hidden text set between visible words of one line */
+	int line_seen;       /* visible words on the current line so far */
+	int hidden_pending;  /* hidden text after them, awaiting more visible words */
 };
 
 /* sc_html_attr - an element's attribute value, or NULL */

@@ -39,6 +39,126 @@ typedef struct sc_html_frame {
 	int cell;           /* a space after the element */
 } frame;
 
+/* What one class rule of a <style> sheet says about hiding (no colours
+ * but transparent: class colours stay unknown, see apply_colours). */
+struct sc_html_class {
+	char name[64];
+	int display_none, visibility_hidden, opacity_zero, font_tiny, transparent;
+};
+
+#define HTML_MAX_CLASSES 256       /* class rules kept per document */
+#define HTML_MAX_SHEET (256 * 1024) /* bytes of <style> text read */
+
+/* add_class - sc_css_sheet_classes' callback: keep the rule for class cls */
+static void add_class(void *arg, const char *cls, size_t cn, const char *decl, size_t dn)
+{
+	sc_html *h = arg;
+	struct sc_html_class *c;
+	char buf[4096];
+	sc_css css;
+
+	if (h->nclasses >= HTML_MAX_CLASSES || cn >= sizeof(c->name))
+		return;
+	if (dn >= sizeof(buf))
+		dn = sizeof(buf) - 1;
+	memcpy(buf, decl, dn);
+	buf[dn] = '\0';
+	sc_css_init(&css);
+	sc_css_parse_style(&css, buf);
+	c = &h->classes[h->nclasses++];
+	memcpy(c->name, cls, cn);
+	c->name[cn] = '\0';
+	c->display_none = css.display_none;
+	c->visibility_hidden = css.visibility_hidden;
+	c->opacity_zero = css.opacity_zero;
+	c->font_tiny = css.font_tiny;
+	c->transparent = css.has_color == 2 ? 1 : css.has_color == 1 ? 0 : -1;
+}
+
+/* children_of - the children of an element or of the document; NULL for
+ * other nodes */
+static const GumboVector *children_of(const GumboNode *n)
+{
+	if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
+		return &n->v.element.children;
+	if (n->type == GUMBO_NODE_DOCUMENT)
+		return &n->v.document.children;
+	return NULL;
+}
+
+/* collect_classes - the class rules of every <style> element under root,
+ * into h->classes (walks through parent links, needs no stack) */
+static void collect_classes(sc_html *h, const GumboNode *root)
+{
+	const GumboNode *n = root;
+	sc_buf sheet;
+
+	sc_buf_init(&sheet, HTML_MAX_SHEET);
+	while (n != NULL) {
+		const GumboVector *kids = children_of(n);
+
+		if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_STYLE) {
+			for (size_t i = 0; i < kids->length; i++) {
+				const GumboNode *t = kids->data[i];
+
+				if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_WHITESPACE ||
+				    t->type == GUMBO_NODE_CDATA)
+					(void) sc_buf_append(&sheet, t->v.text.text,
+							     strlen(t->v.text.text));
+			}
+			(void) sc_buf_putc(&sheet, '\n');
+		} else if (kids != NULL && kids->length > 0) {
+			n = kids->data[0];
+			continue;
+		}
+		while (n != root) { /* next sibling, or an ancestor's */
+			const GumboVector *sib = n->parent != NULL ? children_of(n->parent) : NULL;
+
+			if (sib != NULL && n->index_within_parent + 1 < sib->length) {
+				n = sib->data[n->index_within_parent + 1];
+				break;
+			}
+			n = n->parent;
+		}
+		if (n == root)
+			break;
+	}
+	if (sheet.len > 0) {
+		h->classes = sc_calloc(HTML_MAX_CLASSES, sizeof(*h->classes));
+		sc_css_sheet_classes(sheet.data, sheet.len, add_class, h);
+	}
+	sc_buf_free(&sheet);
+}
+
+/* apply_classes - what the sheet's rules for the classes in cls (a class
+ * attribute) hide, onto css, in sheet order */
+static void apply_classes(const sc_html *h, sc_css *css, const char *cls)
+{
+	for (const char *p = cls; *p != '\0';) {
+		size_t n;
+
+		p += strspn(p, " \t\r\n\f");
+		n = strcspn(p, " \t\r\n\f");
+		for (size_t i = 0; n > 0 && i < h->nclasses; i++) {
+			const struct sc_html_class *c = &h->classes[i];
+
+			if (strlen(c->name) != n || memcmp(c->name, p, n) != 0)
+				continue;
+			if (c->display_none >= 0)
+				css->display_none = c->display_none;
+			if (c->visibility_hidden >= 0)
+				css->visibility_hidden = c->visibility_hidden;
+			if (c->opacity_zero)
+				css->opacity_zero = 1;
+			if (c->font_tiny >= 0)
+				css->font_tiny = c->font_tiny;
+			if (c->transparent == 1 && css->has_color == 0)
+				css->has_color = 2;
+		}
+		p += n;
+	}
+}
+
 /* apply_colours - legacy colour attributes, then inline style, onto the frame.
  * A class (whose CSS we do not apply) or a background image makes the
  * background unknown, even over a bgcolor attribute (class CSS outranks it);
@@ -79,13 +199,15 @@ static void apply_colours(frame *f, const GumboNode *n, const sc_css *css)
 	}
 }
 
-/* apply_style - what the element's style and attributes hide */
-static void apply_style(frame *f, const GumboNode *n)
+/* apply_style - what the element's classes, style and attributes hide */
+static void apply_style(const sc_html *h, frame *f, const GumboNode *n)
 {
-	const char *style = sc_html_attr(n, "style");
+	const char *style = sc_html_attr(n, "style"), *cls;
 	sc_css css;
 
 	sc_css_init(&css);
+	if (h->nclasses > 0 && (cls = sc_html_attr(n, "class")) != NULL)
+		apply_classes(h, &css, cls);
 	if (style != NULL)
 		sc_css_parse_style(&css, style);
 	if (sc_html_attr(n, "hidden") != NULL || css.display_none == 1)
@@ -146,16 +268,32 @@ static void on_text(sc_html *h, const frame *f, const GumboNode *n)
 	if (n->type == GUMBO_NODE_TEXT && after_end(h, &n->v.text.original_text))
 		h->findings |= SC_HTML_CONTENT_AFTER_END;
 	if (why != 0) {
-		if (n->type != GUMBO_NODE_WHITESPACE)
+		if (n->type != GUMBO_NODE_WHITESPACE) {
 			h->findings |= why;
+			if (h->line_seen)
+				h->hidden_pending = 1;
+		}
 		sc_html_out_text(&h->hidden, t, len, 0);
 		return;
+	}
+	if (n->type != GUMBO_NODE_WHITESPACE && t[strspn(t, " \t\r\n\f")] != '\0') {
+		if (h->hidden_pending)
+			h->hidden_words++;
+		h->hidden_pending = 0;
+		h->line_seen = 1;
 	}
 	zw = sc_html_out_text(&h->text, t, len, f->pre);
 	if (f->link >= 0)
 		(void) sc_html_out_text(&h->anchor[f->link], t, len, 0);
 	if (zw)
 		h->findings |= SC_HTML_ZERO_WIDTH_CHARS;
+}
+
+/* new_line - a block or a <br> ends the line hidden words are counted in */
+static void new_line(sc_html *h)
+{
+	h->line_seen = 0;
+	h->hidden_pending = 0;
 }
 
 /* skipped_tag - elements whose content the reader never sees */
@@ -179,7 +317,9 @@ static int enter_element(sc_html *h, frame *f, const GumboNode *n)
 	f->cell = t == GUMBO_TAG_TD || t == GUMBO_TAG_TH;
 	if (t == GUMBO_TAG_PRE || t == GUMBO_TAG_TEXTAREA || t == GUMBO_TAG_LISTING)
 		f->pre = 1;
-	apply_style(f, n);
+	apply_style(h, f, n);
+	if (f->block || t == GUMBO_TAG_BR)
+		new_line(h);
 	if (f->block) {
 		sc_html_out_break(&h->text, 0);
 		sc_html_out_break(&h->hidden, 0);
@@ -214,6 +354,7 @@ static int enter_element(sc_html *h, frame *f, const GumboNode *n)
 static void leave_element(sc_html *h, const frame *f)
 {
 	if (f->block) {
+		new_line(h);
 		sc_html_out_break(&h->text, 0);
 		sc_html_out_break(&h->hidden, 0);
 	} else if (f->cell) {
@@ -221,14 +362,6 @@ static void leave_element(sc_html *h, const frame *f)
 	}
 	if ((f->block || f->cell) && f->link >= 0)
 		sc_html_out_space(&h->anchor[f->link]);
-}
-
-/* element_children - the children of an element node, NULL for other nodes */
-static const GumboVector *element_children(const GumboNode *n)
-{
-	if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
-		return &n->v.element.children;
-	return NULL;
 }
 
 /* flatten - past max_depth: the text of subtree n, rendered with the state of
@@ -239,7 +372,7 @@ static void flatten(sc_html *h, const frame *f, const GumboNode *n)
 	const GumboNode *root = n;
 
 	while (n != NULL) {
-		const GumboVector *kids = element_children(n);
+		const GumboVector *kids = children_of(n);
 
 		if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
 		    n->type == GUMBO_NODE_CDATA)
@@ -250,7 +383,7 @@ static void flatten(sc_html *h, const frame *f, const GumboNode *n)
 			continue;
 		}
 		while (n != root) { /* next sibling, or an ancestor's, within the subtree */
-			const GumboVector *sib = element_children(n->parent);
+			const GumboVector *sib = children_of(n->parent);
 
 			if (sib != NULL && n->index_within_parent + 1 < sib->length) {
 				n = sib->data[n->index_within_parent + 1];
@@ -297,6 +430,7 @@ static void push(sc_html *h, const GumboNode *n)
 /* sc_html_walk - depth-first over the tree without recursion */
 void sc_html_walk(sc_html *h, const GumboNode *root)
 {
+	collect_classes(h, root);
 	h->stack = sc_calloc(h->lim.max_depth + 1, sizeof(*h->stack));
 	memset(&h->stack[0], 0, sizeof(h->stack[0]));
 	h->stack[0].node = root;
@@ -318,4 +452,7 @@ void sc_html_walk(sc_html *h, const GumboNode *root)
 	}
 	free(h->stack);
 	h->stack = NULL;
+	free(h->classes);
+	h->classes = NULL;
+	h->nclasses = 0;
 }

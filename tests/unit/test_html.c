@@ -136,6 +136,23 @@ static const text_case text_cases[] = {
 	 "<div style='display:none'>a</div><span "
 	 "style='font-size:0'>b</span>c",
 	 "c", "a\nb", HIDDEN_NONE | HIDDEN_FONT},
+	{"a class of the sheet hides",
+	 "<style>.zero { font-size: 0; color: transparent; }</style>"
+	 "<p>Your <span class=\"zero\">hawk</span> Statement</p>",
+	 "Your Statement", "hawk", HIDDEN_FONT | HIDDEN_COLOUR},
+	{"tag.class and selector lists",
+	 "<style>/* x */ p.a, .b {display:none}</style><p class=a>x</p><p class='c b'>y</p>z",
+	 "z", "x\ny", HIDDEN_NONE},
+	{"a later rule of the class undoes", "<style>.a{display:none} .a{display:block}</style>"
+					   "<p class=a>x</p>",
+	 "x", "", 0},
+	{"rules in @media and other selectors are not read",
+	 "<style>@media (max-width:480px){.m{display:none}} div .n{display:none} #o{display:none}"
+	 "</style><p class=m>x</p><p class=n>y</p><p id=o>z</p>",
+	 "x\ny\nz", "", 0},
+	{"inline style outranks the class", "<style>.h{display:none}</style>"
+					    "<span class=h style='display:inline'>x</span>",
+	 "x", "", 0},
 	{"mis-nested formatting (adoption agency)", "<b>1<p>2</b>3</p>", "1\n23", "", 0},
 	{"unclosed everything", "<div><table><tr><td><a href='x'><b><i>text", "text", "", 0},
 	{"stray end tags", "</div></p>a</table>b", "ab", "", 0},
@@ -216,6 +233,39 @@ static const link_case link_cases[] = {
 	{"area", "<map><area href='http://e.com/' alt='Map link'></map>", "http://e.com/",
 	 "Map link", NULL},
 };
+
+/* test_hidden_words - hidden text between visible words of one line */
+static void test_hidden_words(void **state)
+{
+	static const struct {
+		const char *html;
+		size_t words;
+	} rows[] = {
+		{"Your <span style='font-size:0'>hawk</span> Statement <span "
+		 "style='display:none'>x</span> is ready",
+		 2},
+		{"<style>.zero{font-size:0}</style><p>Dear <span class=zero>pulse</span> Valued <span "
+		 "class=zero>leu</span> Client</p><p>Our <b class=zero>x</b><i>team</i></p>",
+		 3},
+		/* a preheader, hidden text at a line's end or start, across lines */
+		{"<div style='display:none'>preview text</div><p>Hello world</p>", 0},
+		{"<p>Hello <span style='display:none'>x</span></p><p>World</p>", 0},
+		{"<p><span style='display:none'>x</span> Hello</p>", 0},
+		{"Hello <span style='display:none'>x</span><br>World", 0},
+		/* hidden white space is no word */
+		{"Hello <span style='display:none'> </span> World", 0},
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		sc_html *h = sc_html_parse(rows[i].html, strlen(rows[i].html), NULL);
+
+		assert_non_null(h);
+		print_message("hidden words: row %zu\n", i);
+		assert_int_equal(sc_html_hidden_words(h), rows[i].words);
+		sc_html_free(h);
+	}
+}
 
 /* test_link_table - one link per document */
 static void test_link_table(void **state)
@@ -581,6 +631,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_table),
+		cmocka_unit_test(test_hidden_words),
 		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_links_forms_images),
 		cmocka_unit_test(test_limits),
