@@ -43,6 +43,7 @@ typedef struct sc_html_frame {
  * but transparent: class colours stay unknown, see apply_colours). */
 struct sc_html_class {
 	char name[64];
+	size_t len; /* of name */
 	int display_none, visibility_hidden, opacity_zero, font_tiny, transparent;
 };
 
@@ -65,9 +66,13 @@ static void add_class(void *arg, const char *cls, size_t cn, const char *decl, s
 	buf[dn] = '\0';
 	sc_css_init(&css);
 	sc_css_parse_style(&css, buf);
+	if (css.display_none < 0 && css.visibility_hidden < 0 && !css.opacity_zero &&
+	    css.font_tiny < 0 && css.has_color == 0)
+		return; /* says nothing about hiding: most of a sheet */
 	c = &h->classes[h->nclasses++];
 	memcpy(c->name, cls, cn);
 	c->name[cn] = '\0';
+	c->len = cn;
 	c->display_none = css.display_none;
 	c->visibility_hidden = css.visibility_hidden;
 	c->opacity_zero = css.opacity_zero;
@@ -142,7 +147,7 @@ static void apply_classes(const sc_html *h, sc_css *css, const char *cls)
 		for (size_t i = 0; n > 0 && i < h->nclasses; i++) {
 			const struct sc_html_class *c = &h->classes[i];
 
-			if (strlen(c->name) != n || memcmp(c->name, p, n) != 0)
+			if (c->len != n || memcmp(c->name, p, n) != 0)
 				continue;
 			if (c->display_none >= 0)
 				css->display_none = c->display_none;
