@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "html.h"
 
 /* One document: its visible text, hidden text and findings. */
@@ -265,6 +266,42 @@ static void test_hidden_words(void **state)
 		assert_int_equal(sc_html_hidden_words(h), rows[i].words);
 		sc_html_free(h);
 	}
+}
+
+/* test_hostile_sheets - style sheets that never close, braces out of
+ * order, more class rules than are kept: no crash, and what is read still
+ * applies */
+static void test_hostile_sheets(void **state)
+{
+	static const char *const docs[] = {
+		"<style>.a{display:none</style><p class=a>x</p>",
+		"<style>}}}{{{.a{display:none}</style><p class=a>x</p>",
+		"<style>/* never closed .a{display:none}</style><p class=a>x</p>",
+		"<style>@media{.a{display:none}</style><p class=a>x</p>",
+		"<style>.a,,,.{display:none}.</style><p class=a>x</p>",
+	};
+	sc_buf big;
+	sc_html *h;
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		h = sc_html_parse(docs[i], strlen(docs[i]), NULL);
+		assert_non_null(h);
+		sc_html_free(h);
+	}
+	/* 2000 class rules: the first 256 that hide are kept */
+	sc_buf_init(&big, SC_BUF_UNLIMITED);
+	(void) sc_buf_printf(&big, "<style>");
+	for (int i = 0; i < 2000; i++)
+		(void) sc_buf_printf(&big, ".c%d{display:none}", i);
+	(void) sc_buf_printf(&big, "</style><p>a <span class=c1>x</span> b <span class=c1999>y</span> "
+				   "c</p>");
+	h = sc_html_parse(big.data, big.len, NULL);
+	assert_non_null(h);
+	assert_string_equal(sc_html_text(h, NULL), "a b y c");
+	assert_int_equal(sc_html_hidden_words(h), 1);
+	sc_html_free(h);
+	sc_buf_free(&big);
 }
 
 /* test_link_table - one link per document */
@@ -632,6 +669,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_table),
 		cmocka_unit_test(test_hidden_words),
+		cmocka_unit_test(test_hostile_sheets),
 		cmocka_unit_test(test_link_table),
 		cmocka_unit_test(test_links_forms_images),
 		cmocka_unit_test(test_limits),
