@@ -49,7 +49,10 @@
  *   check_html_only()             the text of the message is HTML only: an
  *                                 HTML part to show, and no plain-text part
  *                                 with words in it (an empty text/plain
- *                                 alternative counts as none). Mail clients
+ *                                 alternative counts as none, and so does
+ *                                 one that only says to view the HTML:
+ *                                 "An HTML viewer is required to see this
+ *                                 message"). Mail clients
  *                                 and the big senders' tools write both; a
  *                                 hand-made campaign page pasted into a
  *                                 sending script writes HTML alone. Weak
@@ -357,6 +360,27 @@ static int check_hidden_text(const sc_run_ctx *ctx, const char *const *args, siz
 }
 
 /* clang-format off */
+/* html_stub - a plain-text alternative (len bytes) that only says to view
+ * the HTML ("An HTML viewer is required to see this message", "your
+ * email client does not support HTML"): 25 words at most, naming HTML and
+ * a viewer, support, an HTML-enabled client or a requirement */
+static int html_stub(const char *t, size_t len)
+{
+	static const char *const says[] = {"viewer", "support", "enabled", "capable", "requir"};
+	char buf[512];
+
+	if (len >= sizeof(buf) || count_words(t, len) > 25)
+		return 0;
+	memcpy(buf, t, len);
+	buf[len] = '\0';
+	if (strcasestr(buf, "html") == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(says) / sizeof(says[0]); i++)
+		if (strcasestr(buf, says[i]) != NULL)
+			return 1;
+	return 0;
+}
+
 /* check_html_only - see above */
 static int check_html_only(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 			   sc_buf *detail)
@@ -372,7 +396,8 @@ static int check_html_only(const sc_run_ctx *ctx, const char *const *args, size_
 			continue;
 		if (strcmp(p->type, "text/html") == 0)
 			html++;
-		else if (strcmp(p->type, "text/plain") == 0 && count_words(p->text, p->text_len) > 0)
+		else if (strcmp(p->type, "text/plain") == 0 && count_words(p->text, p->text_len) > 0 &&
+			 !html_stub(p->text, p->text_len))
 			return 0;
 	}
 	if (html == 0)
