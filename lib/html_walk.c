@@ -91,6 +91,21 @@ static const GumboVector *children_of(const GumboNode *n)
 	return NULL;
 }
 
+/* next_up - the node after the subtree of n in document order, within
+ * root: n's next sibling, or the next sibling of its nearest ancestor that
+ * has one; NULL when root's subtree is done */
+static const GumboNode *next_up(const GumboNode *n, const GumboNode *root)
+{
+	while (n != root && n->parent != NULL) {
+		const GumboVector *sib = children_of(n->parent);
+
+		if (sib != NULL && n->index_within_parent + 1 < sib->length)
+			return sib->data[n->index_within_parent + 1];
+		n = n->parent;
+	}
+	return NULL;
+}
+
 /* collect_classes - the class rules of every <style> element under root,
  * into h->classes (walks through parent links, needs no stack) */
 static void collect_classes(sc_html *h, const GumboNode *root)
@@ -116,17 +131,7 @@ static void collect_classes(sc_html *h, const GumboNode *root)
 			n = kids->data[0];
 			continue;
 		}
-		while (n != root) { /* next sibling, or an ancestor's */
-			const GumboVector *sib = n->parent != NULL ? children_of(n->parent) : NULL;
-
-			if (sib != NULL && n->index_within_parent + 1 < sib->length) {
-				n = sib->data[n->index_within_parent + 1];
-				break;
-			}
-			n = n->parent;
-		}
-		if (n == root)
-			break;
+		n = next_up(n, root);
 	}
 	if (sheet.len > 0) {
 		h->classes = sc_calloc(HTML_MAX_CLASSES, sizeof(*h->classes));
@@ -387,17 +392,7 @@ static void flatten(sc_html *h, const frame *f, const GumboNode *n)
 			n = kids->data[0];
 			continue;
 		}
-		while (n != root) { /* next sibling, or an ancestor's, within the subtree */
-			const GumboVector *sib = children_of(n->parent);
-
-			if (sib != NULL && n->index_within_parent + 1 < sib->length) {
-				n = sib->data[n->index_within_parent + 1];
-				break;
-			}
-			n = n->parent;
-		}
-		if (n == root)
-			return;
+		n = next_up(n, root);
 	}
 }
 
