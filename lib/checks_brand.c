@@ -96,6 +96,21 @@ static int cjk(UChar32 c)
 				  sc == USCRIPT_THAI);
 }
 
+/* bounded - the n bytes at key[at] (key is len bytes) stand as a whole
+ * word: no letter or digit just before them (unless loose_start) nor just
+ * after (unless loose_end) */
+static int bounded(const char *key, int32_t len, int32_t at, int32_t n, int loose_start,
+		   int loose_end)
+{
+	int32_t prev = at;
+	UChar32 c = 0;
+
+	if (at > 0)
+		U8_PREV((const uint8_t *) key, 0, prev, c);
+	return (at == 0 || c < 0 || !u_isalnum(c) || loose_start) &&
+	       (at + n >= len || loose_end || !word_char(key, at + n, len));
+}
+
 /* has_word - key has the whole word w somewhere: w's ends are at the ends
  * of key or next to a character that is neither a letter nor a digit
  * (blanks, punctuation, emoji). An end of w in a script written without
@@ -111,17 +126,9 @@ static int has_word(const char *key, const char *w)
 	U8_NEXT((const uint8_t *) w, wi, wn, first);
 	wi = wn;
 	U8_PREV((const uint8_t *) w, 0, wi, last);
-	for (const char *p = strstr(key, w); p != NULL; p = strstr(p + 1, w)) {
-		int32_t at = (int32_t) (p - key), prev = at;
-		UChar32 c = 0;
-
-		if (at > 0)
-			U8_PREV((const uint8_t *) key, 0, prev, c);
-		if ((at == 0 || c < 0 || !u_isalnum(c) || cjk(first)) &&
-		    (at + (int32_t) n >= len || cjk(last) ||
-		     !word_char(key, at + (int32_t) n, len)))
+	for (const char *p = strstr(key, w); p != NULL; p = strstr(p + 1, w))
+		if (bounded(key, len, (int32_t) (p - key), wn, cjk(first), cjk(last)))
 			return 1;
-	}
 	return 0;
 }
 
@@ -209,15 +216,8 @@ static const sc_brand *named_brand_in(const sc_chk_brands *bs, const char *text,
 /* word_at - the whole word w (n bytes) starts at key[at] (len bytes) */
 static int word_at(const char *key, int32_t len, int32_t at, const char *w, size_t n)
 {
-	int32_t prev = at;
-	UChar32 c = 0;
-
-	if (at + (int32_t) n > len || memcmp(key + at, w, n) != 0)
-		return 0;
-	if (at > 0)
-		U8_PREV((const uint8_t *) key, 0, prev, c);
-	return (at == 0 || c < 0 || !u_isalnum(c)) &&
-	       (at + (int32_t) n >= len || !word_char(key, at + (int32_t) n, len));
+	return at + (int32_t) n <= len && memcmp(key + at, w, n) == 0 &&
+	       bounded(key, len, at, (int32_t) n, 0, 0);
 }
 
 /* swapped_in - the key w of a two-word name ("ace hardware") is in key
@@ -432,12 +432,6 @@ static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const
 	return hit;
 }
 
-/* alnum - ASCII letter or digit */
-static int alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* lower - an ASCII letter in lower case; any other byte as it is */
 static unsigned char lower(unsigned char c)
 {
@@ -460,11 +454,11 @@ static int name_at(const char *p, const char *end, const char *w, size_t n)
 
 		as = as && c == x;
 		caps = caps && c == up;
-		title = title && c == ((i == 0 || !alnum((unsigned char) w[i - 1])) ? up : lo);
+		title = title && c == ((i == 0 || !sc_chk_ascii_alnum((unsigned char) w[i - 1])) ? up : lo);
 	}
 	if (!(as || caps || title))
 		return 0;
-	return p + n == end || !alnum((unsigned char) w[n - 1]) || !alnum((unsigned char) p[n]);
+	return p + n == end || !sc_chk_ascii_alnum((unsigned char) w[n - 1]) || !sc_chk_ascii_alnum((unsigned char) p[n]);
 }
 
 /* body_brand_other - the first brand of bs that text (len bytes) names
@@ -513,7 +507,7 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 	for (const char *p = text; p < end && hit == NULL; p++) {
 		unsigned char c = (unsigned char) *p;
 
-		if (alnum(c) ? p > text && alnum((unsigned char) p[-1]) : (c & 0xC0) != 0xC0)
+		if (sc_chk_ascii_alnum(c) ? p > text && sc_chk_ascii_alnum((unsigned char) p[-1]) : (c & 0xC0) != 0xC0)
 			continue;
 		unsigned char c2 = p + 1 < end ? lower((unsigned char) p[1]) : 0;
 
