@@ -432,10 +432,15 @@ static int check_subject_brand_mismatch(const sc_run_ctx *ctx, const char *const
 	return hit;
 }
 
-/* lower - an ASCII letter in lower case; any other byte as it is */
-static unsigned char lower(unsigned char c)
+/* pair_bucket - the bucket (of nb, a power of two) of a name or a text
+ * position by its first two bytes, ASCII letters folded to lower case */
+static size_t pair_bucket(char a, char b, size_t nb)
 {
-	return (unsigned char) (c >= 'A' && c <= 'Z' ? c + 32 : c);
+	unsigned char x = (unsigned char) a, y = (unsigned char) b;
+
+	x = (unsigned char) (x >= 'A' && x <= 'Z' ? x + 32 : x);
+	y = (unsigned char) (y >= 'A' && y <= 'Z' ? y + 32 : y);
+	return ((size_t) x * 31u + y) & (nb - 1);
 }
 
 /* name_at - the brand name w is written at p (before end) in one of the
@@ -463,19 +468,18 @@ static int name_at(const char *p, const char *end, const char *w, size_t n)
 
 /* body_brand_other - the first brand of bs that text (len bytes) names
  * and from cannot be, with *name set; NULL when none. The names are put
- * in buckets by first byte, then the text is walked once: a name starting
- * with an ASCII letter or digit is tried where a word starts, any other
- * where a UTF-8 character starts. */
+ * in buckets by their first two bytes, then the text is walked once: a
+ * name starting with an ASCII letter or digit is tried where a word
+ * starts, any other where a UTF-8 character starts. */
 static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_brands *bs,
 					const sc_msg_addr *from, const char *text, size_t len,
 					const char **name)
 {
-	enum { NB = 256 };
+	enum { NB = 1024 }; /* buckets by the first two bytes, case folded */
 	typedef struct cand {
 		const sc_brand *b;
 		const char *w;
 		size_t n;
-		unsigned char second; /* w[1] in lower case: a cheap first test */
 		struct cand *next;
 	} cand;
 	size_t total = 0, k = 0;
@@ -493,14 +497,13 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
 
 			for (size_t j = 0; j < b->nnames; j++) {
-				unsigned char f = (unsigned char) b->names[j][0];
+				const char *w = b->names[j];
+				size_t f;
 
-				if (f == '\0')
-					continue;
-				if (f >= 'a' && f <= 'z')
-					f = (unsigned char) (f - 32);
-				all[k] = (cand) {b, b->names[j], strlen(b->names[j]),
-						 lower((unsigned char) b->names[j][1]), bucket[f]};
+				if (w[0] == '\0' || w[1] == '\0')
+					continue; /* no brand is one letter */
+				f = pair_bucket(w[0], w[1], NB);
+				all[k] = (cand) {b, w, strlen(w), bucket[f]};
 				bucket[f] = &all[k++];
 			}
 		}
@@ -509,11 +512,10 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 
 		if (sc_chk_ascii_alnum(c) ? p > text && sc_chk_ascii_alnum((unsigned char) p[-1]) : (c & 0xC0) != 0xC0)
 			continue;
-		unsigned char c2 = p + 1 < end ? lower((unsigned char) p[1]) : 0;
-
-		for (cand *x = bucket[c >= 'a' && c <= 'z' ? c - 32 : c]; x != NULL; x = x->next)
-			if (x->second == c2 && name_at(p, end, x->w, x->n) &&
-			    not_brands(ctx, x->b, from)) {
+		if (p + 1 >= end)
+			break;
+		for (cand *x = bucket[pair_bucket(p[0], p[1], NB)]; x != NULL; x = x->next)
+			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from)) {
 				hit = x->b;
 				*name = x->w;
 				break;
