@@ -20,6 +20,15 @@
  *   check_url_lookalike()         the same for the hosts of links (href,
  *                                 form action, text URLs); the value is
  *                                 the number of such distinct hosts.
+ *   check_replyto_cousin()        the Reply-To's registrable domain is a
+ *                                 cousin of the From's: their labels (4
+ *                                 characters or more) one edit apart
+ *                                 ("asda.co.uk" and "asdaa.uk", "acme.com"
+ *                                 and "acrne.com"), no brand map needed.
+ *                                 The fake buyer's and the CEO fraud's
+ *                                 reply path: it reads as the same company.
+ *                                 The same label under two suffixes is a
+ *                                 company's own pair of domains, no hit.
  *
  * The brand's own domains and their subdomains never count; neither does
  * the brand's label under a country's suffix ("amazon.co.za", "ikea.us": a
@@ -254,10 +263,43 @@ static int check_url_lookalike(const sc_run_ctx *ctx, const char *const *args, s
 	return n;
 }
 
+/* check_replyto_cousin - see above */
+static int check_replyto_cousin(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				sc_buf *detail)
+{
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	const sc_msg_addr *rt = sc_chk_first_addr(ctx->msg, SC_ADDR_REPLY_TO);
+	char *fs, *rs, fl[64], rl[64];
+	size_t fn, rn;
+	int hit = 0;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || rt == NULL)
+		return 0;
+	fs = sc_chk_site_of(from->domain);
+	rs = sc_chk_site_of(rt->domain);
+	fn = strcspn(fs, ".");
+	rn = strcspn(rs, ".");
+	if (strcmp(fs, rs) != 0 && fn >= 4 && rn >= 4 && fn < sizeof(fl) && rn < sizeof(rl)) {
+		memcpy(fl, fs, fn);
+		fl[fn] = '\0';
+		memcpy(rl, rs, rn);
+		rl[rn] = '\0';
+		hit = strcmp(fl, rl) != 0 && within_one(fl, rl);
+	}
+	if (hit)
+		(void) sc_buf_printf(detail, "Reply-To %s is one letter off From %s", rs, fs);
+	free(fs);
+	free(rs);
+	return hit;
+}
+
 /* clang-format off */
 static const sc_eval_def lookalike_defs[] = {
 	{ "check_from_lookalike",         check_from_lookalike,         0, 1 },
 	{ "check_url_lookalike",          check_url_lookalike,          0, 1 },
+	{ "check_replyto_cousin",         check_replyto_cousin,         0, 0 },
 };
 /* clang-format on */
 

@@ -36,6 +36,7 @@ static const char RULES[] = "header T_NAME eval:check_from_brand_mismatch()\n"
 			    "header T_URL_LA eval:check_url_lookalike()\n"
 			    "header T_URL_LA_SUB eval:check_url_lookalike('subdomain')\n"
 			    "header T_EXEC eval:check_display_name_executive()\n"
+			    "header T_COUSIN eval:check_replyto_cousin()\n"
 			    "body T_BODY eval:check_body_brand_mismatch()\n"
 			    "body T_BODY_SHORT eval:check_body_brand_mismatch('20')\n";
 
@@ -285,6 +286,26 @@ static void test_url_lookalike(void **state)
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
+static void test_replyto_cousin(void **state)
+{
+	static const row rows[] = {
+		{"From: <buyer@asda.co.uk>\r\nReply-To: <sales@asdaa.uk>\r\n" S, "x", "T_COUSIN", 1, 0},
+		{"From: <ceo@acme-corp.com>\r\nReply-To: <ceo@acme-crop.com>\r\n" S, "x", "T_COUSIN", 1,
+		 0},
+		{"From: <ceo@northwind.com>\r\nReply-To: <ceo@northwindd.com>\r\n" S, "x", "T_COUSIN", 1,
+		 0},
+		/* a company's own pair, its own subdomain, short or unrelated labels */
+		{"From: <a@asda.com>\r\nReply-To: <b@asda.co.uk>\r\n" S, "x", "T_COUSIN", 0, 0},
+		{"From: <a@mail.acme.com>\r\nReply-To: <b@acme.com>\r\n" S, "x", "T_COUSIN", 0, 0},
+		{"From: <a@abc.com>\r\nReply-To: <b@abd.com>\r\n" S, "x", "T_COUSIN", 0, 0},
+		{"From: <a@acme.com>\r\nReply-To: <b@gmail.com>\r\n" S, "x", "T_COUSIN", 0, 0},
+		{"From: <a@acme.com>\r\n" S, "x", "T_COUSIN", 0, 0},
+	};
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
 static void test_body_brand_mismatch(void **state)
 {
 #define F "From: \"Kim Allen\" <kim@fund.example>\r\n" S
@@ -379,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_from_brand_mismatch),
 		cmocka_unit_test(test_from_lookalike),
 		cmocka_unit_test(test_url_lookalike),
+		cmocka_unit_test(test_replyto_cousin),
 		cmocka_unit_test(test_body_brand_mismatch),
 		cmocka_unit_test(test_executive),
 		cmocka_unit_test(test_no_lists),
