@@ -360,11 +360,12 @@ static int check_hidden_text(const sc_run_ctx *ctx, const char *const *args, siz
 }
 
 /* clang-format off */
-/* html_stub - a plain-text alternative (len bytes) that only says to view
- * the HTML ("An HTML viewer is required to see this message", "your
- * email client does not support HTML"): 25 words at most, naming HTML and
- * a viewer, support, an HTML-enabled client or a requirement */
-static int html_stub(const char *t, size_t len)
+/* plain_only_points_to_html - a plain-text alternative (len bytes) that
+ * only says to view the HTML ("An HTML viewer is required to see this
+ * message", "your email client does not support HTML"): 25 words at most,
+ * naming HTML and a viewer, support, an HTML-enabled client or a
+ * requirement */
+static int plain_only_points_to_html(const char *t, size_t len)
 {
 	static const char *const says[] = {"viewer", "support", "enabled", "capable", "requir"};
 	char buf[512];
@@ -397,7 +398,7 @@ static int check_html_only(const sc_run_ctx *ctx, const char *const *args, size_
 		if (strcmp(p->type, "text/html") == 0)
 			html++;
 		else if (strcmp(p->type, "text/plain") == 0 && count_words(p->text, p->text_len) > 0 &&
-			 !html_stub(p->text, p->text_len))
+			 !plain_only_points_to_html(p->text, p->text_len))
 			return 0;
 	}
 	if (html == 0)
