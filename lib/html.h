@@ -68,6 +68,10 @@ enum {
 	SC_HTML_ZERO_WIDTH_CHARS = 1u << 4,      /* U+200B..U+200D, U+2060, U+FEFF in text */
 	SC_HTML_CONTENT_AFTER_END = 1u << 5,     /* text after </html> */
 	SC_HTML_TRUNCATED = 1u << 6,             /* past max_input, max_links or max_depth */
+	SC_HTML_HIDDEN_OUT_OF_VIEW = 1u << 7,    /* text in a box moved off the page
+						  * (position:absolute;left:-9999px,
+						  * text-indent:-9999px) or clipped to
+						  * nothing (overflow:hidden;height:0) */
 };
 
 typedef struct sc_html_link {

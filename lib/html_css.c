@@ -24,6 +24,18 @@ void sc_css_init(sc_css *c)
 	c->display_none = -1;
 	c->visibility_hidden = -1;
 	c->font_tiny = -1;
+	c->positioned = -1;
+	c->offset_far = -1;
+	c->indent_far = -1;
+	c->overflow_clip = -1;
+	c->zero_box = -1;
+}
+
+/* sc_css_out_of_view - see html_css.h */
+int sc_css_out_of_view(const sc_css *c)
+{
+	return (c->positioned == 1 && c->offset_far == 1) || c->indent_far == 1 ||
+	       (c->overflow_clip == 1 && c->zero_box == 1);
 }
 
 /* is_space - CSS white space */
@@ -225,6 +237,41 @@ static int font_size_tiny(const char *s, size_t n)
 	return 0;
 }
 
+/* length_px - a CSS length in px (pt, em and rem converted at 16px to the
+ * em; a bare number or 0 as px): 1 and *px set, or 0 when not a length
+ * (a keyword, a percentage, calc()) */
+static int length_px(const char *s, size_t n, double *px)
+{
+	char tmp[32], *end;
+	double v;
+
+	if (n == 0 || n >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	v = strtod(tmp, &end);
+	if (end == tmp)
+		return 0;
+	if (*end == '\0' || strcasecmp(end, "px") == 0)
+		*px = v;
+	else if (strcasecmp(end, "pt") == 0)
+		*px = v * 4.0 / 3.0;
+	else if (strcasecmp(end, "em") == 0 || strcasecmp(end, "rem") == 0)
+		*px = v * 16.0;
+	else
+		return 0;
+	return 1;
+}
+
+/* far_off - 1 for a length at -500px or further, 0 for another length or
+ * keyword */
+static int far_off(const char *s, size_t n)
+{
+	double px;
+
+	return length_px(s, n, &px) && px <= -500.0;
+}
+
 /* background - the colour or image of a background shorthand */
 static void background(sc_css *c, const char *v, size_t n)
 {
@@ -286,6 +333,21 @@ static void declaration(sc_css *c, const char *name, size_t nn, const char *v, s
 		background(c, v, vn);
 	} else if (equals(name, nn, "background-image")) {
 		c->bg_image = !equals(v, vn, "none");
+	} else if (equals(name, nn, "position")) {
+		c->positioned = equals(v, vn, "absolute") || equals(v, vn, "fixed");
+	} else if (equals(name, nn, "left") || equals(name, nn, "top")) {
+		if (c->offset_far != 1) /* either one far off moves the box away */
+			c->offset_far = far_off(v, vn);
+	} else if (equals(name, nn, "text-indent")) {
+		c->indent_far = far_off(v, vn);
+	} else if (equals(name, nn, "overflow")) {
+		c->overflow_clip = equals(v, vn, "hidden") || equals(v, vn, "clip");
+	} else if (equals(name, nn, "width") || equals(name, nn, "height") ||
+		   equals(name, nn, "max-width") || equals(name, nn, "max-height")) {
+		double px;
+
+		if (c->zero_box != 1) /* one zero side leaves no room */
+			c->zero_box = length_px(v, vn, &px) && px <= 1.0 && px >= 0.0;
 	}
 }
 

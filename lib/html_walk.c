@@ -45,6 +45,7 @@ struct sc_html_class {
 	char name[64];
 	size_t len; /* of name */
 	int display_none, visibility_hidden, opacity_zero, font_tiny, transparent;
+	int out_of_view; /* the rule alone moves or clips the box away (1) */
 };
 
 #define HTML_MAX_CLASSES 256       /* class rules kept per document */
@@ -67,7 +68,7 @@ static void add_class(void *arg, const char *cls, size_t cn, const char *decl, s
 	sc_css_init(&css);
 	sc_css_parse_style(&css, buf);
 	if (css.display_none < 0 && css.visibility_hidden < 0 && !css.opacity_zero &&
-	    css.font_tiny < 0 && css.has_color == 0)
+	    css.font_tiny < 0 && css.has_color == 0 && !sc_css_out_of_view(&css))
 		return; /* says nothing about hiding: most of a sheet */
 	c = &h->classes[h->nclasses++];
 	memcpy(c->name, cls, cn);
@@ -78,6 +79,7 @@ static void add_class(void *arg, const char *cls, size_t cn, const char *decl, s
 	c->opacity_zero = css.opacity_zero;
 	c->font_tiny = css.font_tiny;
 	c->transparent = css.has_color == 2 ? 1 : css.has_color == 1 ? 0 : -1;
+	c->out_of_view = sc_css_out_of_view(&css);
 }
 
 /* children_of - the children of an element or of the document; NULL for
@@ -141,9 +143,12 @@ static void collect_classes(sc_html *h, const GumboNode *root)
 }
 
 /* apply_classes - what the sheet's rules for the classes in cls (a class
- * attribute) hide, onto css, in sheet order */
-static void apply_classes(const sc_html *h, sc_css *css, const char *cls)
+ * attribute) hide, onto css, in sheet order; 1 when one of them alone
+ * moves or clips the box out of view (rules are not merged for that) */
+static int apply_classes(const sc_html *h, sc_css *css, const char *cls)
 {
+	int away = 0;
+
 	for (const char *p = cls; *p != '\0';) {
 		size_t n;
 
@@ -164,9 +169,11 @@ static void apply_classes(const sc_html *h, sc_css *css, const char *cls)
 				css->font_tiny = c->font_tiny;
 			if (c->transparent == 1 && css->has_color == 0)
 				css->has_color = 2;
+			away |= c->out_of_view;
 		}
 		p += n;
 	}
+	return away;
 }
 
 /* apply_colours - legacy colour attributes, then inline style, onto the frame.
@@ -214,12 +221,15 @@ static void apply_style(const sc_html *h, frame *f, const GumboNode *n)
 {
 	const char *style = sc_html_attr(n, "style"), *cls;
 	sc_css css;
+	int away = 0;
 
 	sc_css_init(&css);
 	if (h->nclasses > 0 && (cls = sc_html_attr(n, "class")) != NULL)
-		apply_classes(h, &css, cls);
+		away = apply_classes(h, &css, cls);
 	if (style != NULL)
 		sc_css_parse_style(&css, style);
+	if (away || sc_css_out_of_view(&css))
+		f->sticky |= SC_HTML_HIDDEN_OUT_OF_VIEW;
 	if (sc_html_attr(n, "hidden") != NULL || css.display_none == 1)
 		f->sticky |= SC_HTML_HIDDEN_DISPLAY_NONE;
 	if (css.opacity_zero)

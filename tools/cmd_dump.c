@@ -54,7 +54,7 @@ static void dump_findings(const sc_msg *m)
 	static const char *const html_names[] = {
 		"HIDDEN_DISPLAY_NONE", "HIDDEN_VISIBILITY", "HIDDEN_FONT_SIZE_ZERO",
 		"HIDDEN_SAME_COLOUR",  "ZERO_WIDTH_CHARS",  "CONTENT_AFTER_END",
-		"TRUNCATED",
+		"TRUNCATED",           "HIDDEN_OUT_OF_VIEW",
 	};
 	unsigned f = sc_msg_findings(m), hf = sc_msg_html_findings(m);
 

@@ -32,6 +32,7 @@ typedef struct text_case {
 #define HIDDEN_VIS    SC_HTML_HIDDEN_VISIBILITY
 #define HIDDEN_FONT   SC_HTML_HIDDEN_FONT_SIZE_ZERO
 #define HIDDEN_COLOUR SC_HTML_HIDDEN_SAME_COLOUR
+#define HIDDEN_AWAY   SC_HTML_HIDDEN_OUT_OF_VIEW
 
 static const text_case text_cases[] = {
 	{"plain", "<p>Hello   world</p>", "Hello world", "", 0},
@@ -120,6 +121,27 @@ static const text_case text_cases[] = {
 	 "<div class=c style='background-color:#fff'><span style='color:#fff'>x</span></div>", "",
 	 "x", HIDDEN_COLOUR},
 	{"black on default white is visible", "<span style='color:#000'>x</span>", "x", "", 0},
+	{"absolute far left is off the page",
+	 "a<div style='position:absolute; left:-9999px; top:-9999px'>x <b>y</b></div>b", "a\nb",
+	 "x y", HIDDEN_AWAY},
+	{"fixed far up, in em", "a<div style='position:fixed;top:-80em'>x</div>", "a", "x",
+	 HIDDEN_AWAY},
+	{"text-indent far left", "a<p style='text-indent:-10000px'>x</p>", "a", "x", HIDDEN_AWAY},
+	{"clipped to no height", "a<div style='height:0;overflow:hidden;line-height:0'>x</div>",
+	 "a", "x", HIDDEN_AWAY},
+	{"clipped to no width, the order swapped",
+	 "a<div style='overflow:hidden;width:0px'>x</div>", "a", "x", HIDDEN_AWAY},
+	{"far left but not positioned is visible", "<div style='left:-9999px'>x</div>", "x", "",
+	 0},
+	{"absolute near the edge is visible",
+	 "<div style='position:absolute;left:-20px;top:0'>x</div>", "x", "", 0},
+	{"no height but overflowing is visible", "<div style='height:0'>x</div>", "x", "", 0},
+	{"clipped to a real height is visible",
+	 "<div style='overflow:hidden;height:40px;width:100%'>x</div>", "x", "", 0},
+	{"a child cannot come back into view",
+	 "<div style='overflow:hidden;max-height:0'><p style='height:auto;overflow:visible'>x"
+	 "</p></div>",
+	 "", "x", HIDDEN_AWAY},
 	{"zero width characters",
 	 "Pa\xE2\x80\x8By\xE2\x80\x8C"
 	 "P\xE2\x80\x8D"
@@ -151,6 +173,9 @@ static const text_case text_cases[] = {
 	 "<style>@media (max-width:480px){.m{display:none}} div .n{display:none} #o{display:none}"
 	 "</style><p class=m>x</p><p class=n>y</p><p id=o>z</p>",
 	 "x\ny\nz", "", 0},
+	{"a class moves the box off the page",
+	 "<style>.away{position:absolute;left:-5000px}</style><div class=away>x</div>y", "y", "x",
+	 HIDDEN_AWAY},
 	{"inline style outranks the class", "<style>.h{display:none}</style>"
 					    "<span class=h style='display:inline'>x</span>",
 	 "x", "", 0},
