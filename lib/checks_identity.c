@@ -72,6 +72,14 @@
  *                             public suffix count (a Message-ID's
  *                             "uuid.mail" is no domain), and none on the
  *                             "freehost" list (a platform names those).
+ *   check_from_outside_recipients()
+ *                             the From address is on another registrable
+ *                             domain than every recipient: the envelope's
+ *                             (when the MTA told us) or else the To and Cc
+ *                             addresses. No recipient with a domain, no
+ *                             hit. An input for metas: most mail comes
+ *                             from outside; "your mail administrator"
+ *                             does not.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -594,6 +602,47 @@ static int check_sender_random_domain(const sc_run_ctx *ctx, const char *const *
 	return 0;
 }
 
+/* check_from_outside_recipients - see above */
+static int check_from_outside_recipients(const sc_run_ctx *ctx, const char *const *args,
+					 size_t nargs, sc_buf *detail)
+{
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	const char *first = NULL;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL)
+		return 0;
+	if (ctx->env != NULL && ctx->env->nrcpts > 0) {
+		for (size_t i = 0; i < ctx->env->nrcpts; i++) {
+			const char *at = strrchr(ctx->env->rcpts[i], '@');
+
+			if (at == NULL || at[1] == '\0')
+				continue;
+			if (same_regdom(at + 1, from->domain))
+				return 0;
+			if (first == NULL)
+				first = ctx->env->rcpts[i];
+		}
+	} else {
+		for (size_t i = 0; i < sc_msg_addr_count(ctx->msg); i++) {
+			const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
+
+			if ((a->field != SC_ADDR_TO && a->field != SC_ADDR_CC) || a->domain[0] == '\0')
+				continue;
+			if (same_regdom(a->domain, from->domain))
+				return 0;
+			if (first == NULL)
+				first = a->addr;
+		}
+	}
+	if (first == NULL)
+		return 0;
+	(void) sc_buf_printf(detail, "From %s is on another domain than the recipients (%.120s)",
+			     from->addr, first);
+	return 1;
+}
+
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -604,6 +653,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_from_name_offer",         check_from_name_offer,         1, 32 },
 	{ "check_from_local_is_name",      check_from_local_is_name,      0, 0 },
 	{ "check_sender_random_domain",    check_sender_random_domain,    0, 0 },
+	{ "check_from_outside_recipients", check_from_outside_recipients, 0, 0 },
 };
 /* clang-format on */
 

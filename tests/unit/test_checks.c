@@ -45,6 +45,7 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_OFFER eval:check_from_name_offer('perks','rewards','gift')\n"
 			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
 			    "header T_RANDOM eval:check_sender_random_domain()\n"
+			    "header T_OUTSIDE eval:check_from_outside_recipients()\n"
 			    "body T_AWAY eval:check_links_avoid_from()\n";
 
 static const char *const LIST_FILES[] = {
@@ -412,6 +413,40 @@ static void test_sender_random_domain(void **state)
 	       "T_RANDOM", 0);
 }
 
+static void test_from_outside_recipients(void **state)
+{
+	sc_envelope env;
+	const char *rcpts[2];
+	char *h;
+
+	(void) state;
+	/* from another domain than every recipient, To and Cc alike */
+	expect("From: admin@mail-quota.example\r\nTo: ann@uni.ac.uk\r\n", "T_OUTSIDE", 1);
+	expect("From: a@shop-site.com\r\nTo: x@other.org, y@third.net\r\n", "T_OUTSIDE", 1);
+	/* the same registrable domain, in To or in Cc; no recipient with a
+	 * domain (undisclosed recipients); no From */
+	expect("From: it@mail.uni.ac.uk\r\nTo: ann@uni.ac.uk\r\n", "T_OUTSIDE", 0);
+	expect("From: it@corp.example.com\r\nTo: x@other.org\r\nCc: b@example.com\r\n",
+	       "T_OUTSIDE", 0);
+	expect("From: a@shop-site.com\r\nTo: undisclosed-recipients:;\r\n", "T_OUTSIDE", 0);
+	expect("To: ann@uni.ac.uk\r\n", "T_OUTSIDE", 0);
+	/* the envelope, when known, outranks the headers */
+	memset(&env, 0, sizeof(env));
+	rcpts[0] = "ann@uni.ac.uk";
+	rcpts[1] = "bob@staff.uni.ac.uk";
+	env.rcpts = rcpts;
+	env.nrcpts = 2;
+	h = hits_env("From: it@uni.ac.uk\r\nTo: list@other.org\r\n", "x", lists, &env);
+	assert_null(strstr(h, "T_OUTSIDE"));
+	free(h);
+	env.nrcpts = 1;
+	h = hits_env("From: it@mail-quota.example\r\nTo: x@mail-quota.example\r\n", "x", lists,
+		     &env);
+	assert_non_null(strstr(h, "From it@mail-quota.example is on another domain than the "
+				  "recipients (ann@uni.ac.uk)"));
+	free(h);
+}
+
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
@@ -528,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_redirect_param),
 		cmocka_unit_test(test_links_avoid_from),
 		cmocka_unit_test(test_sender_random_domain),
+		cmocka_unit_test(test_from_outside_recipients),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
 		cmocka_unit_test(test_reply_without_reference),
