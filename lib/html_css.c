@@ -213,18 +213,29 @@ int sc_css_colours_close(uint32_t a, uint32_t b)
 	return 1;
 }
 
+/* number_unit - the number that starts the n bytes at s into *v, and its
+ * unit ("px", "%", "" for none) copied into buf (size 32); NULL when the
+ * value does not start with a number (a keyword such as small) */
+static const char *number_unit(const char *s, size_t n, char buf[32], double *v)
+{
+	char *end;
+
+	if (n == 0 || n >= 32)
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*v = strtod(buf, &end);
+	return end == buf ? NULL : end;
+}
+
 /* font_size_tiny - 1 for 0 in any unit, <= 1px/1pt, <= 0.1em/rem, <= 10%; 0 otherwise */
 static int font_size_tiny(const char *s, size_t n)
 {
-	char tmp[32], *end;
+	char tmp[32];
+	const char *end;
 	double v;
 
-	if (n == 0 || n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	v = strtod(tmp, &end);
-	if (end == tmp)
+	if ((end = number_unit(s, n, tmp, &v)) == NULL)
 		return 0; /* a keyword such as small: visible */
 	if (v <= 0.0)
 		return 1;
@@ -242,15 +253,11 @@ static int font_size_tiny(const char *s, size_t n)
  * (a keyword, a percentage, calc()) */
 static int length_px(const char *s, size_t n, double *px)
 {
-	char tmp[32], *end;
+	char tmp[32];
+	const char *end;
 	double v;
 
-	if (n == 0 || n >= sizeof(tmp))
-		return 0;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	v = strtod(tmp, &end);
-	if (end == tmp)
+	if ((end = number_unit(s, n, tmp, &v)) == NULL)
 		return 0;
 	if (*end == '\0' || strcasecmp(end, "px") == 0)
 		*px = v;
