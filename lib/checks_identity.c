@@ -77,9 +77,10 @@
  *                             domain than every recipient: the envelope's
  *                             (when the MTA told us) or else the To and Cc
  *                             addresses. No recipient with a domain, no
- *                             hit. An input for metas: most mail comes
- *                             from outside; "your mail administrator"
- *                             does not.
+ *                             hit; only the first 100 recipients are
+ *                             compared. An input for metas: most mail
+ *                             comes from outside; "your mail
+ *                             administrator" does not.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -602,41 +603,61 @@ static int check_sender_random_domain(const sc_run_ctx *ctx, const char *const *
 	return 0;
 }
 
+/* same_site - host is on the registrable domain site (from
+ * sc_url_registrable_domain; NULL: none, then the hosts are compared) */
+static int same_site(const char *host, const char *site, const char *own_host)
+{
+	char *r = sc_url_registrable_domain(host);
+	int same = (r != NULL && site != NULL) ? strcmp(r, site) == 0
+					       : strcasecmp(host, own_host) == 0;
+
+	free(r);
+	return same;
+}
+
+#define OUTSIDE_MAX_RCPTS 100 /* recipients compared; a huge list is a list */
+
 /* check_from_outside_recipients - see above */
 static int check_from_outside_recipients(const sc_run_ctx *ctx, const char *const *args,
 					 size_t nargs, sc_buf *detail)
 {
 	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
 	const char *first = NULL;
+	size_t seen = 0;
+	char *site;
+	int inside = 0;
 
 	(void) args;
 	(void) nargs;
 	if (from == NULL)
 		return 0;
+	site = sc_url_registrable_domain(from->domain);
 	if (ctx->env != NULL && ctx->env->nrcpts > 0) {
-		for (size_t i = 0; i < ctx->env->nrcpts; i++) {
+		for (size_t i = 0; i < ctx->env->nrcpts && seen < OUTSIDE_MAX_RCPTS && !inside; i++) {
 			const char *at = strrchr(ctx->env->rcpts[i], '@');
 
 			if (at == NULL || at[1] == '\0')
 				continue;
-			if (same_regdom(at + 1, from->domain))
-				return 0;
+			seen++;
+			inside = same_site(at + 1, site, from->domain);
 			if (first == NULL)
 				first = ctx->env->rcpts[i];
 		}
 	} else {
-		for (size_t i = 0; i < sc_msg_addr_count(ctx->msg); i++) {
+		for (size_t i = 0; i < sc_msg_addr_count(ctx->msg) && seen < OUTSIDE_MAX_RCPTS && !inside;
+		     i++) {
 			const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
 
 			if ((a->field != SC_ADDR_TO && a->field != SC_ADDR_CC) || a->domain[0] == '\0')
 				continue;
-			if (same_regdom(a->domain, from->domain))
-				return 0;
+			seen++;
+			inside = same_site(a->domain, site, from->domain);
 			if (first == NULL)
 				first = a->addr;
 		}
 	}
-	if (first == NULL)
+	free(site);
+	if (inside || first == NULL)
 		return 0;
 	(void) sc_buf_printf(detail, "From %s is on another domain than the recipients (%.120s)",
 			     from->addr, first);
