@@ -81,16 +81,6 @@
  *                             compared. An input for metas: most mail
  *                             comes from outside; "your mail
  *                             administrator" does not.
- *   check_names_recipient_address()
- *                             the Subject, or a greeting at the start of
- *                             the text ("Dear ann@uni.ac.uk", "Hallo
- *                             ann@uni.ac.uk"), holds a recipient's whole
- *                             address (recipients as above): the sender
- *                             knows the address and not the name, as a
- *                             list bought or scraped by the thousand
- *                             gives it. Only the first 100 recipients and
- *                             the first 400 bytes of text after the
- *                             Subject are read.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -674,85 +664,6 @@ static int check_from_outside_recipients(const sc_run_ctx *ctx, const char *cons
 	return 1;
 }
 
-#define GREETING_SPAN 400 /* bytes of text after the Subject searched for a greeting */
-
-/* greeted - the n bytes of text hold addr (any case) right after a greeting
- * word ("Dear", "Hello", "Hallo", "Olá", "Prezado"...; spaces, commas and
- * colons, and "user" or "customer", may stand between) */
-static int greeted(const char *text, size_t n, const char *addr)
-{
-	static const char *const words[] = {
-		"dear", "hello", "hi", "hey", "hallo", "hola", "ol\xc3\xa1", "ola", "bonjour",
-		"attention", "prezado", "prezada", "caro", "cara", "geehrte", "geehrter",
-		"beste", "ciao", "salut", "greetings",
-	};
-	size_t alen = strlen(addr);
-
-	for (size_t i = 0; alen > 0 && i + alen <= n; i++) {
-		size_t j = i;
-
-		if (strncasecmp(text + i, addr, alen) != 0)
-			continue;
-		while (j > 0 && strchr(" ,:\t", text[j - 1]) != NULL)
-			j--;
-		if (j >= 4 && strncasecmp(text + j - 4, "user", 4) == 0) { /* "Dear user x@y" */
-			j -= 4;
-			while (j > 0 && text[j - 1] == ' ')
-				j--;
-		}
-		for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
-			size_t wl = strlen(words[w]);
-
-			if (j >= wl && strncasecmp(text + j - wl, words[w], wl) == 0 &&
-			    (j == wl || !sc_chk_ascii_alnum((unsigned char) text[j - wl - 1])))
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* check_names_recipient_address - see above */
-static int check_names_recipient_address(const sc_run_ctx *ctx, const char *const *args,
-					 size_t nargs, sc_buf *detail)
-{
-	const char *rcpt[OUTSIDE_MAX_RCPTS];
-	size_t nr = 0, blen, start;
-	long si = sc_msg_header_find(ctx->msg, "Subject", 0);
-	const char *subject = si >= 0 ? sc_msg_header_decoded(ctx->msg, (size_t) si) : NULL;
-	const char *body = sc_msg_body_text(ctx->msg, &blen);
-	const char *nl = memchr(body, '\n', blen);
-
-	(void) args;
-	(void) nargs;
-	if (ctx->env != NULL && ctx->env->nrcpts > 0) {
-		for (size_t i = 0; i < ctx->env->nrcpts && nr < OUTSIDE_MAX_RCPTS; i++)
-			if (strchr(ctx->env->rcpts[i], '@') != NULL)
-				rcpt[nr++] = ctx->env->rcpts[i];
-	} else {
-		for (size_t i = 0; i < sc_msg_addr_count(ctx->msg) && nr < OUTSIDE_MAX_RCPTS; i++) {
-			const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
-
-			if ((a->field == SC_ADDR_TO || a->field == SC_ADDR_CC) && a->domain[0] != '\0')
-				rcpt[nr++] = a->addr;
-		}
-	}
-	start = nl != NULL ? (size_t) (nl - body) + 1 : blen; /* past the Subject line */
-	for (size_t i = 0; i < nr; i++) {
-		if (subject != NULL && strcasestr(subject, rcpt[i]) != NULL) {
-			(void) sc_buf_printf(detail, "the Subject holds the recipient's address %.120s",
-					     rcpt[i]);
-			return 1;
-		}
-		if (greeted(body + start,
-			    blen - start < GREETING_SPAN ? blen - start : GREETING_SPAN, rcpt[i])) {
-			(void) sc_buf_printf(detail, "the text greets the recipient as %.120s",
-					     rcpt[i]);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -764,7 +675,6 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_from_local_is_name",      check_from_local_is_name,      0, 0 },
 	{ "check_sender_random_domain",    check_sender_random_domain,    0, 0 },
 	{ "check_from_outside_recipients", check_from_outside_recipients, 0, 0 },
-	{ "check_names_recipient_address", check_names_recipient_address, 0, 0 },
 };
 /* clang-format on */
 

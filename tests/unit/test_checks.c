@@ -46,7 +46,6 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
 			    "header T_RANDOM eval:check_sender_random_domain()\n"
 			    "header T_OUTSIDE eval:check_from_outside_recipients()\n"
-			    "body T_NAMES_RCPT eval:check_names_recipient_address()\n"
 			    "body T_AWAY eval:check_links_avoid_from()\n";
 
 static const char *const LIST_FILES[] = {
@@ -448,59 +447,6 @@ static void test_from_outside_recipients(void **state)
 	free(h);
 }
 
-/* expect_text - the rule named rule hits (1) or not (0) on headers and a
- * plain-text body */
-static void expect_text(const char *headers, const char *body, const char *rule, int hit)
-{
-	char *h = hits_msg(headers, body, lists);
-
-	harness_check(h, rule, hit, NULL, -1, body);
-	free(h);
-}
-
-static void test_names_recipient_address(void **state)
-{
-	static const char to[] = "From: it@mail-desk.example\r\nTo: Ann <ann@uni.ac.uk>\r\n";
-	sc_envelope env;
-	const char *rcpts[1] = {"bob@uni.ac.uk"};
-	char *h;
-
-	(void) state;
-	/* the Subject holds the address; a greeting does, any case, with "user" */
-	expect("From: it@mail-desk.example\r\nTo: ann@uni.ac.uk\r\n"
-	       "Subject: ANN@uni.ac.uk: your password expires\r\n",
-	       "T_NAMES_RCPT", 1);
-	expect_text(to, "Dear ann@uni.ac.uk,\nyour mailbox is full.", "T_NAMES_RCPT", 1);
-	expect_text(to, "Hallo Ann@Uni.ac.uk! Ihr Konto", "T_NAMES_RCPT", 1);
-	expect_text(to, "Dear user: ann@uni.ac.uk\nyour mailbox is full.", "T_NAMES_RCPT", 1);
-	/* must not hit: a footer naming the address, a quote header, another
-	 * address, a word ending like a greeting, the address after 400 bytes */
-	expect_text(to, "News of the week.\nThis message was sent to ann@uni.ac.uk.",
-		    "T_NAMES_RCPT", 0);
-	expect_text(to, "ann@uni.ac.uk wrote:\n> lunch?", "T_NAMES_RCPT", 0);
-	expect_text(to, "Dear bob@uni.ac.uk, hello.", "T_NAMES_RCPT", 0);
-	expect_text(to, "Shi ann@uni.ac.uk", "T_NAMES_RCPT", 0);
-	expect_text(to,
-		    "Notes.\n"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
-		    "Dear ann@uni.ac.uk",
-		    "T_NAMES_RCPT", 0);
-	/* the envelope's recipients, when known, are the ones looked for */
-	memset(&env, 0, sizeof(env));
-	env.rcpts = rcpts;
-	env.nrcpts = 1;
-	h = hits_env(to, "Dear ann@uni.ac.uk, hello.", lists, &env);
-	assert_null(strstr(h, "T_NAMES_RCPT"));
-	free(h);
-	h = hits_env(to, "Hi bob@uni.ac.uk, hello.", lists, &env);
-	assert_non_null(strstr(h, "the text greets the recipient as bob@uni.ac.uk"));
-	free(h);
-}
-
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
@@ -618,7 +564,6 @@ int main(void)
 		cmocka_unit_test(test_links_avoid_from),
 		cmocka_unit_test(test_sender_random_domain),
 		cmocka_unit_test(test_from_outside_recipients),
-		cmocka_unit_test(test_names_recipient_address),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
 		cmocka_unit_test(test_reply_without_reference),
