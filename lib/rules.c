@@ -436,6 +436,18 @@ size_t sc_ruleset_count(const sc_ruleset *rs)
 	return n;
 }
 
+/* sc_ruleset_slots - see rules.h */
+size_t sc_ruleset_slots(const sc_ruleset *rs)
+{
+	return rs->n;
+}
+
+/* sc_ruleset_slot_name - see rules.h */
+const char *sc_ruleset_slot_name(const sc_ruleset *rs, size_t i)
+{
+	return i < rs->n && !rs->rules[i].dead ? rs->rules[i].name : NULL;
+}
+
 /* sc_ruleset_stats - counts by kind */
 void sc_ruleset_stats(const sc_ruleset *rs, sc_rule_stats *st)
 {

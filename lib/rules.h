@@ -152,6 +152,12 @@ void sc_ruleset_unref(sc_ruleset *rs);
 /* sc_ruleset_count - rules loaded (sub-rules included). */
 size_t sc_ruleset_count(const sc_ruleset *rs);
 
+/* sc_ruleset_slots - rule slots, replaced rules included: the size of
+ * sc_rule_run_stats.rule_ms. sc_ruleset_slot_name - slot i's rule name
+ * (borrowed from rs), NULL for a replaced rule or i out of range. */
+size_t sc_ruleset_slots(const sc_ruleset *rs);
+const char *sc_ruleset_slot_name(const sc_ruleset *rs, size_t i);
+
 /* Counts by kind, for lint and logs: each live rule is in exactly one of
  * header (regex and exists:), body, rawbody, full, uri (regex rules), eval
  * (eval: rules of any directive) and meta; total is their sum. never
@@ -243,5 +249,12 @@ typedef struct sc_rule_run_stats {
  * which still run). Thread-safe. */
 void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st);
+
+/* sc_ruleset_run_timed - sc_ruleset_run that also adds each non-meta
+ * rule's time in milliseconds to rule_ms, which has sc_ruleset_slots()
+ * slots owned by the caller (one array per thread). The first rule of a
+ * kind also pays for rendering that kind's text; metas are not timed. */
+void sc_ruleset_run_timed(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn,
+			  void *arg, sc_rule_run_stats *st, double *rule_ms);
 
 #endif

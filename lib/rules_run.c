@@ -637,10 +637,18 @@ static double now_ms(void)
 	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
 }
 
-/* sc_ruleset_run - every live rule once: the others in file order, then
- * the metas in dependency order; the non-meta rules within the time budget */
+/* sc_ruleset_run - see rules.h */
 void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn, void *arg,
 		    sc_rule_run_stats *st)
+{
+	sc_ruleset_run_timed(rs, ctx, hit_fn, arg, st, NULL);
+}
+
+/* sc_ruleset_run_timed - every live rule once: the others in file order,
+ * then the metas in dependency order; the non-meta rules within the time
+ * budget, each timed into rule_ms when it is not NULL */
+void sc_ruleset_run_timed(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn hit_fn,
+			  void *arg, sc_rule_run_stats *st, double *rule_ms)
 {
 	double *values = sc_calloc(rs->n ? rs->n : 1, sizeof(*values));
 	unsigned long budget = ctx->config != NULL ? ctx->config->rules_time_budget_ms
@@ -681,7 +689,14 @@ void sc_ruleset_run(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_hit_fn 
 		}
 		st->evaluated++;
 		sc_buf_reset(&detail);
-		m = run_rule(&s, r, &scratch, &detail);
+		if (rule_ms != NULL) {
+			double t0 = now_ms();
+
+			m = run_rule(&s, r, &scratch, &detail);
+			rule_ms[i] += now_ms() - t0;
+		} else {
+			m = run_rule(&s, r, &scratch, &detail);
+		}
 		if (m < 0) {
 			st->regex_errors++;
 			continue;

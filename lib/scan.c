@@ -161,6 +161,13 @@ static void check_auth(const sc_engine *eng, const sc_envelope *env, const sc_ms
 sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
 		    int truncated)
 {
+	return sc_scan_profiled(eng, env, raw, len, truncated, NULL);
+}
+
+/* sc_scan_profiled - sc_scan with the rules timed into rule_ms */
+sc_verdict *sc_scan_profiled(const sc_engine *eng, const sc_envelope *env, const char *raw,
+			     size_t len, int truncated, double *rule_ms)
+{
 	sc_verdict *v = sc_calloc(1, sizeof(*v));
 	sc_rule_run_stats st;
 	sc_run_ctx ctx;
@@ -181,7 +188,7 @@ sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *ra
 	ctx.auth = &v->auth;
 	ctx.config = eng->config;
 	ctx.lists = eng->lists;
-	sc_ruleset_run(eng->rules, &ctx, on_rule_hit, v, &st);
+	sc_ruleset_run_timed(eng->rules, &ctx, on_rule_hit, v, &st, rule_ms);
 	v->regex_errors = st.regex_errors;
 	v->rules_skipped_budget = st.budget_skipped;
 	if (truncated) {

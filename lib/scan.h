@@ -58,6 +58,11 @@ typedef struct sc_verdict {
  * SC_HIT_TRUNCATED hit saying so. Caller owns the verdict. Never NULL. */
 sc_verdict *sc_scan(const sc_engine *eng, const sc_envelope *env, const char *raw, size_t len,
 		    int truncated);
+/* sc_scan_profiled - sc_scan, adding each rule's time in milliseconds to
+ * rule_ms (NULL: none), which has sc_ruleset_slots(eng->rules) slots
+ * (rules.h). For scamctl's --profile; the milter does not time rules. */
+sc_verdict *sc_scan_profiled(const sc_engine *eng, const sc_envelope *env, const char *raw,
+			     size_t len, int truncated, double *rule_ms);
 
 /* sc_verdict_add_hit - append a hit (strings copied) and add its score. */
 void sc_verdict_add_hit(sc_verdict *v, const char *name, const char *desc, const char *detail,

@@ -25,6 +25,7 @@
 
 #define SCAN_MAX_RCPTS 1000 /* --rcpt options taken */
 #define SCAN_MAX_JOBS  64   /* -j workers */
+#define SCAN_PROFILE_DEFAULT 20 /* rules --profile lists */
 
 /* One message to report, in command-line order: a file, standard input, or
  * an error found while walking (a record is printed for it all the same). */
@@ -48,6 +49,8 @@ typedef struct scan_ctx {
 	scan_job *jobs; /* collected before any scanning */
 	size_t njobs;
 	size_t next; /* next job a worker takes (under lock) */
+	size_t profile; /* --profile: rules to list (0: no timing) */
+	double *prof;   /* rule times in ms, sc_ruleset_slots() slots (under lock with -j) */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 } scan_ctx;
@@ -59,7 +62,7 @@ static void scan_usage(FILE *fp)
 		fp, "usage: scamctl [-c CONFIG] [--rules DIR] scan [--json | --dump] [-v]\n"
 		    "         [--client-ip IP] [--helo NAME] [--mail-from ADDR] [--rcpt ADDR]...\n"
 		    "         [--auth-user LOGIN] [-j N] [--prefilter | --no-prefilter]\n"
-		    "         FILE|DIR|-...\n"
+		    "         [--profile[=N]] FILE|DIR|-...\n"
 		    "Scan each message (a DIR recursively, - for standard input) and print its\n"
 		    "score, action and every rule hit; -v adds why each rule hit; --json prints\n"
 		    "one JSON object per message per line. -j N scans with N threads (the\n"
@@ -70,7 +73,9 @@ static void scan_usage(FILE *fp)
 		    "with --client-ip, as for a message the MTA hands over; --auth-user\n"
 		    "replays a SASL login. The rules' Hyperscan prefilter (same hits, faster)\n"
 		    "is read from rules_cache_dir when it is there; --prefilter builds it\n"
-		    "first if not, --no-prefilter runs without it; -v says which. Exit 0\n"
+		    "first if not, --no-prefilter runs without it; -v says which.\n"
+		    "--profile times every rule and prints, on standard error after the\n"
+		    "scan, the N rules (default 20) that took the most time. Exit 0\n"
 		    "when every message was scanned, 1 when some could not be, 2 on bad\n"
 		    "usage or config.\n");
 }
@@ -212,8 +217,9 @@ static void format_error(const scan_ctx *c, scan_job *j, const char *why)
 }
 
 /* run_job - read and scan one job's message and make its record (or, with
- * --dump, print the model at once: dump runs single-threaded) */
-static void run_job(const scan_ctx *c, scan_job *j)
+ * --dump, print the model at once: dump runs single-threaded); rule times
+ * go into prof when it is not NULL */
+static void run_job(const scan_ctx *c, scan_job *j, double *prof)
 {
 	sc_verdict *v;
 	int truncated;
@@ -235,7 +241,7 @@ static void run_job(const scan_ctx *c, scan_job *j)
 	} else if (c->dump) {
 		scamctl_dump(j->name, sc_buf_cstr(&msg), msg.len, c->eng->config);
 	} else {
-		v = sc_scan(c->eng, &c->env, sc_buf_cstr(&msg), msg.len, truncated);
+		v = sc_scan_profiled(c->eng, &c->env, sc_buf_cstr(&msg), msg.len, truncated, prof);
 		if (c->json)
 			format_json(&j->out, j->name, v, NULL);
 		else
@@ -286,20 +292,28 @@ static void emit(scan_ctx *c, scan_job *j)
 	j->name = NULL;
 }
 
-/* scan_worker - take jobs in order until none is left */
+/* scan_worker - take jobs in order until none is left; with --profile,
+ * time the rules into its own array and add it to c->prof at the end */
 static void *scan_worker(void *arg)
 {
 	scan_ctx *c = arg;
+	size_t nslots = sc_ruleset_slots(c->eng->rules);
+	double *prof = c->prof != NULL ? sc_calloc(nslots ? nslots : 1, sizeof(*prof)) : NULL;
 
 	for (;;) {
 		size_t i;
 
 		(void) pthread_mutex_lock(&c->lock);
 		i = c->next++;
-		(void) pthread_mutex_unlock(&c->lock);
-		if (i >= c->njobs)
+		if (i >= c->njobs) {
+			for (size_t k = 0; prof != NULL && k < nslots; k++)
+				c->prof[k] += prof[k];
+			(void) pthread_mutex_unlock(&c->lock);
+			free(prof);
 			return NULL;
-		run_job(c, &c->jobs[i]);
+		}
+		(void) pthread_mutex_unlock(&c->lock);
+		run_job(c, &c->jobs[i], prof);
 		(void) pthread_mutex_lock(&c->lock);
 		c->jobs[i].done = 1;
 		(void) pthread_cond_broadcast(&c->cond);
@@ -316,7 +330,7 @@ static void run_jobs(scan_ctx *c, unsigned nthreads)
 
 	if (nthreads <= 1 || c->dump || c->njobs <= 1) {
 		for (size_t i = 0; i < c->njobs; i++) {
-			run_job(c, &c->jobs[i]);
+			run_job(c, &c->jobs[i], c->prof);
 			emit(c, &c->jobs[i]);
 		}
 		return;
@@ -339,6 +353,48 @@ static void run_jobs(scan_ctx *c, unsigned nthreads)
 		(void) pthread_join(tids[t], NULL);
 	(void) pthread_cond_destroy(&c->cond);
 	(void) pthread_mutex_destroy(&c->lock);
+}
+
+/* One rule's time for the --profile table. */
+typedef struct rule_time {
+	double ms;
+	size_t slot;
+} rule_time;
+
+/* by_time - qsort: the slowest first, then in rule order */
+static int by_time(const void *a, const void *b)
+{
+	const rule_time *x = a, *y = b;
+
+	if (x->ms != y->ms)
+		return x->ms < y->ms ? 1 : -1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* print_profile - the --profile table, on standard error: the c->profile
+ * rules that took the most time over the c->scanned messages */
+static void print_profile(const scan_ctx *c)
+{
+	size_t nslots = sc_ruleset_slots(c->eng->rules), n = 0;
+	rule_time *t = sc_calloc(nslots ? nslots : 1, sizeof(*t));
+	double total = 0.0, per = c->scanned ? 1000.0 / (double) c->scanned : 0.0;
+
+	for (size_t i = 0; i < nslots; i++) {
+		total += c->prof[i];
+		if (c->prof[i] > 0.0 && sc_ruleset_slot_name(c->eng->rules, i) != NULL) {
+			t[n].ms = c->prof[i];
+			t[n++].slot = i;
+		}
+	}
+	qsort(t, n, sizeof(*t), by_time);
+	(void) fprintf(stderr, "profile: %zu messages, %.1f ms in rules (%.1f us a message)\n",
+		       c->scanned, total, total * per);
+	(void) fprintf(stderr, "%10s %9s %6s  %s\n", "ms", "us/msg", "share", "rule");
+	for (size_t k = 0; k < n && k < c->profile; k++)
+		(void) fprintf(stderr, "%10.1f %9.1f %5.1f%%  %s\n", t[k].ms, t[k].ms * per,
+			       total > 0.0 ? 100.0 * t[k].ms / total : 0.0,
+			       sc_ruleset_slot_name(c->eng->rules, t[k].slot));
+	free(t);
 }
 
 /* on_file - walk_fn: queue a file, or report why it cannot be read */
@@ -372,7 +428,8 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		OPT_RCPT,
 		OPT_RULES,
 		OPT_PREFILTER,
-		OPT_NO_PREFILTER
+		OPT_NO_PREFILTER,
+		OPT_PROFILE
 	};
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, OPT_JSON},
@@ -388,6 +445,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},
 		{"prefilter", no_argument, NULL, OPT_PREFILTER},
 		{"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
+		{"profile", optional_argument, NULL, OPT_PROFILE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -434,6 +492,22 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		case OPT_NO_PREFILTER:
 			prefilter = -1;
 			break;
+		case OPT_PROFILE:
+			c.profile = SCAN_PROFILE_DEFAULT;
+			if (optarg != NULL) {
+				errno = 0;
+				jobs = strtol(optarg, &end, 10);
+				if (errno != 0 || end == optarg || *end != '\0' || jobs < 1 ||
+				    jobs > 100000) {
+					(void) fprintf(stderr,
+						       "scamctl: --profile wants a count of rules, "
+						       "not \"%s\"\n",
+						       optarg);
+					return SCAMCTL_USAGE;
+				}
+				c.profile = (size_t) jobs;
+			}
+			break;
 		case OPT_CLIENT_IP:
 			c.env.client_addr = optarg;
 			break;
@@ -462,7 +536,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			return SCAMCTL_USAGE;
 		}
 	}
-	if (optind >= argc || (c.json && c.dump)) {
+	if (optind >= argc || (c.json && c.dump) || (c.profile > 0 && c.dump)) {
 		scan_usage(stderr);
 		return SCAMCTL_USAGE;
 	}
@@ -482,9 +556,17 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 		scamctl_prefilter_line(&info, line, sizeof(line));
 		(void) fprintf(stderr, "%s\n", line);
 	}
+	if (c.profile > 0) {
+		size_t nslots = sc_ruleset_slots(c.eng->rules);
+
+		c.prof = sc_calloc(nslots ? nslots : 1, sizeof(*c.prof));
+	}
 	for (int i = optind; i < argc; i++)
 		scan_path(&c, argv[i]);
 	run_jobs(&c, nthreads);
+	if (c.prof != NULL)
+		print_profile(&c);
+	free(c.prof);
 	free(c.jobs);
 	sc_engine_unref(c.eng);
 	if (fflush(stdout) != 0) {

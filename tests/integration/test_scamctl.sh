@@ -131,6 +131,31 @@ check "-j 3 prints what one thread prints, in order" cmp -s "$tmp/j1" "$tmp/j3"
 check "-j 3 still exits 1 for the unreadable message" test "$rc" -eq 1
 check "-j 0 is a usage error" test "$rc_j0" -eq 2
 
+# --profile: the same records on standard output, and after them on
+# standard error the rules that took the most time, with one thread or
+# several (each worker's times are added).
+set +e
+"$SCAMCTL" --rules "$tmp/rules" scan --json --profile=2 "$tmp/msgs" "$tmp/ham.eml" \
+	"$tmp/scam.eml" > "$tmp/p1" 2> "$tmp/p1err"
+rc_p1=$?
+"$SCAMCTL" --rules "$tmp/rules" scan -j 3 --json --profile "$tmp/msgs" "$tmp/ham.eml" \
+	"$tmp/scam.eml" > "$tmp/p3" 2> "$tmp/p3err"
+"$SCAMCTL" --rules "$tmp/rules" scan --profile=0 "$tmp/ham.eml" > /dev/null 2>&1; rc_p0=$?
+"$SCAMCTL" --rules "$tmp/rules" scan --dump --profile "$tmp/ham.eml" > /dev/null 2>&1; rc_pd=$?
+set -e
+"$SCAMCTL" --rules "$tmp/rules" scan --json "$tmp/msgs" "$tmp/ham.eml" "$tmp/scam.eml" > "$tmp/p0"
+check "--profile leaves the records as they were" cmp -s "$tmp/p0" "$tmp/p1"
+check "--profile exits as a plain scan" test "$rc_p1" -eq 0
+check "--profile says how many messages and how long the rules took" \
+	grep -Eq '^profile: 5 messages, [0-9.]+ ms in rules \([0-9.]+ us a message\)$' "$tmp/p1err"
+check "--profile=2 lists the two slowest rules, sub-rules included" sh -c "
+	test \$(grep -Ec '^ +[0-9.]+ +[0-9.]+ +[0-9.]+%  (T_SUBJ_PRIZE|T_BODY_WIRE|__T_HELPER)\$' '$tmp/p1err') -eq 2"
+check "--profile with -j adds up every worker's messages and lists all three rules" sh -c "
+	grep -q '^profile: 5 messages' '$tmp/p3err' &&
+	test \$(grep -Ec '%  (T_SUBJ_PRIZE|T_BODY_WIRE|__T_HELPER)\$' '$tmp/p3err') -eq 3"
+check "--profile=0 is a usage error" test "$rc_p0" -eq 2
+check "--profile with --dump is a usage error" test "$rc_pd" -eq 2
+
 # Bad usage and bad config exit 2.
 set +e
 "$SCAMCTL" scan > /dev/null 2>&1; rc_usage=$?

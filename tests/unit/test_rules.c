@@ -641,6 +641,72 @@ static void test_run_stats(void **state)
 	sc_diags_free(&d);
 }
 
+/* test_run_timed - each rule that runs gets its time in its slot; a rule
+ * that does not run (score 0), a meta and a replaced rule get none, and
+ * the hits are those of an untimed run */
+static void test_run_timed(void **state)
+{
+	static const char rules[] =
+	    "body SLOW /(?:a|b|c)*x(?:\\d+)?$/\n"
+	    "body OFF /lottery/\n"
+	    "score OFF 0\n"
+	    "body GONE /first/\n"
+	    "body GONE /lottery/\n"
+	    "meta BOTH SLOW || GONE\n";
+	sc_rule_run_stats rst;
+	sc_buf msg;
+	sc_run_ctx ctx;
+	sc_ruleset *rs;
+	hit_list hl;
+	sc_diags d;
+	double *ms;
+	size_t nslots, named = 0;
+	sc_msg *m;
+	char *got;
+
+	(void) state;
+	sc_diags_init(&d);
+	rs = load(rules, sizeof(rules) - 1, &d);
+	nslots = sc_ruleset_slots(rs);
+	assert_true(nslots >= sc_ruleset_count(rs));
+	ms = sc_calloc(nslots, sizeof(*ms));
+	/* 60 KB of text, so each run takes well over any clock's tick */
+	sc_buf_init(&msg, SC_BUF_UNLIMITED);
+	(void) sc_buf_puts(&msg, "Subject: s\n\nlottery\n");
+	for (int i = 0; i < 2000; i++)
+		(void) sc_buf_puts(&msg, "abcabcabcabcabcabcabcabcabcab\n");
+	m = sc_msg_parse(msg.data, msg.len);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.msg = m;
+	hl.n = 0;
+	sc_ruleset_run_timed(rs, &ctx, collect_hit, &hl, &rst, ms);
+	sc_ruleset_run_timed(rs, &ctx, collect_hit, &hl, &rst, ms); /* adds up */
+	got = hits_string(&hl);
+	assert_string_equal(got, "GONE=1,BOTH=1,GONE=1,BOTH=1");
+	free(got);
+	for (size_t i = 0; i < nslots; i++) {
+		const char *name = sc_ruleset_slot_name(rs, i);
+
+		if (name == NULL) { /* the replaced GONE */
+			assert_true(ms[i] == 0.0);
+			continue;
+		}
+		named++;
+		if (strcmp(name, "SLOW") == 0 || strcmp(name, "GONE") == 0)
+			assert_true(ms[i] > 0.0);
+		else /* OFF does not run; BOTH is a meta */
+			assert_true(ms[i] == 0.0);
+	}
+	assert_int_equal(named, sc_ruleset_count(rs));
+	assert_null(sc_ruleset_slot_name(rs, nslots));
+	sc_msg_free(m);
+	sc_buf_free(&msg);
+	hits_free(&hl);
+	free(ms);
+	sc_ruleset_unref(rs);
+	sc_diags_free(&d);
+}
+
 /* test_catastrophic_regex - exponential backtracking stops at the match limit */
 static void test_catastrophic_regex(void **state)
 {
@@ -1457,6 +1523,7 @@ int main(void)
 		cmocka_unit_test(test_literal_prefilter),
 		cmocka_unit_test(test_refcount),
 		cmocka_unit_test(test_load_dir),
+		cmocka_unit_test(test_run_timed),
 		cmocka_unit_test(test_load_dir_redefinition),
 		cmocka_unit_test(test_load_dir_errors),
 		cmocka_unit_test(test_load_dir_per_file_conditionals),
