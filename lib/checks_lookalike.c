@@ -246,10 +246,14 @@ static int check_url_lookalike(const sc_run_ctx *ctx, const char *const *args, s
 			continue;
 		for (size_t k = 0; k < nseen && !dup; k++)
 			dup = strcmp(seen[k], u->host_ascii) == 0;
-		if (dup || (why = lookalike(&bs, u->host_ascii, subs, &b, &key)) == NULL)
+		if (dup)
 			continue;
+		/* every host once, look-alike or not: a newsletter links one
+		 * host a hundred times */
 		seen = sc_reallocarray(seen, nseen + 1, sizeof(*seen));
 		seen[nseen++] = sc_strdup(u->host_ascii);
+		if ((why = lookalike(&bs, u->host_ascii, subs, &b, &key)) == NULL)
+			continue;
 		if (n++ == 0)
 			(void) sc_buf_printf(detail, "link host %.80s looks like %s (%s): %s",
 					     u->host, b->names[0], key, why);
