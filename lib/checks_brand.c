@@ -41,7 +41,11 @@
  *                                 any brand's own domain (not its free
  *                                 webmail's) is no hit: brands
  *                                 name each other (the shop a PayPal
- *                                 receipt paid).
+ *                                 receipt paid). Nor is a brand named as
+ *                                 the way a receipt was paid ("Paid with
+ *                                 PayPal", "Visa card ending 4421",
+ *                                 "cartão Visa"): any shop's receipt
+ *                                 says that.
  *   check_display_name_executive()  the From display name is one of the
  *                                 configured executives while the From
  *                                 domain is not a protected domain (without
@@ -466,6 +470,39 @@ static int name_at(const char *p, const char *end, const char *w, size_t n)
 	return p + n == end || !sc_chk_ascii_alnum((unsigned char) w[n - 1]) || !sc_chk_ascii_alnum((unsigned char) p[n]);
 }
 
+/* payment_mention - the brand name of n bytes at p in text is the way a
+ * receipt was paid, not who sends it: a payment phrase ends just before it
+ * on its line ("Paid with PayPal", "cartão Visa", "carte Mastercard") or
+ * a card word follows ("Visa card ending 4421"). Receipts name how they
+ * were paid; the callback scam names the merchant it poses as. */
+static int payment_mention(const char *text, const char *p, const char *end, size_t n)
+{
+	static const char *const before[] = {
+		"paid with ", "pay with ", "paid via ", "paid by ", "paid using ", "pay by ",
+		"payment method: ", "payment method ", "payment via ", "bezahlt mit ",
+		"bezahlen mit ", "zahlung per ", "zahlung mit ", "pago com ", "pagamento via ",
+		"pagamento com ", "pay\xc3\xa9 par ", "pay\xc3\xa9 avec ", "paiement par ",
+		"pagado con ", "pago con ", "card ", "carte ", "cart\xc3\xa3o ", "cartao ",
+		"tarjeta ", "karte ",
+	};
+	static const char *const after[] = {" card", " ending", "-karte", " credit", " debit"};
+	const char *q = p + n;
+
+	for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		size_t bl = strlen(before[i]);
+
+		if ((size_t) (p - text) >= bl && strncasecmp(p - bl, before[i], bl) == 0)
+			return 1;
+	}
+	for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		size_t al = strlen(after[i]);
+
+		if ((size_t) (end - q) >= al && strncasecmp(q, after[i], al) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* body_brand_other - the first brand of bs that text (len bytes) names
  * and from cannot be, with *name set; NULL when none. The names are put
  * in buckets by their first two bytes, then the text is walked once: a
@@ -515,7 +552,8 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 		if (p + 1 >= end)
 			break;
 		for (cand *x = bucket[pair_bucket(p[0], p[1], NB)]; x != NULL; x = x->next)
-			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from)) {
+			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from) &&
+			    !payment_mention(text, p, end, x->n)) {
 				hit = x->b;
 				*name = x->w;
 				break;

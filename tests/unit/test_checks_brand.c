@@ -327,6 +327,13 @@ static void test_body_brand_mismatch(void **state)
 		{"From: Bank <news@chase.example>\r\n" S, "Chase and PayPal", "T_BODY", 1, 0},
 		/* a brand's free webmail is anybody's */
 		{"From: Kim <kim@gmail.com>\r\n" S, "Your PayPal receipt", "T_BODY", 1, 0},
+		/* the way a receipt was paid, not its sender */
+		{F, "Paid with PayPal. Thank you for your order.", "T_BODY", 0, 0},
+		{F, "Payment method: PayPal", "T_BODY", 0, 0},
+		{F, "Charged to your PayPal card ending 4421", "T_BODY", 0, 0},
+		{F, "Bezahlt mit PayPal", "T_BODY", 0, 0},
+		{F, "Your automatic renewal with PayPal is on schedule", "T_BODY", 1, 0},
+		{F, "Paid with PayPal. PayPal Subscription Record", "T_BODY", 1, 0},
 		/* only the first BYTES bytes are read (the Subject line counts) */
 		{F, "Hello, this is a long opening line. PayPal", "T_BODY_SHORT", 0, 0},
 		{F, "PayPal", "T_BODY_SHORT", 1, 0},
