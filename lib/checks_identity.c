@@ -96,14 +96,25 @@
 #include "lists.h"
 #include "url.h"
 
+/* same_site - host is on the registrable domain site (from
+ * sc_url_registrable_domain; NULL: none, then the hosts are compared) */
+static int same_site(const char *host, const char *site, const char *own_host)
+{
+	char *r = sc_url_registrable_domain(host);
+	int same = (r != NULL && site != NULL) ? strcmp(r, site) == 0
+					       : strcasecmp(host, own_host) == 0;
+
+	free(r);
+	return same;
+}
+
 /* same_regdom - a and b (ASCII hosts) have the same registrable domain
  * (or are equal when one has none) */
 static int same_regdom(const char *a, const char *b)
 {
-	char *ra = sc_url_registrable_domain(a), *rb = sc_url_registrable_domain(b);
-	int same = (ra != NULL && rb != NULL) ? strcmp(ra, rb) == 0 : strcasecmp(a, b) == 0;
+	char *rb = sc_url_registrable_domain(b);
+	int same = same_site(a, rb, b);
 
-	free(ra);
 	free(rb);
 	return same;
 }
@@ -601,18 +612,6 @@ static int check_sender_random_domain(const sc_run_ctx *ctx, const char *const *
 		}
 	}
 	return 0;
-}
-
-/* same_site - host is on the registrable domain site (from
- * sc_url_registrable_domain; NULL: none, then the hosts are compared) */
-static int same_site(const char *host, const char *site, const char *own_host)
-{
-	char *r = sc_url_registrable_domain(host);
-	int same = (r != NULL && site != NULL) ? strcmp(r, site) == 0
-					       : strcasecmp(host, own_host) == 0;
-
-	free(r);
-	return same;
 }
 
 #define OUTSIDE_MAX_RCPTS 100 /* recipients compared; a huge list is a list */

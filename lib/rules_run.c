@@ -676,6 +676,7 @@ void sc_ruleset_run_timed(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_h
 	sc_buf_init(&detail, 4096);
 	for (size_t i = 0; i < rs->n; i++) {
 		const rule *r = &rs->rules[i];
+		double t0;
 		int m;
 
 		if (rule_off(r) || r->never || r->kind == RULE_META)
@@ -689,14 +690,10 @@ void sc_ruleset_run_timed(const sc_ruleset *rs, const sc_run_ctx *ctx, sc_rule_h
 		}
 		st->evaluated++;
 		sc_buf_reset(&detail);
-		if (rule_ms != NULL) {
-			double t0 = now_ms();
-
-			m = run_rule(&s, r, &scratch, &detail);
+		t0 = rule_ms != NULL ? now_ms() : 0.0;
+		m = run_rule(&s, r, &scratch, &detail);
+		if (rule_ms != NULL)
 			rule_ms[i] += now_ms() - t0;
-		} else {
-			m = run_rule(&s, r, &scratch, &detail);
-		}
 		if (m < 0) {
 			st->regex_errors++;
 			continue;

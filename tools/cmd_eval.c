@@ -620,19 +620,6 @@ static unsigned default_jobs(void)
 	return n > EVAL_MAX_JOBS ? EVAL_MAX_JOBS : (unsigned) n;
 }
 
-/* parse_jobs - -j's value, 0 when not 1 to EVAL_MAX_JOBS */
-static unsigned parse_jobs(const char *s)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < 1 || n > EVAL_MAX_JOBS)
-		return 0;
-	return (unsigned) n;
-}
-
 /* cmd_eval - parse eval's options, load the engine, scan and report */
 int cmd_eval(scamctl_opts *o, int argc, char **argv)
 {
@@ -651,6 +638,7 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 	const char **paths = sc_calloc((size_t) argc + 1, sizeof(*paths));
 	eval_label *labels = sc_calloc((size_t) argc + 1, sizeof(*labels));
 	unsigned nthreads = default_jobs();
+	long jobs;
 	int json = 0, status = SCAMCTL_USAGE, ch;
 	size_t npaths = 0, nscam = 0, nham = 0, nrules, failed;
 	eval_stats tot[EVAL_NLABELS];
@@ -676,12 +664,12 @@ int cmd_eval(scamctl_opts *o, int argc, char **argv)
 			paths[npaths++] = optarg;
 			break;
 		case 'j':
-			nthreads = parse_jobs(optarg);
-			if (nthreads == 0) {
+			if ((jobs = scamctl_parse_count(optarg, 1, EVAL_MAX_JOBS)) < 0) {
 				(void) fprintf(stderr, "scamctl: -j wants 1 to %d, not \"%s\"\n",
 					       EVAL_MAX_JOBS, optarg);
 				goto out;
 			}
+			nthreads = (unsigned) jobs;
 			break;
 		case 'c':
 			o->config_path = optarg;

@@ -453,8 +453,7 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 	unsigned nthreads = 1;
 	int prefilter = SC_PREFILTER_CACHED; /* -1: none */
 	scan_ctx c;
-	char *end;
-	long jobs;
+	long count;
 	int ch;
 
 	memset(&c, 0, sizeof(c));
@@ -470,15 +469,12 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			c.verbose = 1;
 			break;
 		case 'j':
-			errno = 0;
-			jobs = strtol(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' || jobs < 1 ||
-			    jobs > SCAN_MAX_JOBS) {
+			if ((count = scamctl_parse_count(optarg, 1, SCAN_MAX_JOBS)) < 0) {
 				(void) fprintf(stderr, "scamctl: -j wants 1 to %d, not \"%s\"\n",
 					       SCAN_MAX_JOBS, optarg);
 				return SCAMCTL_USAGE;
 			}
-			nthreads = (unsigned) jobs;
+			nthreads = (unsigned) count;
 			break;
 		case 'c':
 			o->config_path = optarg;
@@ -493,20 +489,15 @@ int cmd_scan(scamctl_opts *o, int argc, char **argv)
 			prefilter = -1;
 			break;
 		case OPT_PROFILE:
-			c.profile = SCAN_PROFILE_DEFAULT;
-			if (optarg != NULL) {
-				errno = 0;
-				jobs = strtol(optarg, &end, 10);
-				if (errno != 0 || end == optarg || *end != '\0' || jobs < 1 ||
-				    jobs > 100000) {
-					(void) fprintf(stderr,
-						       "scamctl: --profile wants a count of rules, "
-						       "not \"%s\"\n",
-						       optarg);
-					return SCAMCTL_USAGE;
-				}
-				c.profile = (size_t) jobs;
+			count = optarg != NULL ? scamctl_parse_count(optarg, 1, 100000)
+					       : SCAN_PROFILE_DEFAULT;
+			if (count < 0) {
+				(void) fprintf(stderr,
+					       "scamctl: --profile wants a count of rules, not \"%s\"\n",
+					       optarg);
+				return SCAMCTL_USAGE;
 			}
+			c.profile = (size_t) count;
 			break;
 		case OPT_CLIENT_IP:
 			c.env.client_addr = optarg;

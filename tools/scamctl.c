@@ -3,8 +3,10 @@
  */
 #include "autoconfig.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,6 +80,19 @@ int scamctl_read_message(FILE *fp, sc_buf *b, size_t max, int *truncated)
 		if (sc_buf_append_upto(b, chunk, n) < n)
 			*truncated = 1; /* keep reading: stdin must be drained */
 	return ferror(fp) ? -1 : 0;
+}
+
+/* scamctl_parse_count - see scamctl.h */
+long scamctl_parse_count(const char *s, long min, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
+		return -1;
+	return n;
 }
 
 /* scamctl_prefilter_line - the prefilter's state in one line */

@@ -33,6 +33,10 @@ sc_engine *scamctl_load_engine(const scamctl_opts *o);
  * the same: stdin must be drained); 0, or -1 on a read error. */
 int scamctl_read_message(FILE *fp, sc_buf *b, size_t max, int *truncated);
 
+/* scamctl_parse_count - s as a whole decimal number from min to max, or -1
+ * when it is not one (for -j and --profile values) */
+long scamctl_parse_count(const char *s, long min, long max);
+
 /* scamctl_prefilter_line - "prefilter: ..." (no newline) describing info
  * into buf (size bytes). */
 void scamctl_prefilter_line(const sc_prefilter_info *info, char *buf, size_t size);
