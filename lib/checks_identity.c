@@ -81,6 +81,13 @@
  *                             compared. An input for metas: most mail
  *                             comes from outside; "your mail
  *                             administrator" does not.
+ *   check_to_self()           the To header names the From address and
+ *                             nothing else, and there is no Cc: the real
+ *                             readers were Bcc'd, as bulk senders from a
+ *                             mailbox do. When the MTA gave the envelope,
+ *                             a message to the sender's own address is
+ *                             no hit (a note to oneself). An input for
+ *                             metas: small groups send newsletters so.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -663,6 +670,37 @@ static int check_from_outside_recipients(const sc_run_ctx *ctx, const char *cons
 	return 1;
 }
 
+/* check_to_self - see above */
+static int check_to_self(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+			 sc_buf *detail)
+{
+	const sc_msg_addr *from = sc_chk_first_addr(ctx->msg, SC_ADDR_FROM);
+	size_t to = 0;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL)
+		return 0;
+	for (size_t i = 0; i < sc_msg_addr_count(ctx->msg); i++) {
+		const sc_msg_addr *a = sc_msg_addr_at(ctx->msg, i);
+
+		if (a->field == SC_ADDR_CC)
+			return 0;
+		if (a->field != SC_ADDR_TO)
+			continue;
+		if (strcasecmp(a->addr, from->addr) != 0)
+			return 0;
+		to++;
+	}
+	if (to == 0)
+		return 0;
+	for (size_t i = 0; ctx->env != NULL && i < ctx->env->nrcpts; i++)
+		if (strcasecmp(ctx->env->rcpts[i], from->addr) == 0)
+			return 0;
+	(void) sc_buf_printf(detail, "To is the sender's own address %.120s", from->addr);
+	return 1;
+}
+
 static const sc_eval_def identity_defs[] = {
 	{ "check_replyto_freemail", check_replyto_freemail, 0, 0 },
 	{ "check_from_freemail",    check_from_freemail,    0, 0 },
@@ -674,6 +712,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_from_local_is_name",      check_from_local_is_name,      0, 0 },
 	{ "check_sender_random_domain",    check_sender_random_domain,    0, 0 },
 	{ "check_from_outside_recipients", check_from_outside_recipients, 0, 0 },
+	{ "check_to_self",                 check_to_self,                 0, 0 },
 };
 /* clang-format on */
 

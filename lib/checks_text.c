@@ -25,6 +25,19 @@
  *                                    letters. They look like words and
  *                                    match no word list. The value is the
  *                                    count.
+ *   check_accented_words([MIN])      at least MIN (default 2) distinct
+ *                                    English words of the body text
+ *                                    (Subject included) written with
+ *                                    accents no English word carries:
+ *                                    "Válidate your wállet", "Pleáse". The
+ *                                    accents keep the words readable and
+ *                                    out of every word list. Only common
+ *                                    English words count, none of which
+ *                                    is spelled with an accent in French,
+ *                                    Spanish, Portuguese, Italian, German
+ *                                    or Dutch ("thé", "crédit", "émail"
+ *                                    and "noté" are words there). The
+ *                                    value is the number of such words.
  *   check_body_words(MIN, MAX)       the text the reader sees (the body
  *                                    text without its Subject line) has
  *                                    MIN to MAX words (runs of letters or
@@ -40,6 +53,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/unorm2.h>
 
 #include "eval.h"
 #include "utf8.h"
@@ -123,6 +137,135 @@ static int check_mixed_script_words(const sc_run_ctx *ctx, const char *const *ar
 	(void) sc_buf_printf(detail,
 			     "%d word%s mixing Latin with Cyrillic or Greek letters, first \"%s\"",
 			     n, n > 1 ? "s" : "", first);
+	return n;
+}
+
+/* English words no accent belongs in (see the header comment for what is
+ * left out); sorted for bsearch */
+static const char *const english_words[] = {
+	"about",	"access",	"account",	 "action",	"activity",
+	"after",	"again",	"alert",	 "all",		"also",
+	"and",		"any",		"appreciate",	 "automatically", "bank",
+	"been",		"before",	"below",	 "billing",	"blockchain",
+	"button",	"can",		"card",		 "check",	"claim",
+	"click",	"code",		"completely",	 "confirm",	"congratulations",
+	"customer",	"day",		"days",		 "deactivation", "dear",
+	"delivery",	"did",		"document",	 "download",	"enter",
+	"environment",	"expired",	"free",		 "from",	"gift",
+	"has",		"have",		"help",		 "here",	"hours",
+	"how",		"immediately",	"important",	 "inbox",	"information",
+	"into",		"just",		"link",		 "login",	"mail",
+	"mailbox",	"message",	"messages",	 "money",	"new",
+	"now",		"number",	"offer",	 "only",	"open",
+	"order",	"our",		"package",	 "passphrase",	"password",
+	"payment",	"phone",	"please",	 "prize",	"receive",
+	"received",	"recovery",	"required",	 "reserved",	"restore",
+	"reward",	"right",	"secure",	 "security",	"sent",
+	"service",	"shipping",	"sign",		 "storage",	"suspended",
+	"team",		"than",		"thank",	 "thanks",	"that",
+	"their",	"them",		"there",	 "they",	"this",
+	"through",	"time",		"today",	 "understanding", "unsubscribe",
+	"update",	"urgent",	"user",		 "validate",	"validation",
+	"verify",	"view",		"visit",	 "wallet",	"was",
+	"were",		"what",		"when",		 "which",	"will",
+	"winner",	"with",		"within",	 "won",		"you",
+	"your",
+};
+
+static int cmp_word(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *) elem);
+}
+
+/* latin_base - the ASCII letter under an accented Latin letter ("á" is
+ * "a", "Š" is "s"), lower-cased; 0 when c has none (ICU's canonical
+ * decomposition, whose first character is the base letter) */
+static char latin_base(uint32_t c)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	const UNormalizer2 *nfd = unorm2_getNFDInstance(&err);
+	UChar d[8];
+	int32_t n;
+
+	if (U_FAILURE(err))
+		return 0;
+	n = unorm2_getDecomposition(nfd, (UChar32) c, d, 8, &err);
+	if (U_FAILURE(err) || n < 2 || d[0] >= 0x80 || !((d[0] | 32) >= 'a' && (d[0] | 32) <= 'z'))
+		return 0;
+	return (char) (d[0] | 32);
+}
+
+#define ACCENTED_MAX 16 /* distinct words remembered */
+
+/* count_accented_words - distinct English words of text written with an
+ * accent; the first one as written (up to first_size - 1 bytes) into first */
+static int count_accented_words(const char *text, size_t len, char *first, size_t first_size)
+{
+	char seen[ACCENTED_MAX][24], word[24];
+	int n = 0, accented = 0, bad = 0;
+	size_t wl = 0, word_start = 0;
+
+	for (size_t i = 0; i <= len;) {
+		uint32_t c = 0;
+		size_t k = i < len ? sc_utf8_decode(text + i, len - i, &c) : 1;
+		int latin = i < len && k > 0 && script_of(c) == SCRIPT_LATIN;
+
+		if (k == 0)
+			k = 1;
+		if (latin) {
+			char b = c < 0x80 ? (char) (c | 32) : latin_base(c);
+
+			accented |= c >= 0x80;
+			if (b == 0 || wl + 1 >= sizeof(word))
+				bad = 1;
+			else
+				word[wl++] = b;
+		} else {
+			word[wl] = '\0';
+			if (accented && !bad && wl >= 3 &&
+			    bsearch(word, english_words,
+				    sizeof(english_words) / sizeof(english_words[0]),
+				    sizeof(english_words[0]), cmp_word) != NULL) {
+				int known = 0;
+
+				for (int j = 0; j < n && j < ACCENTED_MAX; j++)
+					known |= strcmp(seen[j], word) == 0;
+				if (!known && n < ACCENTED_MAX) {
+					if (n == 0 && first_size > 0) {
+						size_t w = i - word_start;
+
+						if (w >= first_size)
+							w = first_size - 1;
+						memcpy(first, text + word_start, w);
+						first[w] = '\0';
+					}
+					memcpy(seen[n++], word, wl + 1);
+				}
+			}
+			wl = 0;
+			accented = bad = 0;
+			word_start = i + k;
+		}
+		i += k;
+	}
+	return n;
+}
+
+/* check_accented_words - see above */
+static int check_accented_words(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				sc_buf *detail)
+{
+	size_t len;
+	const char *text = sc_msg_body_text(ctx->msg, &len);
+	char first[48];
+	int n;
+
+	first[0] = '\0';
+	n = count_accented_words(text, len, first, sizeof(first));
+	if (n < min_arg(args, nargs, 2))
+		return 0;
+	(void) sc_buf_printf(detail, "%d English word%s written with accents, first \"%s\"", n,
+			     n > 1 ? "s" : "", first);
 	return n;
 }
 
@@ -259,6 +402,7 @@ static const sc_eval_def text_defs[] = {
 	{ "check_from_name_mixed_script", check_from_name_mixed_script, 0, 0 },
 	{ "check_styled_letters",     check_styled_letters,     0, 1 },
 	{ "check_body_words",         check_body_words,         2, 2 },
+	{ "check_accented_words",     check_accented_words,     0, 1 },
 };
 /* clang-format on */
 

@@ -46,6 +46,7 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
 			    "header T_RANDOM eval:check_sender_random_domain()\n"
 			    "header T_OUTSIDE eval:check_from_outside_recipients()\n"
+			    "header T_TOSELF eval:check_to_self()\n"
 			    "body T_AWAY eval:check_links_avoid_from()\n";
 
 static const char *const LIST_FILES[] = {
@@ -447,6 +448,36 @@ static void test_from_outside_recipients(void **state)
 	free(h);
 }
 
+static void test_to_self(void **state)
+{
+	sc_envelope env;
+	const char *rcpts[1];
+	char *h;
+
+	(void) state;
+	/* To is the sender's own address, in any case, once or twice */
+	expect("From: Alek <mar.for@shop.example>\r\nTo: Recipients <mar.for@shop.example>\r\n",
+	       "T_TOSELF", 1);
+	expect("From: a@b.example\r\nTo: A@B.example, a@b.example\r\n", "T_TOSELF", 1);
+	/* another reader in To or Cc; no To; no From */
+	expect("From: a@b.example\r\nTo: a@b.example, c@d.example\r\n", "T_TOSELF", 0);
+	expect("From: a@b.example\r\nTo: a@b.example\r\nCc: c@d.example\r\n", "T_TOSELF", 0);
+	expect("From: a@b.example\r\n", "T_TOSELF", 0);
+	expect("To: a@b.example\r\n", "T_TOSELF", 0);
+	/* the envelope says the sender wrote to herself: a note, no Bcc */
+	memset(&env, 0, sizeof(env));
+	rcpts[0] = "A@b.example";
+	env.rcpts = rcpts;
+	env.nrcpts = 1;
+	h = hits_env("From: a@b.example\r\nTo: a@b.example\r\n", "x", lists, &env);
+	assert_null(strstr(h, "T_TOSELF"));
+	free(h);
+	rcpts[0] = "reader@example.org";
+	h = hits_env("From: a@b.example\r\nTo: a@b.example\r\n", "x", lists, &env);
+	assert_non_null(strstr(h, "To is the sender's own address a@b.example"));
+	free(h);
+}
+
 static void test_from_name_other_domain(void **state)
 {
 	(void) state;
@@ -564,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_links_avoid_from),
 		cmocka_unit_test(test_sender_random_domain),
 		cmocka_unit_test(test_from_outside_recipients),
+		cmocka_unit_test(test_to_self),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
 		cmocka_unit_test(test_reply_without_reference),

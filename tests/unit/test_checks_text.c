@@ -34,7 +34,9 @@ static const char RULES[] = "header T_FROM_TLD eval:check_from_in_list('tlds')\n
 			    "header T_MIXED_FROM eval:check_from_name_mixed_script()\n"
 			    "body T_STYLED eval:check_styled_letters()\n"
 			    "body T_SHORT eval:check_body_words('0', '5')\n"
-			    "body T_SOME eval:check_body_words('3', '4')\n";
+			    "body T_SOME eval:check_body_words('3', '4')\n"
+			    "body T_ACCENT eval:check_accented_words()\n"
+			    "body T_ACCENT1 eval:check_accented_words('1')\n";
 
 static const char *const LIST_FILES[] = {
 	"tlds.txt", "# test\n.top\n.shop\n", "freemail.txt", "gmail.com\nyahoo.*\n", NULL,
@@ -228,12 +230,45 @@ static void test_body_words(void **state)
 	free(h);
 }
 
+static void test_accented_words(void **state)
+{
+	static const row rows[] = {
+		/* "Válidate your wállet" */
+		{UTF8, "x", "V\xc3\xa1lidate your w\xc3\xa1llet now", "T_ACCENT", 1},
+		/* in the Subject, with a caron: "ThiŠ" and "Pleáse" */
+		{UTF8, "=?UTF-8?B?VGhpxaAgaXMgdXJnZW50?=", "Ple\xc3\xa1se log in", "T_ACCENT", 1},
+		/* the same word twice is one word */
+		{UTF8, "x", "w\xc3\xa1llet w\xc3\xa1llet", "T_ACCENT", 0},
+		{UTF8, "x", "w\xc3\xa1llet w\xc3\xa1llet", "T_ACCENT1", 1},
+		/* French, Portuguese and Spanish words, some folding to English
+		 * ones left out of the list: thé, crédit, émail, até, só */
+		{UTF8, "x",
+		 "Le th\xc3\xa9 et le cr\xc3\xa9" "dit, l'\xc3\xa9mail noir, at\xc3\xa9 s\xc3\xb3 "
+		 "voc\xc3\xaa est\xc3\xa1 aqu\xc3\xad, m\xc3\xa1s informaci\xc3\xb3n",
+		 "T_ACCENT1", 0},
+		/* accented names and loanwords in English text */
+		{UTF8, "x", "Jos\xc3\xa9 and Ren\xc3\xa9" "e at the caf\xc3\xa9 with your r\xc3\xa9sum\xc3\xa9",
+		 "T_ACCENT1", 0},
+		/* German: für, über, Grüße */
+		{UTF8, "x", "F\xc3\xbcr dich, \xc3\xbc" "ber alles. Gr\xc3\xbc\xc3\x9f" "e",
+		 "T_ACCENT1", 0},
+	};
+	char *h;
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+	h = hits(UTF8, "x", "Ple\xc3\xa1se v\xc3\xa1lidate");
+	assert_non_null(strstr(h, "T_ACCENT:check_accented_words: 2 English words written with "
+				  "accents, first \"Ple\xc3\xa1se\""));
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_named_lists),  cmocka_unit_test(test_body_freemail),
 		cmocka_unit_test(test_mixed_script), cmocka_unit_test(test_styled_letters),
-		cmocka_unit_test(test_body_words),
+		cmocka_unit_test(test_body_words),   cmocka_unit_test(test_accented_words),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
