@@ -203,8 +203,14 @@ static int count_accented_words(const char *text, size_t len, char *first, size_
 {
 	char seen[ACCENTED_MAX][24], word[24];
 	int n = 0, accented = 0, bad = 0;
-	size_t wl = 0, word_start = 0;
+	size_t wl = 0, word_start = 0, lead = 0;
 
+	/* U+00C0-U+024F start with the bytes 0xC3-0xC9: without one, no
+	 * accented Latin letter and nothing to walk */
+	while (lead < len && ((unsigned char) text[lead] < 0xC3 || (unsigned char) text[lead] > 0xC9))
+		lead++;
+	if (lead == len)
+		return 0;
 	for (size_t i = 0; i <= len;) {
 		uint32_t c = 0;
 		size_t k = i < len ? sc_utf8_decode(text + i, len - i, &c) : 1;
