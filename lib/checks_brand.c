@@ -197,10 +197,37 @@ static const sc_brand *brand_in_key(const sc_chk_brands *bs, const char *key,
 			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
 
 			for (size_t k = 0; k < b->nnames; k++)
-				if (match(key, b->name_keys[k])) {
+				if (!b->name_exact[k] && match(key, b->name_keys[k])) {
 					*name = b->names[k];
 					return b;
 				}
+		}
+	return NULL;
+}
+
+/* exact_brand_in - the first brand of bs with an exact name ("=ING" in
+ * the map) written in text as it is, case and all, as a whole word, with
+ * *name set to that name; NULL when none */
+static const sc_brand *exact_brand_in(const sc_chk_brands *bs, const char *text,
+				      const char **name)
+{
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]); i++) {
+			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
+
+			for (size_t k = 0; k < b->nnames; k++) {
+				const char *w = b->names[k];
+				size_t n = strlen(w);
+
+				if (!b->name_exact[k])
+					continue;
+				for (const char *p = strstr(text, w); p != NULL; p = strstr(p + 1, w))
+					if ((p == text || !sc_chk_ascii_alnum((unsigned char) p[-1])) &&
+					    !sc_chk_ascii_alnum((unsigned char) p[n])) {
+						*name = w;
+						return b;
+					}
+			}
 		}
 	return NULL;
 }
@@ -288,14 +315,17 @@ static int strip_marks(const char *text, char *out, size_t size)
 	return 1;
 }
 
-/* named_brand - named_brand_in text as written, else unmasked, else with
- * its combining marks gone and unmasked, else a two-word name the other
- * way round */
+/* named_brand - an exact name as written, else named_brand_in text as
+ * written, else unmasked, else with its combining marks gone and
+ * unmasked, else a two-word name the other way round */
 static const sc_brand *named_brand(const sc_chk_brands *bs, const char *text, const char **name)
 {
 	char *key = sc_confusable_key(text, strlen(text));
-	const sc_brand *b = key != NULL ? brand_in_key(bs, key, has_word, name) : NULL;
+	const sc_brand *b = exact_brand_in(bs, text, name);
 	char plain[256], bare[256];
+
+	if (b == NULL && key != NULL)
+		b = brand_in_key(bs, key, has_word, name);
 
 	if (b == NULL && unmask(text, plain, sizeof(plain)))
 		b = named_brand_in(bs, plain, name);
@@ -448,11 +478,12 @@ static size_t pair_bucket(char a, char b, size_t nb)
 }
 
 /* name_at - the brand name w is written at p (before end) in one of the
- * ways a brand is: as w, in capitals, or capital-then-small ("Paypal"),
- * with no letter or digit right after an ASCII end */
-static int name_at(const char *p, const char *end, const char *w, size_t n)
+ * ways a brand is: as w, in capitals, or capital-then-small ("Paypal")
+ * (only as w when exact), with no letter or digit right after an ASCII
+ * end */
+static int name_at(const char *p, const char *end, const char *w, size_t n, int exact)
 {
-	int as = 1, caps = 1, title = 1;
+	int as = 1, caps = !exact, title = !exact;
 
 	if ((size_t) (end - p) < n)
 		return 0;
@@ -517,6 +548,7 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 		const sc_brand *b;
 		const char *w;
 		size_t n;
+		int exact;
 		struct cand *next;
 	} cand;
 	size_t total = 0, k = 0;
@@ -540,7 +572,7 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 				if (w[0] == '\0' || w[1] == '\0')
 					continue; /* no brand is one letter */
 				f = pair_bucket(w[0], w[1], NB);
-				all[k] = (cand) {b, w, strlen(w), bucket[f]};
+				all[k] = (cand) {b, w, strlen(w), b->name_exact[j], bucket[f]};
 				bucket[f] = &all[k++];
 			}
 		}
@@ -552,7 +584,7 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 		if (p + 1 >= end)
 			break;
 		for (cand *x = bucket[pair_bucket(p[0], p[1], NB)]; x != NULL; x = x->next)
-			if (name_at(p, end, x->w, x->n) && not_brands(ctx, x->b, from) &&
+			if (name_at(p, end, x->w, x->n, x->exact) && not_brands(ctx, x->b, from) &&
 			    !payment_mention(text, p, end, x->n)) {
 				hit = x->b;
 				*name = x->w;

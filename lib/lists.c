@@ -46,6 +46,7 @@ struct sc_lists {
 typedef struct brand_entry {
 	sc_brand pub;
 	char **names, **name_keys, **domains, **keys, **key_skels;
+	unsigned char *name_exact;
 } brand_entry;
 
 struct sc_brand_map {
@@ -325,27 +326,34 @@ static void brand_free(brand_entry *b)
 {
 	strv_free(b->names, b->pub.nnames);
 	strv_free(b->name_keys, b->pub.nnames);
+	free(b->name_exact);
 	strv_free(b->domains, b->pub.ndomains);
 	strv_free(b->keys, b->pub.nkeys);
 	strv_free(b->key_skels, b->pub.nkeys);
 	free(b);
 }
 
-/* brand_add_name - one name (trimmed) and its key */
+/* brand_add_name - one name (trimmed; a leading "=" makes it exact) and
+ * its key */
 static void brand_add_name(brand_entry *b, const char *s, size_t n)
 {
 	size_t k = b->pub.nnames;
+	unsigned char exact = 0;
 	char *key;
 
 	while (n > 0 && (*s == ' ' || *s == '\t'))
 		s++, n--;
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
+	if (n > 0 && *s == '=')
+		exact = 1, s++, n--;
 	if (n == 0 || (key = sc_confusable_key(s, n)) == NULL)
 		return;
 	strv_add(&b->names, &b->pub.nnames, s, n);
 	b->name_keys = sc_reallocarray(b->name_keys, k + 1, sizeof(*b->name_keys));
 	b->name_keys[k] = key;
+	b->name_exact = sc_reallocarray(b->name_exact, k + 1, sizeof(*b->name_exact));
+	b->name_exact[k] = exact;
 }
 
 /* brand_add_key - the look-alike key of domain d (its label below the
@@ -436,6 +444,7 @@ static brand_entry *brand_line(const char *name, unsigned lineno, const char *b,
 	}
 	br->pub.names = (const char *const *) br->names;
 	br->pub.name_keys = (const char *const *) br->name_keys;
+	br->pub.name_exact = br->name_exact;
 	br->pub.domains = (const char *const *) br->domains;
 	br->pub.keys = (const char *const *) br->keys;
 	br->pub.key_skels = (const char *const *) br->key_skels;

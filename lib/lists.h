@@ -25,7 +25,9 @@
  * impersonation and look-alike checks (checks_brand.c). One brand a line:
  *   PayPal, Pay Pal: paypal.com paypal.me ~paypal-community.com
  * names before the ":" (comma-separated, as people write the brand in a
- * display name), then the brand's own domains (blank-separated; each one
+ * display name; a name written "=ING" counts only as written, case and
+ * all: a short name that is also a common abbreviation, "Dipl.-Ing."),
+ * then the brand's own domains (blank-separated; each one
  * and every subdomain of it belongs to the brand). A domain's first label
  * below its public suffix ("paypal" of paypal.co.uk) is a look-alike key
  * of the brand, unless the domain is written with a leading "~" (a domain
@@ -84,6 +86,8 @@ const sc_domain_list *sc_lists_at(const sc_lists *ls, size_t i);
 typedef struct sc_brand {
 	const char *const *names;     /* as written, e.g. "PayPal" */
 	const char *const *name_keys; /* their sc_confusable_key()s */
+	const unsigned char *name_exact; /* 1: the name counts only as written,
+					  * case and all ("=ING" in the map) */
 	size_t nnames;
 	const char *const *domains; /* A-label, lower-case, no "~" (a brand
 				     * top-level domain without its dot) */

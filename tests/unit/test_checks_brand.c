@@ -50,6 +50,7 @@ static const char MAP[] = "# test brands\n"
 			  "Liberty Mutual: libertymutual.com\n"
 			  "LinkedIn: linkedin.com\n"
 			  "Ledger: ledger.com\n"
+			  "ING Bank, =ING: ~ing.nl\n"
 			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
 static const char *const LIST_FILES[] = {"brands.map", MAP, "freemail.txt", "gmail.com\n", NULL};
@@ -138,6 +139,15 @@ static void test_from_brand_mismatch(void **state)
 		{"From: \"MUTUAL LIBERTY Rewards\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"Mutual VIP Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"Mutual of the Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		/* an exact name ("=ING"): only as written, case and all */
+		{"From: \"ING\" <service@pas-vervangen.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"ING Klantenservice\" <service@pas-vervangen.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"ING\" <service@ing.nl>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Dipl.-Ing. Hans Berg\" <hb@berg-statik.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"ing. Berg\" <hb@berg-statik.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"TESTING Team\" <qa@berg-statik.example>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Ing Bank\" <x@berg-statik.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: Berg <ing@berg-statik.example>\r\n" S, "x", "T_NAME_LOCAL", 0, 0},
 		{"From: \"Liberty Home Mutual\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"Liberty Bell Tours\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
 		{"From: \"Mutual Friends\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
@@ -320,6 +330,10 @@ static void test_body_brand_mismatch(void **state)
 		{F, "pAYPAL", "T_BODY", 0, 0},
 		/* inside a longer word */
 		{F, "PayPalooza and Chasers", "T_BODY", 0, 0},
+		/* an exact name only as written */
+		{F, "Uw ING betaalpas", "T_BODY", 1, 0},
+		{F, "Dipl.-Ing. Hans Berg", "T_BODY", 0, 0},
+		{F, "SHIPPING AND HANDLING", "T_BODY", 0, 0},
 		/* the brand's own mail */
 		{"From: PayPal <service@paypal.com>\r\n" S, "Your PayPal receipt", "T_BODY", 0, 0},
 		/* nor another brand's: brands name each other */
