@@ -333,6 +333,18 @@ static void brand_free(brand_entry *b)
 	free(b);
 }
 
+/* family_pattern - norm is a family of domains as brand maps write it:
+ * one "*", in a first label with three or more other characters, and a
+ * suffix with no "*" or "?" after it ("sparkasse-*.de", "*-sparkasse.de";
+ * not "*.de") */
+static int family_pattern(const char *norm)
+{
+	const char *star = strchr(norm, '*'), *dot = strchr(norm, '.');
+
+	return star != NULL && dot != NULL && star < dot && dot - norm >= 4 &&
+	       strchr(star + 1, '*') == NULL && strchr(norm, '?') == NULL && dot[1] != '\0';
+}
+
 /* brand_add_name - one name (trimmed; a leading "=" makes it exact) and
  * its key */
 static void brand_add_name(brand_entry *b, const char *s, size_t n)
@@ -418,7 +430,13 @@ static brand_entry *brand_line(const char *name, unsigned lineno, const char *b,
 			;
 		if (*p == '~')
 			key = 0, p++;
-		why = p < w ? normalise(p, (size_t) (w - p), 0, norm) : "an empty domain";
+		if (memchr(p, '*', (size_t) (w - p)) != NULL) {
+			key = 0; /* "sparkasse-*.de": a family of domains, no key */
+			why = normalise(p, (size_t) (w - p), 1, norm);
+			if (why == NULL && !family_pattern(norm))
+				why = "a \"*\" only once, in the first label, with a suffix after it";
+		} else
+			why = p < w ? normalise(p, (size_t) (w - p), 0, norm) : "an empty domain";
 		if (why == NULL && norm[0] == '.' && strchr(norm + 1, '.') == NULL)
 			key = -1; /* ".apple": the brand's own top-level domain */
 		else if (why == NULL && (norm[0] == '.' || strchr(norm, '.') == NULL))
@@ -481,6 +499,30 @@ const sc_brand *sc_brand_map_at(const sc_brand_map *bm, size_t i)
 	return &bm->v[i]->pub;
 }
 
+/* family_match - the normalised domain norm or a parent of it is of the
+ * family pat ("sparkasse-*.de": a first label that starts and ends as the
+ * pattern's, with at least one character for the "*", then exactly the
+ * pattern's suffix) */
+static int family_match(const char *pat, const char *norm)
+{
+	const char *star = strchr(pat, '*'), *dot = strchr(pat, '.');
+	size_t na = (size_t) (star - pat), nb = (size_t) (dot - star - 1);
+
+	for (const char *q = norm; q != NULL;) {
+		const char *qd = strchr(q, '.');
+		size_t ln;
+
+		if (qd == NULL)
+			break;
+		ln = (size_t) (qd - q);
+		if (strcmp(qd + 1, dot + 1) == 0 && ln > na + nb && strncmp(q, pat, na) == 0 &&
+		    strncmp(qd - nb, star + 1, nb) == 0)
+			return 1;
+		q = qd + 1;
+	}
+	return 0;
+}
+
 /* sc_brand_owns - domain is one of b's domains or a subdomain of one */
 /* owns_norm - b owns the normalised domain norm (n bytes) or a parent of it */
 static int owns_norm(const sc_brand *b, const char *norm, size_t n)
@@ -488,6 +530,11 @@ static int owns_norm(const sc_brand *b, const char *norm, size_t n)
 	for (size_t i = 0; i < b->ndomains; i++) {
 		size_t k = strlen(b->domains[i]);
 
+		if (strchr(b->domains[i], '*') != NULL) {
+			if (family_match(b->domains[i], norm))
+				return 1;
+			continue;
+		}
 		if (n == k ? strcmp(norm, b->domains[i]) == 0
 			   : n > k && norm[n - k - 1] == '.' &&
 				     strcmp(norm + n - k, b->domains[i]) == 0)

@@ -33,7 +33,11 @@
  * of the brand, unless the domain is written with a leading "~" (a domain
  * the brand mails from whose name is a common word or too generic to
  * protect, e.g. "~live.com"). A domain written ".apple" is the brand's own
- * top-level domain: every domain under it is the brand's. "#" starts a
+ * top-level domain: every domain under it is the brand's. A domain with one
+ * "*" in its first label ("sparkasse-*.de": three or more other characters
+ * in that label) is a family: every domain whose first label fills the
+ * "*" with one character or more, under exactly that suffix, and its
+ * subdomains are the brand's (no look-alike key). "#" starts a
  * comment. A line without ":",
  * without a name or a domain, or with a bad domain is an error naming
  * file:line and is left out (a bad domain alone is left out of its line).

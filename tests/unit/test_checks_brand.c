@@ -51,6 +51,7 @@ static const char MAP[] = "# test brands\n"
 			  "LinkedIn: linkedin.com\n"
 			  "Ledger: ledger.com\n"
 			  "ING Bank, =ING: ~ing.nl\n"
+			  "Sparkasse: sparkasse.de sparkasse-*.de *-sparkasse.de\n"
 			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
 static const char *const LIST_FILES[] = {"brands.map", MAP, "freemail.txt", "gmail.com\n", NULL};
@@ -139,6 +140,15 @@ static void test_from_brand_mismatch(void **state)
 		{"From: \"MUTUAL LIBERTY Rewards\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"Mutual VIP Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"Mutual of the Liberty\" <x@secure-notice.example>\r\n" S, "x", "T_NAME", 0, 0},
+		/* a family of domains ("sparkasse-*.de") is the brand's, a
+		 * subdomain of one too; another suffix, or nothing for the "*", not */
+		{"From: \"Sparkasse KölnBonn\" <s@sparkasse-koelnbonn.de>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Frankfurter Sparkasse\" <s@mail.frankfurter-sparkasse.de>\r\n" S, "x", "T_NAME", 0, 0},
+		{"From: \"Sparkasse\" <s@sparkasse-koelnbonn.com>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Sparkasse\" <s@sparkasse-.de>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Sparkasse\" <s@sparkasse-koelnbonn.de.example>\r\n" S, "x", "T_NAME", 1, 0},
+		{"From: \"Sparkasse\" <s@sparkasse-koelnbonn.de>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: \"Sparkasse\" <s@sparkasse-sicherheit.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		/* an exact name ("=ING"): only as written, case and all */
 		{"From: \"ING\" <service@pas-vervangen.example>\r\n" S, "x", "T_NAME", 1, 0},
 		{"From: \"ING Klantenservice\" <service@pas-vervangen.example>\r\n" S, "x", "T_NAME", 1, 0},
@@ -392,7 +402,8 @@ static void test_map_errors(void **state)
 				   ": nameless.com\n"
 				   "Nodomain:\n"
 				   "Bad: bad/domain.com good.com\n"
-				   "Dotless: localhost\n";
+				   "Dotless: localhost\n"
+				   "Family: ok-*.de *.de a*b*.de x*y.de\n";
 	sc_brand_map *bm = sc_brand_map_new();
 	sc_diags d;
 	const sc_brand *b;
@@ -400,12 +411,17 @@ static void test_map_errors(void **state)
 	(void) state;
 	sc_diags_init(&d);
 	sc_brand_map_load_text(bm, "b.map", text, strlen(text), &d);
-	assert_int_equal(d.errors, 6); /* line 6: the domain, then the line */
+	assert_int_equal(d.errors, 9); /* line 6: the domain, then the line;
+					* line 7: "*.de", "a*b*.de", "x*y.de" */
+	assert_int_equal(d.v[6].line, 7);
 	assert_int_equal(d.v[0].line, 2);
 	assert_string_equal(d.v[0].file, "b.map");
 	assert_int_equal(d.v[1].line, 3);
 	assert_int_equal(d.v[3].line, 5);
-	assert_int_equal(sc_brand_map_count(bm), 2); /* PayPal, Bad (with good.com) */
+	assert_int_equal(sc_brand_map_count(bm), 3); /* PayPal, Bad (with good.com), Family */
+	assert_non_null(sc_brand_map_owner(bm, "ok-berlin.de"));
+	assert_null(sc_brand_map_owner(bm, "ok-.de"));
+	assert_null(sc_brand_map_owner(bm, "ok-berlin.de.example"));
 	b = sc_brand_map_owner(bm, "www.good.com");
 	assert_non_null(b);
 	assert_string_equal(b->names[0], "Bad");
