@@ -46,6 +46,23 @@
  *                                 PayPal", "Visa card ending 4421",
  *                                 "cartão Visa"): any shop's receipt
  *                                 says that.
+ *   check_from_brand_unsigned()   the From domain is a brand's own (the
+ *                                 brand map, not protected_domains: a
+ *                                 site's unsigned internal mail is its own
+ *                                 business; not a free webmail domain, not
+ *                                 a public office's: a "gov", "gob",
+ *                                 "gouv" or "govt" label) and no
+ *                                 DKIM-Signature field signs for it: no d=
+ *                                 equal to the From domain, a parent of it,
+ *                                 or a domain under the From's registrable
+ *                                 domain (DMARC's relaxed alignment). The
+ *                                 signature is not verified (that needs DNS
+ *                                 and is auth.h's); a brand's mail always
+ *                                 carries one, a forgery of its address
+ *                                 mostly none. SpamAssassin's
+ *                                 adsp_override list of domains that sign
+ *                                 all mail is the same idea. Mail through a
+ *                                 list (List-Id) is no hit.
  *   check_display_name_executive()  the From display name is one of the
  *                                 configured executives while the From
  *                                 domain is not a protected domain (without
@@ -630,6 +647,98 @@ static int is_protected(const sc_chk_brands *bs, const char *domain)
 	return sc_brand_map_owner(bs->own, domain) != NULL;
 }
 
+/* public_office - domain has a "gov", "gob", "gouv" or "govt" label */
+static int public_office(const char *domain)
+{
+	static const char *const labels[] = {"gov", "gob", "gouv", "govt"};
+
+	for (const char *p = domain; p != NULL; p = strchr(p, '.') != NULL ? strchr(p, '.') + 1 : NULL) {
+		size_t n = strcspn(p, ".");
+
+		for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+			if (n == strlen(labels[i]) && strncasecmp(p, labels[i], n) == 0)
+				return 1;
+	}
+	return 0;
+}
+
+/* dkim_d - the d= tag of one DKIM-Signature value into out (size bytes,
+ * lower case); 0 when it has none */
+static int dkim_d(const char *v, char *out, size_t size)
+{
+	for (const char *p = v; *p != '\0'; p++) {
+		const char *q = p;
+		size_t n = 0;
+
+		if (p != v && p[-1] != ';')
+			continue;
+		q += strspn(q, " \t\r\n");
+		if (q[0] != 'd' || q[1] == '\0')
+			continue;
+		q += 1 + strspn(q + 1, " \t\r\n");
+		if (*q != '=')
+			continue;
+		q += 1 + strspn(q + 1, " \t\r\n");
+		while (q[n] != '\0' && q[n] != ';' && strchr(" \t\r\n", q[n]) == NULL && n + 1 < size) {
+			out[n] = (char) (q[n] >= 'A' && q[n] <= 'Z' ? q[n] + 32 : q[n]);
+			n++;
+		}
+		out[n] = '\0';
+		return n > 0;
+	}
+	return 0;
+}
+
+/* under - domain d is dom or a subdomain of it (both lower case) */
+static int under(const char *d, const char *dom)
+{
+	size_t n = strlen(d), k = strlen(dom);
+
+	return n == k ? strcmp(d, dom) == 0 : n > k && d[n - k - 1] == '.' && strcmp(d + n - k, dom) == 0;
+}
+
+/* check_from_brand_unsigned - see above */
+static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *args,
+				     size_t nargs, sc_buf *detail)
+{
+	const sc_msg_addr *from = first_from(ctx->msg);
+	const sc_brand *b = NULL;
+	char dom[256], d[256];
+	char *reg;
+	sc_chk_brands bs;
+	int signed_for = 0;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || from->domain[0] == '\0' || strlen(from->domain) >= sizeof(dom) ||
+	    sc_msg_header_find(ctx->msg, "List-Id", 0) >= 0 ||
+	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain) ||
+	    public_office(from->domain))
+		return 0;
+	for (size_t i = 0; i <= strlen(from->domain); i++)
+		dom[i] = (char) (from->domain[i] >= 'A' && from->domain[i] <= 'Z' ? from->domain[i] + 32
+										: from->domain[i]);
+	sc_chk_brands_get(ctx, &bs);
+	/* the brand map only: a site's own unsigned internal mail is its
+	 * business (protected_domains) */
+	b = sc_brand_map_owner(bs.maps[0], dom);
+	if (b == NULL) {
+		sc_chk_brands_free(&bs);
+		return 0;
+	}
+	reg = sc_url_registrable_domain(dom);
+	for (long i = sc_msg_header_find(ctx->msg, "DKIM-Signature", 0); i >= 0 && !signed_for;
+	     i = sc_msg_header_find(ctx->msg, "DKIM-Signature", (size_t) i + 1))
+		signed_for = dkim_d(sc_msg_header_value(ctx->msg, (size_t) i), d, sizeof(d)) &&
+			     (under(dom, d) || (reg != NULL && under(d, reg)));
+	free(reg);
+	if (!signed_for)
+		(void) sc_buf_printf(detail, "From %.80s is %s's domain; no DKIM-Signature signs for it",
+				     from->addr, b->names[0]);
+	sc_chk_brands_free(&bs);
+	return !signed_for;
+}
+
 /* check_display_name_executive - see above */
 static int check_display_name_executive(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
@@ -685,6 +794,7 @@ static const sc_eval_def brand_defs[] = {
 	{ "check_from_brand_mismatch",    check_from_brand_mismatch,    0, 1 },
 	{ "check_subject_brand_mismatch", check_subject_brand_mismatch, 0, 0 },
 	{ "check_body_brand_mismatch",    check_body_brand_mismatch,    0, 1 },
+	{ "check_from_brand_unsigned",    check_from_brand_unsigned,    0, 0 },
 	{ "check_display_name_executive", check_display_name_executive, 0, 0 },
 };
 /* clang-format on */

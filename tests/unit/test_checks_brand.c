@@ -37,6 +37,7 @@ static const char RULES[] = "header T_NAME eval:check_from_brand_mismatch()\n"
 			    "header T_URL_LA_SUB eval:check_url_lookalike('subdomain')\n"
 			    "header T_EXEC eval:check_display_name_executive()\n"
 			    "header T_COUSIN eval:check_replyto_cousin()\n"
+			    "header T_UNSIGNED eval:check_from_brand_unsigned()\n"
 			    "body T_BODY eval:check_body_brand_mismatch()\n"
 			    "body T_BODY_SHORT eval:check_body_brand_mismatch('20')\n";
 
@@ -51,6 +52,7 @@ static const char MAP[] = "# test brands\n"
 			  "LinkedIn: linkedin.com\n"
 			  "Ledger: ledger.com\n"
 			  "ING Bank, =ING: ~ing.nl\n"
+			  "Internal Revenue Service: irs.gov\n"
 			  "Sparkasse: sparkasse.de sparkasse-*.de *-sparkasse.de\n"
 			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
@@ -369,6 +371,36 @@ static void test_body_brand_mismatch(void **state)
 	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
+static void test_from_brand_unsigned(void **state)
+{
+#define SIG(d) "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;\r\n d=" d "; s=s1;\r\n h=From:Subject; bh=x; b=y\r\n"
+	static const row rows[] = {
+		/* a brand's domain and nothing signs for it */
+		{"From: PayPal <service@paypal.com>\r\n" S, "x", "T_UNSIGNED", 1, 0},
+		{"From: PayPal <service@mail.paypal.com>\r\n" SIG("other.example") S, "x", "T_UNSIGNED", 1, 0},
+		/* signed by the domain, a parent, or a sibling under it */
+		{"From: PayPal <service@paypal.com>\r\n" SIG("paypal.com") S, "x", "T_UNSIGNED", 0, 0},
+		{"From: PayPal <service@mail.paypal.com>\r\n" SIG("PayPal.com") S, "x", "T_UNSIGNED", 0, 0},
+		{"From: PayPal <service@paypal.com>\r\n" SIG("e.paypal.com") S, "x", "T_UNSIGNED", 0, 0},
+		{"From: PayPal <service@paypal.com>\r\n" SIG("other.example") SIG("paypal.com") S, "x",
+		 "T_UNSIGNED", 0, 0},
+		/* a d= that only ends like it, or a tag that only ends in d */
+		{"From: PayPal <service@paypal.com>\r\n" SIG("notpaypal.com") S, "x", "T_UNSIGNED", 1, 0},
+		{"From: PayPal <service@paypal.com>\r\nDKIM-Signature: v=1; dd=paypal.com; d=x.example\r\n" S,
+		 "x", "T_UNSIGNED", 1, 0},
+		/* no brand's domain, free webmail, a list, a public office */
+		{"From: Kim <kim@fund.example>\r\n" S, "x", "T_UNSIGNED", 0, 0},
+		{"From: Kim <kim@gmail.com>\r\n" S, "x", "T_UNSIGNED", 0, 0},
+		{"From: IRS <refunds@irs.gov>\r\n" S, "x", "T_UNSIGNED", 0, 0},
+		{"From: PayPal <service@paypal.com>\r\nList-Id: <news.lists.example>\r\n" S, "x", "T_UNSIGNED",
+		 0, 0},
+	};
+#undef SIG
+
+	(void) state;
+	run_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
 static void test_executive(void **state)
 {
 	static const row rows[] = {
@@ -439,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_url_lookalike),
 		cmocka_unit_test(test_replyto_cousin),
 		cmocka_unit_test(test_body_brand_mismatch),
+		cmocka_unit_test(test_from_brand_unsigned),
 		cmocka_unit_test(test_executive),
 		cmocka_unit_test(test_no_lists),
 		cmocka_unit_test(test_map_errors),
