@@ -51,18 +51,19 @@
  *                                 site's unsigned internal mail is its own
  *                                 business; not a free webmail domain, not
  *                                 a public office's: a "gov", "gob",
- *                                 "gouv" or "govt" label) and no
- *                                 DKIM-Signature field signs for it: no d=
- *                                 equal to the From domain, a parent of it,
- *                                 or a domain under the From's registrable
- *                                 domain (DMARC's relaxed alignment). The
+ *                                 "gouv" or "govt" label in its registrable
+ *                                 domain) and no DKIM-Signature field signs
+ *                                 for it: no d= at or under the From's
+ *                                 registrable domain (DMARC's relaxed
+ *                                 alignment; "d=com" signs for nobody). The
  *                                 signature is not verified (that needs DNS
  *                                 and is auth.h's); a brand's mail always
  *                                 carries one, a forgery of its address
  *                                 mostly none. SpamAssassin's
  *                                 adsp_override list of domains that sign
- *                                 all mail is the same idea. Mail through a
- *                                 list (List-Id) is no hit.
+ *                                 all mail is the same idea. A List-Id
+ *                                 changes nothing: a list keeps the
+ *                                 author's d=, and anyone can write one.
  *   check_display_name_executive()  the From display name is one of the
  *                                 configured executives while the From
  *                                 domain is not a protected domain (without
@@ -222,9 +223,18 @@ static const sc_brand *brand_in_key(const sc_chk_brands *bs, const char *key,
 	return NULL;
 }
 
+/* exact_at - an exact name of n bytes written at p in text (len bytes) is
+ * a whole word: no letter or digit of any script on either side, and no
+ * hyphen before it (the capitals of "DIPL.-ING.") */
+static int exact_at(const char *text, size_t len, const char *p, size_t n)
+{
+	return (p == text || p[-1] != '-') &&
+	       bounded(text, (int32_t) len, (int32_t) (p - text), (int32_t) n, 0, 0);
+}
+
 /* exact_brand_in - the first brand of bs with an exact name ("=ING" in
- * the map) written in text as it is, case and all, as a whole word, with
- * *name set to that name; NULL when none */
+ * the map) written in text as it is, case and all, as a whole word
+ * (exact_at), with *name set to that name; NULL when none */
 static const sc_brand *exact_brand_in(const sc_chk_brands *bs, const char *text,
 				      const char **name)
 {
@@ -239,8 +249,7 @@ static const sc_brand *exact_brand_in(const sc_chk_brands *bs, const char *text,
 				if (!b->name_exact[k])
 					continue;
 				for (const char *p = strstr(text, w); p != NULL; p = strstr(p + 1, w))
-					if ((p == text || !sc_chk_ascii_alnum((unsigned char) p[-1])) &&
-					    !sc_chk_ascii_alnum((unsigned char) p[n])) {
+					if (exact_at(text, strlen(text), p, n)) {
 						*name = w;
 						return b;
 					}
@@ -601,7 +610,9 @@ static const sc_brand *body_brand_other(const sc_run_ctx *ctx, const sc_chk_bran
 		if (p + 1 >= end)
 			break;
 		for (cand *x = bucket[pair_bucket(p[0], p[1], NB)]; x != NULL; x = x->next)
-			if (name_at(p, end, x->w, x->n, x->exact) && not_brands(ctx, x->b, from) &&
+			if (name_at(p, end, x->w, x->n, x->exact) &&
+			    (!x->exact || exact_at(text, (size_t) (end - text), p, x->n)) &&
+			    not_brands(ctx, x->b, from) &&
 			    !payment_mention(text, p, end, x->n)) {
 				hit = x->b;
 				*name = x->w;
@@ -663,7 +674,8 @@ static int public_office(const char *domain)
 }
 
 /* dkim_d - the d= tag of one DKIM-Signature value into out (size bytes,
- * lower case); 0 when it has none */
+ * lower case); 0 when it has none, or an empty or over-long one (the first
+ * d= only: a signature with two is invalid anyway) */
 static int dkim_d(const char *v, char *out, size_t size)
 {
 	for (const char *p = v; *p != '\0'; p++) {
@@ -684,7 +696,7 @@ static int dkim_d(const char *v, char *out, size_t size)
 			n++;
 		}
 		out[n] = '\0';
-		return n > 0;
+		return n > 0 && (q[n] == '\0' || q[n] == ';' || strchr(" \t\r\n", q[n]) != NULL);
 	}
 	return 0;
 }
@@ -707,30 +719,34 @@ static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *a
 	char *reg;
 	sc_chk_brands bs;
 	int signed_for = 0;
+	size_t dn;
 
 	(void) args;
 	(void) nargs;
-	if (from == NULL || from->domain[0] == '\0' || strlen(from->domain) >= sizeof(dom) ||
-	    sc_msg_header_find(ctx->msg, "List-Id", 0) >= 0 ||
-	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain) ||
-	    public_office(from->domain))
+	if (from == NULL || (dn = strlen(from->domain)) == 0 || dn >= sizeof(dom) ||
+	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain))
 		return 0;
-	for (size_t i = 0; i <= strlen(from->domain); i++)
+	for (size_t i = 0; i <= dn; i++)
 		dom[i] = (char) (from->domain[i] >= 'A' && from->domain[i] <= 'Z' ? from->domain[i] + 32
 										: from->domain[i]);
+	reg = sc_url_registrable_domain(dom);
+	if (public_office(reg != NULL ? reg : dom)) {
+		free(reg);
+		return 0;
+	}
 	sc_chk_brands_get(ctx, &bs);
 	/* the brand map only: a site's own unsigned internal mail is its
 	 * business (protected_domains) */
 	b = sc_brand_map_owner(bs.maps[0], dom);
 	if (b == NULL) {
 		sc_chk_brands_free(&bs);
+		free(reg);
 		return 0;
 	}
-	reg = sc_url_registrable_domain(dom);
 	for (long i = sc_msg_header_find(ctx->msg, "DKIM-Signature", 0); i >= 0 && !signed_for;
 	     i = sc_msg_header_find(ctx->msg, "DKIM-Signature", (size_t) i + 1))
 		signed_for = dkim_d(sc_msg_header_value(ctx->msg, (size_t) i), d, sizeof(d)) &&
-			     (under(dom, d) || (reg != NULL && under(d, reg)));
+			     (reg != NULL ? under(d, reg) : strcmp(d, dom) == 0);
 	free(reg);
 	if (!signed_for)
 		(void) sc_buf_printf(detail, "From %.80s is %s's domain; no DKIM-Signature signs for it",

@@ -334,15 +334,16 @@ static void brand_free(brand_entry *b)
 }
 
 /* family_pattern - norm is a family of domains as brand maps write it:
- * one "*", in a first label with three or more other characters, and a
- * suffix with no "*" or "?" after it ("sparkasse-*.de", "*-sparkasse.de";
- * not "*.de") */
+ * one "*", in a first label with three or more other characters that does
+ * not start "xn--" (every IDN would be one), and a suffix with no "*" or
+ * "?" after it ("sparkasse-*.de", "*-sparkasse.de"; not "*.de") */
 static int family_pattern(const char *norm)
 {
 	const char *star = strchr(norm, '*'), *dot = strchr(norm, '.');
 
 	return star != NULL && dot != NULL && star < dot && dot - norm >= 4 &&
-	       strchr(star + 1, '*') == NULL && strchr(norm, '?') == NULL && dot[1] != '\0';
+	       strncmp(norm, "xn--", 4) != 0 && strchr(star + 1, '*') == NULL &&
+	       strchr(norm, '?') == NULL && dot[1] != '\0';
 }
 
 /* brand_add_name - one name (trimmed; a leading "=" makes it exact) and
@@ -358,7 +359,8 @@ static void brand_add_name(brand_entry *b, const char *s, size_t n)
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	if (n > 0 && *s == '=')
-		exact = 1, s++, n--;
+		for (exact = 1, s++, n--; n > 0 && (*s == ' ' || *s == '\t');)
+			s++, n--;
 	if (n == 0 || (key = sc_confusable_key(s, n)) == NULL)
 		return;
 	strv_add(&b->names, &b->pub.nnames, s, n);
@@ -434,7 +436,8 @@ static brand_entry *brand_line(const char *name, unsigned lineno, const char *b,
 			key = 0; /* "sparkasse-*.de": a family of domains, no key */
 			why = normalise(p, (size_t) (w - p), 1, norm);
 			if (why == NULL && !family_pattern(norm))
-				why = "a \"*\" only once, in the first label, with a suffix after it";
+				why = "a \"*\" only once, in a first label of three or more other "
+				      "characters (not xn--), with a suffix after it";
 		} else
 			why = p < w ? normalise(p, (size_t) (w - p), 0, norm) : "an empty domain";
 		if (why == NULL && norm[0] == '.' && strchr(norm + 1, '.') == NULL)

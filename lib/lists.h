@@ -34,10 +34,13 @@
  * the brand mails from whose name is a common word or too generic to
  * protect, e.g. "~live.com"). A domain written ".apple" is the brand's own
  * top-level domain: every domain under it is the brand's. A domain with one
- * "*" in its first label ("sparkasse-*.de": three or more other characters
- * in that label) is a family: every domain whose first label fills the
- * "*" with one character or more, under exactly that suffix, and its
- * subdomains are the brand's (no look-alike key). "#" starts a
+ * "*" in its first label ("sparkasse-*.de": ASCII, three or more other
+ * characters in that label, not "xn--") is a family: every domain whose
+ * first label fills the "*" with one character or more, under exactly that
+ * suffix, and its subdomains are the brand's (no look-alike key). That
+ * includes one a phisher registers ("sparkasse-sicherheit.de"): the name
+ * and look-alike checks pass it, and only the other rules (and DMARC)
+ * remain; keep families to names many real members share. "#" starts a
  * comment. A line without ":",
  * without a name or a domain, or with a bad domain is an error naming
  * file:line and is left out (a bad domain alone is left out of its line).
@@ -90,11 +93,14 @@ const sc_domain_list *sc_lists_at(const sc_lists *ls, size_t i);
 typedef struct sc_brand {
 	const char *const *names;     /* as written, e.g. "PayPal" */
 	const char *const *name_keys; /* their sc_confusable_key()s */
-	const unsigned char *name_exact; /* 1: the name counts only as written,
-					  * case and all ("=ING" in the map) */
+	const unsigned char *name_exact; /* nnames flags, parallel to names:
+					  * 1 when the name counts only as
+					  * written, case and all ("=ING") */
 	size_t nnames;
 	const char *const *domains; /* A-label, lower-case, no "~" (a brand
-				     * top-level domain without its dot) */
+				     * top-level domain without its dot; a
+				     * family keeps its "*": "sparkasse-*.de",
+				     * which is no domain to compare with) */
 	size_t ndomains;
 	const char *const *keys;      /* look-alike keys, ASCII labels ("paypal") */
 	const char *const *key_skels; /* their sc_confusable_key()s */
@@ -112,9 +118,11 @@ void sc_brand_map_load_text(sc_brand_map *bm, const char *name, const char *text
 size_t sc_brand_map_count(const sc_brand_map *bm);
 const sc_brand *sc_brand_map_at(const sc_brand_map *bm, size_t i);
 /* sc_brand_map_owner - the first brand of which domain (A-label or U-label,
- * any case) is one of the domains or a subdomain of one, or NULL. */
+ * any case) is one of the domains, a member of one of its families, or a
+ * subdomain of either, or NULL. */
 const sc_brand *sc_brand_map_owner(const sc_brand_map *bm, const char *domain);
-/* sc_brand_owns - domain is one of b's domains or under one. */
+/* sc_brand_owns - domain is one of b's domains, of its families, or under
+ * one. */
 int sc_brand_owns(const sc_brand *b, const char *domain);
 void sc_brand_map_free(sc_brand_map *bm);
 
