@@ -88,6 +88,14 @@
  *                             a message to the sender's own address is
  *                             no hit (a note to oneself). An input for
  *                             metas: small groups send newsletters so.
+ *   check_client_internal()   the MTA says the message came from one of
+ *                             ours: a SASL login, or a client address in
+ *                             the config's trusted_networks. Offline scans
+ *                             without an envelope never hit. Lets metas
+ *                             spare the site's own notices (the IT
+ *                             department's "your mailbox is almost full")
+ *                             what they hold against the same words from
+ *                             outside.
  *
  * The freemail checks need the "freemail" list; without it they never hit.
  * Thread-safe: no state outside each call.
@@ -99,6 +107,8 @@
 #include <strings.h>
 
 #include "checks_util.h"
+#include "cidr.h"
+#include "config.h"
 #include "eval.h"
 #include "lists.h"
 #include "url.h"
@@ -670,6 +680,31 @@ static int check_from_outside_recipients(const sc_run_ctx *ctx, const char *cons
 	return 1;
 }
 
+/* check_client_internal - see above */
+static int check_client_internal(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				 sc_buf *detail)
+{
+	const sc_envelope *env = ctx->env;
+
+	(void) args;
+	(void) nargs;
+	if (env == NULL)
+		return 0;
+	if (env->auth_user != NULL && env->auth_user[0] != '\0') {
+		(void) sc_buf_printf(detail, "SASL login %.80s", env->auth_user);
+		return 1;
+	}
+	for (size_t i = 0; ctx->config != NULL && env->client_addr != NULL &&
+			   i < ctx->config->ntrusted_networks;
+	     i++)
+		if (sc_cidr_match(&ctx->config->trusted_networks[i], env->client_addr)) {
+			(void) sc_buf_printf(detail, "client %.60s is in trusted_networks",
+					     env->client_addr);
+			return 1;
+		}
+	return 0;
+}
+
 /* check_to_self - see above */
 static int check_to_self(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 			 sc_buf *detail)
@@ -713,6 +748,7 @@ static const sc_eval_def identity_defs[] = {
 	{ "check_sender_random_domain",    check_sender_random_domain,    0, 0 },
 	{ "check_from_outside_recipients", check_from_outside_recipients, 0, 0 },
 	{ "check_to_self",                 check_to_self,                 0, 0 },
+	{ "check_client_internal",         check_client_internal,         0, 0 },
 };
 /* clang-format on */
 

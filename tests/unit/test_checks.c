@@ -22,6 +22,8 @@
 
 #include "buf.h"
 #include "checks_harness.h"
+#include "cidr.h"
+#include "config.h"
 #include "envelope.h"
 #include "lists.h"
 #include "mem.h"
@@ -46,6 +48,7 @@ static const char RULES[] = "header T_RT_FREE eval:check_replyto_freemail()\n"
 			    "header T_LOCALNAME eval:check_from_local_is_name()\n"
 			    "header T_RANDOM eval:check_sender_random_domain()\n"
 			    "header T_OUTSIDE eval:check_from_outside_recipients()\n"
+			    "header T_INTERNAL eval:check_client_internal()\n"
 			    "header T_TOSELF eval:check_to_self()\n"
 			    "body T_AWAY eval:check_links_avoid_from()\n";
 
@@ -448,6 +451,50 @@ static void test_from_outside_recipients(void **state)
 	free(h);
 }
 
+static void test_client_internal(void **state)
+{
+	sc_envelope env;
+	sc_config *c = sc_config_defaults(NULL);
+	sc_cidr nets[1];
+	char *h;
+	static const char M[] = "From: it@uni.ac.uk\r\nTo: ann@uni.ac.uk\r\nSubject: x\r\n\r\nx\r\n";
+
+	(void) state;
+	assert_int_equal(sc_cidr_parse("192.0.2.0/24", &nets[0]), 0);
+	memset(&env, 0, sizeof(env));
+	/* no envelope, or a client from outside: no hit */
+	h = harness_hits_env(rules, lists, c, NULL, M, strlen(M));
+	assert_null(strstr(h, "T_INTERNAL"));
+	free(h);
+	env.client_addr = "192.0.2.7";
+	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
+	assert_null(strstr(h, "T_INTERNAL"));
+	free(h);
+	/* a SASL login; a client in trusted_networks */
+	env.auth_user = "ann";
+	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
+	assert_non_null(strstr(h, "SASL login ann"));
+	free(h);
+	env.auth_user = "";
+	c->trusted_networks = nets;
+	c->ntrusted_networks = 1;
+	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
+	assert_non_null(strstr(h, "client 192.0.2.7 is in trusted_networks"));
+	free(h);
+	env.client_addr = "198.51.100.7";
+	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
+	assert_null(strstr(h, "T_INTERNAL"));
+	free(h);
+	/* without a config only the login counts */
+	env.client_addr = "192.0.2.7";
+	h = harness_hits_env(rules, lists, NULL, &env, M, strlen(M));
+	assert_null(strstr(h, "T_INTERNAL"));
+	free(h);
+	c->trusted_networks = NULL; /* not the config's to free */
+	c->ntrusted_networks = 0;
+	sc_config_free(c);
+}
+
 static void test_to_self(void **state)
 {
 	sc_envelope env;
@@ -595,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_links_avoid_from),
 		cmocka_unit_test(test_sender_random_domain),
 		cmocka_unit_test(test_from_outside_recipients),
+		cmocka_unit_test(test_client_internal),
 		cmocka_unit_test(test_to_self),
 		cmocka_unit_test(test_from_name_other_domain),
 		cmocka_unit_test(test_replyto_envelope),
