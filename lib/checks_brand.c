@@ -715,20 +715,17 @@ static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *a
 {
 	const sc_msg_addr *from = first_from(ctx->msg);
 	const sc_brand *b = NULL;
-	char dom[256], d[256];
+	const char *dom; /* lower case (msg.h) */
+	char d[256];
 	char *reg;
 	sc_chk_brands bs;
 	int signed_for = 0;
-	size_t dn;
 
 	(void) args;
 	(void) nargs;
-	if (from == NULL || (dn = strlen(from->domain)) == 0 || dn >= sizeof(dom) ||
-	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain))
+	if (from == NULL || (dom = from->domain)[0] == '\0' ||
+	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), dom))
 		return 0;
-	for (size_t i = 0; i <= dn; i++)
-		dom[i] = (char) (from->domain[i] >= 'A' && from->domain[i] <= 'Z' ? from->domain[i] + 32
-										: from->domain[i]);
 	reg = sc_url_registrable_domain(dom);
 	if (public_office(reg != NULL ? reg : dom)) {
 		free(reg);

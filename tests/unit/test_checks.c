@@ -451,45 +451,45 @@ static void test_from_outside_recipients(void **state)
 	free(h);
 }
 
+/* internal_says - check_client_internal on a message from inside, with
+ * config c and envelope env: want NULL for no hit, else the why-text */
+static void internal_says(const sc_config *c, const sc_envelope *env, const char *want)
+{
+	static const char M[] = "From: it@uni.ac.uk\r\nTo: ann@uni.ac.uk\r\nSubject: x\r\n\r\nx\r\n";
+	char *h = harness_hits_env(rules, lists, c, env, M, strlen(M));
+
+	if (want == NULL)
+		assert_null(strstr(h, "T_INTERNAL"));
+	else
+		assert_non_null(strstr(h, want));
+	free(h);
+}
+
 static void test_client_internal(void **state)
 {
 	sc_envelope env;
 	sc_config *c = sc_config_defaults(NULL);
 	sc_cidr nets[1];
-	char *h;
-	static const char M[] = "From: it@uni.ac.uk\r\nTo: ann@uni.ac.uk\r\nSubject: x\r\n\r\nx\r\n";
 
 	(void) state;
 	assert_int_equal(sc_cidr_parse("192.0.2.0/24", &nets[0]), 0);
 	memset(&env, 0, sizeof(env));
 	/* no envelope, or a client from outside: no hit */
-	h = harness_hits_env(rules, lists, c, NULL, M, strlen(M));
-	assert_null(strstr(h, "T_INTERNAL"));
-	free(h);
+	internal_says(c, NULL, NULL);
 	env.client_addr = "192.0.2.7";
-	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
-	assert_null(strstr(h, "T_INTERNAL"));
-	free(h);
-	/* a SASL login; a client in trusted_networks */
+	internal_says(c, &env, NULL);
+	/* a SASL login; a client in trusted_networks, not one outside them */
 	env.auth_user = "ann";
-	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
-	assert_non_null(strstr(h, "SASL login ann"));
-	free(h);
+	internal_says(c, &env, "SASL login ann");
 	env.auth_user = "";
 	c->trusted_networks = nets;
 	c->ntrusted_networks = 1;
-	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
-	assert_non_null(strstr(h, "client 192.0.2.7 is in trusted_networks"));
-	free(h);
+	internal_says(c, &env, "client 192.0.2.7 is in trusted_networks");
 	env.client_addr = "198.51.100.7";
-	h = harness_hits_env(rules, lists, c, &env, M, strlen(M));
-	assert_null(strstr(h, "T_INTERNAL"));
-	free(h);
+	internal_says(c, &env, NULL);
 	/* without a config only the login counts */
 	env.client_addr = "192.0.2.7";
-	h = harness_hits_env(rules, lists, NULL, &env, M, strlen(M));
-	assert_null(strstr(h, "T_INTERNAL"));
-	free(h);
+	internal_says(NULL, &env, NULL);
 	c->trusted_networks = NULL; /* not the config's to free */
 	c->ntrusted_networks = 0;
 	sc_config_free(c);
