@@ -117,6 +117,11 @@ void sc_spf_check(sc_dns *dns, sc_dns_budget *budget, const char *client_ip, con
 void sc_dkim_verify(sc_dns *dns, sc_dns_budget *budget, const char *raw, size_t len,
 		    unsigned max_sigs, sc_auth_result *out);
 
+/* sc_dkim_tag_value - the value of tag in a DKIM tag=value list of len
+ * bytes (a DKIM-Signature field's value), white space removed, or NULL
+ * when the tag is absent ("" when empty). Caller frees. Thread-safe. */
+char *sc_dkim_tag_value(const char *list, size_t len, const char *tag);
+
 /* sc_dmarc_check - evaluate DMARC for from_domain (the domain of the
  * single RFC5322.From address; NULL when there is none or several: then
  * SC_DMARC_PERMERROR) from the SPF and DKIM results already in r, fetching

@@ -360,16 +360,13 @@ static field *split_header(const char *msg, size_t len, size_t *nfields, size_t 
 	return f;
 }
 
-/* tag_value - the value of tag in a tag=value list (FWS removed), or NULL; owned */
-static char *tag_value(const char *text, size_t len, const char *tag)
+/* sc_dkim_tag_value - see auth.h */
+char *sc_dkim_tag_value(const char *list, size_t len, const char *tag)
 {
-	const char *colon = memchr(text, ':', len);
-	const char *p, *end = text + len;
+	const char *p, *end = list + len;
 	size_t tlen = strlen(tag);
 
-	if (colon == NULL)
-		return NULL;
-	for (p = colon + 1; p < end;) {
+	for (p = list; p < end;) {
 		const char *semi = memchr(p, ';', (size_t) (end - p));
 		const char *stop = semi ? semi : end, *eq;
 
@@ -394,6 +391,16 @@ static char *tag_value(const char *text, size_t len, const char *tag)
 		p = semi ? semi + 1 : end;
 	}
 	return NULL;
+}
+
+/* tag_value - sc_dkim_tag_value on the value of a whole field (len bytes,
+ * "Name: value") */
+static char *tag_value(const char *text, size_t len, const char *tag)
+{
+	const char *colon = memchr(text, ':', len);
+
+	return colon != NULL ? sc_dkim_tag_value(colon + 1, (size_t) (text + len - colon - 1), tag)
+			     : NULL;
 }
 
 /* canon_body_len - the length of the body under canon (RFC 6376 3.4.3, 3.4.4) */

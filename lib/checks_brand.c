@@ -88,6 +88,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include "auth.h"
 #include "checks_util.h"
 #include "config.h"
 #include "confusable.h"
@@ -238,6 +239,8 @@ static int exact_at(const char *text, size_t len, const char *p, size_t n)
 static const sc_brand *exact_brand_in(const sc_chk_brands *bs, const char *text,
 				      const char **name)
 {
+	size_t len = strlen(text);
+
 	for (size_t m = 0; m < 2; m++)
 		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]); i++) {
 			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
@@ -249,7 +252,7 @@ static const sc_brand *exact_brand_in(const sc_chk_brands *bs, const char *text,
 				if (!b->name_exact[k])
 					continue;
 				for (const char *p = strstr(text, w); p != NULL; p = strstr(p + 1, w))
-					if (exact_at(text, strlen(text), p, n)) {
+					if (exact_at(text, len, p, n)) {
 						*name = w;
 						return b;
 					}
@@ -673,34 +676,6 @@ static int public_office(const char *domain)
 	return 0;
 }
 
-/* dkim_d - the d= tag of one DKIM-Signature value into out (size bytes,
- * lower case); 0 when it has none, or an empty or over-long one (the first
- * d= only: a signature with two is invalid anyway) */
-static int dkim_d(const char *v, char *out, size_t size)
-{
-	for (const char *p = v; *p != '\0'; p++) {
-		const char *q = p;
-		size_t n = 0;
-
-		if (p != v && p[-1] != ';')
-			continue;
-		q += strspn(q, " \t\r\n");
-		if (q[0] != 'd' || q[1] == '\0')
-			continue;
-		q += 1 + strspn(q + 1, " \t\r\n");
-		if (*q != '=')
-			continue;
-		q += 1 + strspn(q + 1, " \t\r\n");
-		while (q[n] != '\0' && q[n] != ';' && strchr(" \t\r\n", q[n]) == NULL && n + 1 < size) {
-			out[n] = (char) (q[n] >= 'A' && q[n] <= 'Z' ? q[n] + 32 : q[n]);
-			n++;
-		}
-		out[n] = '\0';
-		return n > 0 && (q[n] == '\0' || q[n] == ';' || strchr(" \t\r\n", q[n]) != NULL);
-	}
-	return 0;
-}
-
 /* under - domain d is dom or a subdomain of it (both lower case) */
 static int under(const char *d, const char *dom)
 {
@@ -714,11 +689,9 @@ static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *a
 				     size_t nargs, sc_buf *detail)
 {
 	const sc_msg_addr *from = first_from(ctx->msg);
-	const sc_brand *b = NULL;
+	const sc_brand *b;
 	const char *dom; /* lower case (msg.h) */
-	char d[256];
 	char *reg;
-	sc_chk_brands bs;
 	int signed_for = 0;
 
 	(void) args;
@@ -731,25 +704,27 @@ static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *a
 		free(reg);
 		return 0;
 	}
-	sc_chk_brands_get(ctx, &bs);
 	/* the brand map only: a site's own unsigned internal mail is its
 	 * business (protected_domains) */
-	b = sc_brand_map_owner(bs.maps[0], dom);
-	if (b == NULL) {
-		sc_chk_brands_free(&bs);
-		free(reg);
-		return 0;
-	}
-	for (long i = sc_msg_header_find(ctx->msg, "DKIM-Signature", 0); i >= 0 && !signed_for;
-	     i = sc_msg_header_find(ctx->msg, "DKIM-Signature", (size_t) i + 1))
-		signed_for = dkim_d(sc_msg_header_value(ctx->msg, (size_t) i), d, sizeof(d)) &&
+	b = sc_brand_map_owner(sc_lists_brands(ctx->lists), dom);
+	for (long i = b != NULL ? sc_msg_header_find(ctx->msg, "DKIM-Signature", 0) : -1;
+	     i >= 0 && !signed_for; i = sc_msg_header_find(ctx->msg, "DKIM-Signature", (size_t) i + 1)) {
+		const char *v = sc_msg_header_value(ctx->msg, (size_t) i);
+		char *d = sc_dkim_tag_value(v, strlen(v), "d");
+
+		for (char *c = d; c != NULL && *c != '\0'; c++)
+			*c = (char) (*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		/* an empty d=, or one longer than a domain can be, signs for nobody */
+		signed_for = d != NULL && d[0] != '\0' && strlen(d) <= 253 &&
 			     (reg != NULL ? under(d, reg) : strcmp(d, dom) == 0);
+		free(d);
+	}
 	free(reg);
-	if (!signed_for)
-		(void) sc_buf_printf(detail, "From %.80s is %s's domain; no DKIM-Signature signs for it",
-				     from->addr, b->names[0]);
-	sc_chk_brands_free(&bs);
-	return !signed_for;
+	if (b == NULL || signed_for)
+		return 0;
+	(void) sc_buf_printf(detail, "From %.80s is %s's domain; no DKIM-Signature signs for it",
+			     from->addr, b->names[0]);
+	return 1;
 }
 
 /* check_display_name_executive - see above */
