@@ -24,14 +24,18 @@ typedef struct sc_css {
 	int positioned;    /* position:absolute|fixed (1), static|relative|sticky (0) */
 	int offset_far;    /* left or top at -500px or further (1) */
 	int indent_far;    /* text-indent at -500px or further (1) */
+	int pushed_far;    /* margin-top or padding-top of 10000px or more (1) */
 	int overflow_clip; /* overflow hidden|clip (1), visible|auto|scroll (0) */
 	int zero_box;      /* width, height, max-width or max-height of 0 or 1px (1) */
 } sc_css;
 
 /* sc_css_out_of_view - whether c moves its box off the page (absolute or
- * fixed with left or top at -500px or further, or text-indent that far) or
- * clips it to nothing (overflow hidden and a zero width or height): the
- * text is in the document and nowhere on the screen. 1 or 0. */
+ * fixed with left or top at -500px or further, or text-indent that far),
+ * pushes it down ten thousand pixels or more (a margin or padding on top
+ * that far leaves the reader scrolling past blank screens; kits use it to
+ * carry a borrowed newsletter below an image link) or clips it to nothing
+ * (overflow hidden and a zero width or height): the text is in the
+ * document and nowhere a reader looks. 1 or 0. */
 int sc_css_out_of_view(const sc_css *c);
 
 /* sc_css_init - nothing said */
