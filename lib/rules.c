@@ -244,6 +244,7 @@ static void resolve(sc_ruleset *rs, sc_diags *d)
 		}
 	}
 	rules_replace_tags(rs, idx, d);
+	rules_fold_case(rs, d);
 	rules_meta_order(rs, idx, d);
 	rules_prefilter_build(rs);
 	free(idx);

@@ -60,7 +60,9 @@
  *   / replace_start / replace_end
  *                       ReplaceTags (rules_replace.c)
  * and '#' comments ("\#" is a literal '#'). Regexes are /re/ or m{re} (any
- * delimiter), flags i, m, s, x.
+ * delimiter), flags i, m, s, x. They match bytes of UTF-8, except that
+ * under i an accented Latin-1 letter of the pattern matches either case
+ * (rules_fold.c).
  *
  * Header selectors (rules_header.c, PerMsgStatus::get): Name (every value
  * RFC 2047-decoded, each ending in a newline, joined), Name:raw (as

@@ -249,6 +249,15 @@ void rules_why_keep(rules_why *w, size_t i, const char *detail, size_t len);
  * levels down), bounded in length; see rules_why.c. */
 void rules_why_meta(const rules_why *w, const double *values, size_t i, sc_buf *out);
 
+/* rules_fold_latin1 - pat (len bytes) with each accented Latin-1 letter
+ * (UTF-8) matching both its cases, into out (reset first): 1 when out
+ * differs from pat, 0 when there was nothing to fold or the pattern uses
+ * \Q or inline option resets (out is then not to be used). Pure. */
+int rules_fold_latin1(const char *pat, size_t len, sc_buf *out);
+/* rules_fold_case - fold every live /i regex of rs (rules_fold.c); after
+ * replace_rules, before rules_prefilter_build. */
+void rules_fold_case(sc_ruleset *rs, sc_diags *d);
+
 /* rules_prefilter_build - compile the MULTILINE twins (rules_prefilter.c);
  * after replace_rules, before the ruleset is shared. */
 void rules_prefilter_build(sc_ruleset *rs);

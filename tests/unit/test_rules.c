@@ -25,6 +25,7 @@
 #include "mem.h"
 #include "msg.h"
 #include "rules.h"
+#include "rules_int.h"
 
 #define FILE_NAME "test.cf"
 
@@ -1501,10 +1502,87 @@ static void test_score_sets(void **state)
 	}
 }
 
+/* A shouting message in German, French and Portuguese, UTF-8. */
+static const char accent_msg[] =
+    "From: desk@example.com\n"
+    "Subject: =?utf-8?q?GL=C3=9CCKWUNSCH!?=\n"
+    "Content-Type: text/plain; charset=utf-8\n"
+    "\n"
+    "F\xC3\x89LICITATIONS, VOUS AVEZ GAGN\xC3\x89. PARAB\xC3\x89NS! Stra\xC3\x9F" "e.\n";
+
+/* test_fold_accents - /i matches accented letters of either case, as
+ * written outside or inside a class; without /i, or as a class range, it
+ * does not; \Q...\E is left as it is */
+static void test_fold_accents(void **state)
+{
+	static const struct {
+		const char *text, *hits;
+	} cases[] = {
+		{"header S Subject =~ /glückwunsch/i\n", "S=1"},
+		{"header S Subject =~ /glückwunsch/\n", ""},
+		{"body B /félicitations, vous avez gagné/i\n", "B=1"},
+		/* a class takes UTF-8 a byte at a time: {1,2} lets it take both */
+		{"body B /parab[ée]{1,2}ns/i\n", "B=1"},
+		{"body B /parab[^é]ns/i\n", ""},
+		{"body B /parabé?ns/i\n", "B=1"},
+		{"body B /\\Qparabéns\\E/i\n", ""},
+		{"body B /straße/i\n", "B=1"},
+		{"body B /STRASSE/i\n", ""},
+		{"rawbody R /gagné\\./i\n", "R=1"},
+	};
+	static const struct {
+		const char *in, *out; /* out NULL: nothing folded */
+	} folds[] = {
+		{"gl\xC3\xBC" "ck", "gl(?:\xC3\xBC|\xC3\x9C)ck"},
+		{"[\xC3\xA4\xC3\xB6x]", "[\xC3\xA4\x84\xC3\xB6\x96x]"},
+		{"[\xC3\xA0-\xC3\xBF]", NULL},
+		{"[]\xC3\xA9]", "[]\xC3\xA9\x89]"},
+		{"[[:alpha:]\xC3\xA9]", "[[:alpha:]\xC3\xA9\x89]"},
+		{"\\xC3\\xA9 \xC3\x97 \xC3\x9F", NULL},
+		{"(?-i:\xC3\xA9)", NULL},
+		{"ascii only", NULL},
+	};
+	sc_buf out;
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sc_rule_run_stats rst;
+		sc_ruleset *rs;
+		hit_list hl;
+		sc_diags d;
+		char *got;
+
+		print_message("fold case %zu: %s", i, cases[i].text);
+		sc_diags_init(&d);
+		rs = load(cases[i].text, strlen(cases[i].text), &d);
+		assert_int_equal(d.n, 0);
+		run_on(rs, accent_msg, sizeof(accent_msg) - 1, &hl, &rst);
+		got = hits_string(&hl);
+		assert_string_equal(got, cases[i].hits);
+		free(got);
+		hits_free(&hl);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+	sc_buf_init(&out, SC_BUF_UNLIMITED);
+	for (size_t i = 0; i < sizeof(folds) / sizeof(folds[0]); i++) {
+		int changed = rules_fold_latin1(folds[i].in, strlen(folds[i].in), &out);
+
+		print_message("fold %zu\n", i);
+		assert_int_equal(changed, folds[i].out != NULL);
+		if (changed) {
+			assert_int_equal(out.len, strlen(folds[i].out));
+			assert_memory_equal(out.data, folds[i].out, out.len);
+		}
+	}
+	sc_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_table),
+		cmocka_unit_test(test_fold_accents),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_hostile_lines),
 		cmocka_unit_test(test_every_line_reported),
