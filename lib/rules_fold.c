@@ -16,7 +16,8 @@
  *
  * The folded pattern becomes the rule's expanded pattern (what the
  * prefilter and the Hyperscan pass also compile), so every path matches
- * the same texts.
+ * the same texts. A class holding a multi-byte letter ([ée]) matches one
+ * byte of it, folded or not: the loader warns about it.
  */
 #include "autoconfig.h"
 #include <stdio.h>
@@ -111,6 +112,38 @@ int rules_fold_latin1(const char *pat, size_t len, sc_buf *out)
 	return changed;
 }
 
+/* class_multibyte - whether a character class of pat holds a byte of a
+ * multi-byte UTF-8 character (written raw; escapes such as \xC3 are ASCII) */
+static int class_multibyte(const char *pat, size_t len)
+{
+	int in_class = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char) pat[i];
+
+		if (c == '\\') {
+			i++;
+		} else if (!in_class && c == '[') {
+			in_class = 1;
+			if (i + 1 < len && pat[i + 1] == '^')
+				i++;
+			if (i + 1 < len && pat[i + 1] == ']')
+				i++;
+		} else if (in_class && c == '[' && i + 1 < len && pat[i + 1] == ':') {
+			const char *end = memmem(pat + i + 2, len - i - 2, ":]", 2);
+
+			if (end == NULL)
+				return 0;
+			i = (size_t) (end - pat) + 1;
+		} else if (in_class && c == ']') {
+			in_class = 0;
+		} else if (in_class && c >= 0x80) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* rules_fold_case - see rules_int.h */
 void rules_fold_case(sc_ruleset *rs, sc_diags *d)
 {
@@ -131,6 +164,12 @@ void rules_fold_case(sc_ruleset *rs, sc_diags *d)
 			continue;
 		if (rules_pattern(r, &pat, &patlen, &opts, &copy) != 0)
 			continue;
+		if (memmem(pat, patlen, "\\Q", 2) == NULL && class_multibyte(pat, patlen))
+			sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
+				     "%s: a character class holds a multi-byte (UTF-8) letter and "
+				     "matches it one byte at a time; write an alternation such as "
+				     "(?:é|e) instead",
+				     r->name);
 		if (!(opts & PCRE2_CASELESS) || !rules_fold_latin1(pat, patlen, &out)) {
 			free(copy);
 			continue;

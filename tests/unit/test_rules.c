@@ -1555,7 +1555,9 @@ static void test_fold_accents(void **state)
 		print_message("fold case %zu: %s", i, cases[i].text);
 		sc_diags_init(&d);
 		rs = load(cases[i].text, strlen(cases[i].text), &d);
-		assert_int_equal(d.n, 0);
+		/* a class with a multi-byte letter is warned about */
+		assert_int_equal(d.n, strchr(cases[i].text, '[') != NULL ? 1 : 0);
+		assert_int_equal(d.errors, 0);
 		run_on(rs, accent_msg, sizeof(accent_msg) - 1, &hl, &rst);
 		got = hits_string(&hl);
 		assert_string_equal(got, cases[i].hits);
