@@ -37,6 +37,8 @@
  *                          rare for a company's own HTML mail: an input
  *                          for metas with the HTML-only check.
  *
+ * The link of an attached PDF (a URI action, msg_pdf.c) counts as an href
+ * for each check but the last: the reader clicks it the same way.
  * The value of each but the last is a count of distinct URLs.
  * Thread-safe: no state outside each call.
  */
@@ -58,8 +60,8 @@ static int check_url_shortener(const sc_run_ctx *ctx, const char *const *args, s
 {
 	const sc_domain_list *sh = sc_lists_get(ctx->lists, "shorteners");
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
-	const unsigned where =
-		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT);
+	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) |
+			       (1u << SC_URL_SRC_TEXT) | (1u << SC_URL_SRC_ATTACH);
 	const char *first = NULL;
 	int n = 0;
 
@@ -108,7 +110,7 @@ static int count_flagged(const sc_run_ctx *ctx, unsigned where, unsigned flags,
 	return n;
 }
 
-#define WHERE_LINKS ((1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM))
+#define WHERE_LINKS ((1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_ATTACH))
 
 /* public_ip - the IP host of u is not private, loopback or link-local
  * (nobody phishes a reader with their own router) */
@@ -207,8 +209,8 @@ static int check_redirect_param(const sc_run_ctx *ctx, const char *const *args, 
 		const sc_url *u = sc_url_set_at(urls, i);
 		char host[256], *link, *target;
 
-		if (!(u->sources & (1u << SC_URL_SRC_HREF)) || !sc_chk_scheme_web(u) ||
-		    !sc_chk_query_target(u, host, sizeof(host)) ||
+		if (!(u->sources & ((1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_ATTACH))) ||
+		    !sc_chk_scheme_web(u) || !sc_chk_query_target(u, host, sizeof(host)) ||
 		    (link = sc_chk_url_site(u)) == NULL)
 			continue;
 		target = sc_chk_site_of(host);

@@ -10,8 +10,9 @@
  *   check_replyto_in_list('NAME')    a Reply-To address's domain is on it.
  *   check_links_in_list('NAME'[, N]) at least N (default 1) distinct
  *                                    registrable domains of links (href,
- *                                    form action or a URL in the text;
- *                                    mailto aside) are on it; the value
+ *                                    form action, a URL in the text or an
+ *                                    attached PDF's link; mailto aside)
+ *                                    are on it; the value
  *                                    is the count.
  *   check_body_freemail_address()    the text gives an address at a free
  *                                    webmail provider (the "freemail"
@@ -95,7 +96,8 @@ static int check_links_in_list(const sc_run_ctx *ctx, const char *const *args, s
 	const sc_domain_list *l = sc_lists_get(ctx->lists, args[0]);
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
 	const unsigned where =
-		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT);
+		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT) |
+		(1u << SC_URL_SRC_ATTACH);
 	long min = nargs > 1 ? strtol(args[1], NULL, 10) : 1;
 	const char *first = NULL;
 	int n = 0;

@@ -18,7 +18,8 @@
  *                                 token left of another registrable domain
  *                                 ("paypal.com.account-check.example").
  *   check_url_lookalike()         the same for the hosts of links (href,
- *                                 form action, text URLs); the value is
+ *                                 form action, text URLs, an attached
+ *                                 PDF's links); the value is
  *                                 the number of such distinct hosts.
  *   check_replyto_cousin()        the Reply-To's registrable domain is a
  *                                 cousin of the From's: their labels (4
@@ -226,7 +227,8 @@ static int check_url_lookalike(const sc_run_ctx *ctx, const char *const *args, s
 {
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
 	const unsigned where =
-		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT);
+		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT) |
+		(1u << SC_URL_SRC_ATTACH);
 	char **seen = NULL;
 	size_t nseen = 0;
 	sc_chk_brands bs;

@@ -216,5 +216,6 @@ void msg_attach_add(sc_msg *m, size_t pi, const char *data, size_t n)
 	ext_chain(m, a, a->filename);
 	if (looks_like_archive(a, data, n))
 		list_archive(m, a, data, n);
+	msg_pdf_links(m, data, n);
 	p->attachment = (long) m->natts++;
 }

@@ -75,6 +75,9 @@ char *msg_to_utf8(const char *in, size_t n, const char *charset, size_t *out_len
 /* msg_addr_collect - the address fields of the top-level header. */
 void msg_addr_collect(sc_msg *m, GMimeParserOptions *opts);
 
+/* msg_pdf_links - add the link annotations (URI actions) of PDF data to
+ * m's URLs as SC_URL_SRC_ATTACH (msg_pdf.c); nothing for other data. */
+void msg_pdf_links(sc_msg *m, const char *data, size_t n);
 /* msg_attach_add - record leaf part pi (decoded content data/n) as an
  * attachment: extensions, sniffed type, archive entries. */
 void msg_attach_add(sc_msg *m, size_t pi, const char *data, size_t n);

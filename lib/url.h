@@ -46,7 +46,8 @@ typedef enum sc_url_source {
 	SC_URL_SRC_HREF, /* <a href> */
 	SC_URL_SRC_FORM, /* <form action> */
 	SC_URL_SRC_IMG,  /* <img src> */
-	SC_URL_SRC_OTHER /* other attributes */
+	SC_URL_SRC_OTHER, /* other attributes */
+	SC_URL_SRC_ATTACH /* a link in an attached document (a PDF's URI actions) */
 } sc_url_source;
 
 /* Properties, as bit flags. */

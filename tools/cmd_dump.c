@@ -210,7 +210,7 @@ static void dump_urls(const sc_msg *m)
 		"no-scheme",    "obfuscated", "userinfo", "ip-host", "ip-odd-notation", "idn",
 		"percent-host", "bad-host",   "mailto",   "data",    "javascript",
 	};
-	static const char *const src_names[] = {"text", "href", "form", "img", "other"};
+	static const char *const src_names[] = {"text", "href", "form", "img", "other", "attachment"};
 	const sc_url_set *s = sc_msg_urls(m);
 
 	(void) printf("urls: %zu%s\n", sc_url_set_count(s),
@@ -222,7 +222,7 @@ static void dump_urls(const sc_msg *m)
 		put_qs("", u->normalised);
 		(void) printf("      host=%s domain=%s from=", u->host,
 			      u->domain != NULL ? u->domain : "-");
-		for (unsigned k = 0, sep = 0; k < 5; k++)
+		for (unsigned k = 0, sep = 0; k < 6; k++)
 			if (u->sources & (1u << k))
 				(void) printf("%s%s", sep++ ? "," : "", src_names[k]);
 		(void) printf(" flags=");

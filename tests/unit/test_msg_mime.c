@@ -439,6 +439,33 @@ static void test_attached_html_urls(void **state)
 	sc_msg_free(m);
 }
 
+/* test_attached_pdf_links - a PDF's URI actions count as links, in plain
+ * objects (escapes decoded) and in Flate object streams (hex strings); a
+ * stream inflating to 20 MB stops at the budget; other names are not URIs */
+static void test_attached_pdf_links(void **state)
+{
+	sc_msg *m = parse_file("attach-pdf-links.eml");
+	const sc_url_set *s = sc_msg_urls(m);
+	int plain = 0, packed = 0;
+
+	(void) state;
+	for (size_t i = 0; i < sc_url_set_count(s); i++) {
+		const sc_url *u = sc_url_set_at(s, i);
+
+		print_message("url: %s\n", u->normalised);
+		plain |= strcmp(u->normalised, "https://plain.evil.example/a)b") == 0 &&
+			 u->sources == SRC(ATTACH);
+		packed |= strcmp(u->normalised, "https://zip.evil.example/q") == 0 &&
+			  u->sources == SRC(ATTACH);
+		assert_null(strstr(u->normalised, "base.example"));
+	}
+	assert_true(plain);
+	assert_true(packed);
+	assert_int_equal(sc_url_set_count(s), 2);
+	assert_int_equal(sc_msg_attachment_count(m), 1);
+	sc_msg_free(m);
+}
+
 /* test_nul_bytes_survive - a NUL in a text part reaches the renderings */
 static void test_nul_bytes_survive(void **state)
 {
@@ -625,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_table),    cmocka_unit_test(test_huge_header_line),
 		cmocka_unit_test(test_url_table),        cmocka_unit_test(test_finding_names),
 		cmocka_unit_test(test_threads),          cmocka_unit_test(test_attached_html_urls),
+		cmocka_unit_test(test_attached_pdf_links),
 	};
 
 	sc_msg_global_init();
