@@ -11,7 +11,10 @@
  *   check_links_in_list('NAME'[, N]) at least N (default 1) distinct
  *                                    registrable domains of links (href,
  *                                    form action, a URL in the text or an
- *                                    attached PDF's link; mailto aside)
+ *                                    attached PDF's link; mailto aside),
+ *                                    or the sites such an href or PDF
+ *                                    link redirects to (an http(s) URL
+ *                                    in its query: google.com/url?q=),
  *                                    are on it; the value
  *                                    is the count.
  *   check_body_freemail_address()    the text gives an address at a free
@@ -30,8 +33,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "checks_util.h"
 #include "eval.h"
 #include "lists.h"
+#include "mem.h"
 #include "url.h"
 
 /* addr_listed - the first address of field f whose domain is on l, or NULL */
@@ -89,6 +94,16 @@ static int seen_before(const sc_url_set *urls, size_t end, const char *d, unsign
 	return 0;
 }
 
+#define MAX_TARGETS 16 /* distinct redirect targets counted */
+
+/* linked_directly - a URL of urls from where, on the list or not, has
+ * the registrable domain d (a redirect target also linked directly is
+ * counted there) */
+static int linked_directly(const sc_url_set *urls, const char *d, unsigned where)
+{
+	return seen_before(urls, sc_url_set_count(urls), d, where);
+}
+
 /* check_links_in_list - see above */
 static int check_links_in_list(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
 			       sc_buf *detail)
@@ -98,26 +113,53 @@ static int check_links_in_list(const sc_run_ctx *ctx, const char *const *args, s
 	const unsigned where =
 		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT) |
 		(1u << SC_URL_SRC_ATTACH);
+	const unsigned redirects = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_ATTACH);
 	long min = nargs > 1 ? strtol(args[1], NULL, 10) : 1;
-	const char *first = NULL;
+	char *first = NULL, *targets[MAX_TARGETS];
+	size_t nt = 0;
 	int n = 0;
 
 	if (l == NULL || urls == NULL)
 		return 0;
 	for (size_t i = 0; i < sc_url_set_count(urls); i++) {
 		const sc_url *u = sc_url_set_at(urls, i);
+		char host[256];
 
-		if (!(u->sources & where) || (u->flags & SC_URL_MAILTO) || u->domain == NULL ||
-		    !sc_domain_list_has(l, u->host_ascii) || seen_before(urls, i, u->domain, where))
+		if (!(u->sources & where) || (u->flags & SC_URL_MAILTO) || u->domain == NULL)
 			continue;
-		if (first == NULL)
-			first = u->domain;
-		n++;
+		if (sc_domain_list_has(l, u->host_ascii)) {
+			if (seen_before(urls, i, u->domain, where))
+				continue;
+			if (first == NULL)
+				first = sc_strdup(u->domain);
+			n++;
+		} else if ((u->sources & redirects) && nt < MAX_TARGETS &&
+			   sc_chk_query_target(u, host, sizeof(host)) &&
+			   sc_domain_list_has(l, host)) {
+			/* where a redirect lands: google.com/url?q=https://x.top/ */
+			char *site = sc_chk_site_of(host);
+			size_t k;
+
+			for (k = 0; k < nt && strcmp(targets[k], site) != 0; k++)
+				;
+			if (k < nt || linked_directly(urls, site, where)) {
+				free(site);
+				continue;
+			}
+			targets[nt++] = site;
+			if (first == NULL)
+				first = sc_strdup(site);
+			n++;
+		}
 	}
-	if (n == 0 || n < (min < 1 ? 1 : min))
-		return 0;
-	(void) sc_buf_printf(detail, "%d linked domain%s on the list %s, first %s", n,
-			     n > 1 ? "s" : "", args[0], first);
+	if (n > 0 && n >= (min < 1 ? 1 : min))
+		(void) sc_buf_printf(detail, "%d linked domain%s on the list %s, first %s", n,
+				     n > 1 ? "s" : "", args[0], first);
+	else
+		n = 0;
+	free(first);
+	while (nt > 0)
+		free(targets[--nt]);
 	return n;
 }
 

@@ -110,6 +110,15 @@ static void test_named_lists(void **state)
 		/* the minimum counts registrable domains, not URLs */
 		{"", "hi", "https://a.one.top/1 https://b.one.top/2", "T_LINK_TLD2", 0},
 		{"", "hi", "https://a.one.top/1 https://b.two.shop/2", "T_LINK_TLD2", 1},
+		/* where an href's redirect lands counts, once per site, and not
+		 * for a URL in the text */
+		{HTML, "hi", "<a href=\"https://www.google.com/url?q=https%3A%2F%2Fp.win.top%2Fx\">a</a>",
+		 "T_LINK_TLD", 1},
+		{HTML, "hi",
+		 "<a href=\"https://r.example.com/?u=https://a.win.top/1\">a</a>"
+		 "<a href=\"https://r.example.com/?u=https://b.win.top/2\">b</a>",
+		 "T_LINK_TLD2", 0},
+		{"", "hi", "see https://www.google.com/url?q=https://p.win.top/x", "T_LINK_TLD", 0},
 		/* an unknown list never hits */
 		{"From: a@x.top\r\n", "hi", "x", "T_FROM_NOLIST", 0},
 	};
