@@ -96,12 +96,20 @@ static int seen_before(const sc_url_set *urls, size_t end, const char *d, unsign
 
 #define MAX_TARGETS 16 /* distinct redirect targets counted */
 
-/* linked_directly - a URL of urls from where, on the list or not, has
- * the registrable domain d (a redirect target also linked directly is
- * counted there) */
-static int linked_directly(const sc_url_set *urls, const char *d, unsigned where)
+/* linked_directly - a URL of urls from where with the registrable domain
+ * d is itself on l: a redirect target also linked directly is counted
+ * there, not twice */
+static int linked_directly(const sc_url_set *urls, const sc_domain_list *l, const char *d,
+			   unsigned where)
 {
-	return seen_before(urls, sc_url_set_count(urls), d, where);
+	for (size_t j = 0; j < sc_url_set_count(urls); j++) {
+		const sc_url *u = sc_url_set_at(urls, j);
+
+		if ((u->sources & where) && !(u->flags & SC_URL_MAILTO) && u->domain != NULL &&
+		    strcmp(u->domain, d) == 0 && sc_domain_list_has(l, u->host_ascii))
+			return 1;
+	}
+	return 0;
 }
 
 /* check_links_in_list - see above */
@@ -133,7 +141,7 @@ static int check_links_in_list(const sc_run_ctx *ctx, const char *const *args, s
 			if (first == NULL)
 				first = sc_strdup(u->domain);
 			n++;
-		} else if ((u->sources & redirects) && nt < MAX_TARGETS &&
+		} else if ((u->sources & redirects) && nt < MAX_TARGETS && sc_chk_scheme_web(u) &&
 			   sc_chk_query_target(u, host, sizeof(host)) &&
 			   sc_domain_list_has(l, host)) {
 			/* where a redirect lands: google.com/url?q=https://x.top/ */
@@ -142,7 +150,7 @@ static int check_links_in_list(const sc_run_ctx *ctx, const char *const *args, s
 
 			for (k = 0; k < nt && strcmp(targets[k], site) != 0; k++)
 				;
-			if (k < nt || linked_directly(urls, site, where)) {
+			if (k < nt || linked_directly(urls, l, site, where)) {
 				free(site);
 				continue;
 			}

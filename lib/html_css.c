@@ -27,7 +27,8 @@ void sc_css_init(sc_css *c)
 	c->positioned = -1;
 	c->offset_far = -1;
 	c->indent_far = -1;
-	c->pushed_far = -1;
+	c->margin_far = -1;
+	c->padding_far = -1;
 	c->overflow_clip = -1;
 	c->zero_box = -1;
 }
@@ -36,7 +37,8 @@ void sc_css_init(sc_css *c)
 int sc_css_out_of_view(const sc_css *c)
 {
 	return (c->positioned == 1 && c->offset_far == 1) || c->indent_far == 1 ||
-	       c->pushed_far == 1 || (c->overflow_clip == 1 && c->zero_box == 1);
+	       c->margin_far == 1 || c->padding_far == 1 ||
+	       (c->overflow_clip == 1 && c->zero_box == 1);
 }
 
 /* is_space - CSS white space */
@@ -288,7 +290,7 @@ static int pushed_down(const char *s, size_t n)
 	return length_px(s, n, &px) && px >= 10000.0;
 }
 
-/* first_value - the first word of a shorthand (margin: 9999px 0 0) */
+/* first_value - the first word of a shorthand (margin: 20000px 0 0) */
 static size_t first_value(const char *v, size_t n)
 {
 	size_t i = 0;
@@ -364,10 +366,14 @@ static void declaration(sc_css *c, const char *name, size_t nn, const char *v, s
 	} else if (equals(name, nn, "left") || equals(name, nn, "top")) {
 		if (c->offset_far != 1) /* either one far off moves the box away */
 			c->offset_far = far_off(v, vn);
-	} else if (equals(name, nn, "margin-top") || equals(name, nn, "padding-top")) {
-		c->pushed_far = pushed_down(v, vn);
-	} else if (equals(name, nn, "margin") || equals(name, nn, "padding")) {
-		c->pushed_far = pushed_down(v, first_value(v, vn));
+	} else if (equals(name, nn, "margin-top")) {
+		c->margin_far = pushed_down(v, vn);
+	} else if (equals(name, nn, "padding-top")) {
+		c->padding_far = pushed_down(v, vn);
+	} else if (equals(name, nn, "margin")) {
+		c->margin_far = pushed_down(v, first_value(v, vn));
+	} else if (equals(name, nn, "padding")) {
+		c->padding_far = pushed_down(v, first_value(v, vn));
 	} else if (equals(name, nn, "text-indent")) {
 		c->indent_far = far_off(v, vn);
 	} else if (equals(name, nn, "overflow")) {

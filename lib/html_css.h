@@ -24,7 +24,9 @@ typedef struct sc_css {
 	int positioned;    /* position:absolute|fixed (1), static|relative|sticky (0) */
 	int offset_far;    /* left or top at -500px or further (1) */
 	int indent_far;    /* text-indent at -500px or further (1) */
-	int pushed_far;    /* margin-top or padding-top of 10000px or more (1) */
+	int margin_far;    /* margin-top (or the margin shorthand's first value) of
+			    * 10000px or more (1) */
+	int padding_far;   /* the same for padding-top */
 	int overflow_clip; /* overflow hidden|clip (1), visible|auto|scroll (0) */
 	int zero_box;      /* width, height, max-width or max-height of 0 or 1px (1) */
 } sc_css;

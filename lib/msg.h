@@ -240,7 +240,9 @@ const sc_msg_attachment *sc_msg_attachment_at(const sc_msg *m, size_t i);
 /* --- URLs and HTML ------------------------------------------------------------ */
 
 /* sc_msg_urls - every URL of the text parts (displayed, alternative and
- * attached), of rendered HTML text, hrefs, form actions and img src. */
+ * attached), of rendered HTML text, hrefs, form actions and img src, and
+ * the links of attached PDFs (SC_URL_SRC_ATTACH). uri rules and
+ * block_url_domain see them all. */
 const sc_url_set *sc_msg_urls(const sc_msg *m);
 /* sc_msg_html_findings - the SC_HTML_* flags of all HTML parts together. */
 unsigned sc_msg_html_findings(const sc_msg *m);

@@ -43,6 +43,8 @@ struct sc_msg {
 	size_t nhtmls;
 	unsigned html_findings;
 	sc_url_set *urls;
+	size_t pdf_links;     /* links taken from attached PDFs (msg_pdf.c) */
+	size_t pdf_inflated;  /* bytes their streams inflated to */
 	size_t decoded_total; /* bytes decoded so far, against lim.max_decoded */
 
 	sc_buf body_text; /* the `body` rendering */
@@ -76,7 +78,8 @@ char *msg_to_utf8(const char *in, size_t n, const char *charset, size_t *out_len
 void msg_addr_collect(sc_msg *m, GMimeParserOptions *opts);
 
 /* msg_pdf_links - add the link annotations (URI actions) of PDF data to
- * m's URLs as SC_URL_SRC_ATTACH (msg_pdf.c); nothing for other data. */
+ * m's URLs as SC_URL_SRC_ATTACH (msg_pdf.c), within a per-message budget
+ * of links and inflated bytes; nothing for other data. */
 void msg_pdf_links(sc_msg *m, const char *data, size_t n);
 /* msg_attach_add - record leaf part pi (decoded content data/n) as an
  * attachment: extensions, sniffed type, archive entries. */

@@ -11,8 +11,12 @@
  * one bit. So each such letter written outside a character class becomes
  * a group of both cases, "(?:ü|Ü)", and inside a class gains its other
  * case's second byte, which is as right as a class of UTF-8 bytes gets.
- * A pattern with \Q...\E or an inline (?-i) is left alone: the walk would
- * have to follow quoting and option scopes to do right there.
+ * A quantifier after the letter then applies to the whole letter (ü+ is
+ * "one or more ü"), where in byte mode it took only the second byte.
+ * Comments, (?#...) and under x from an unescaped '#', are copied as they
+ * are. A pattern with \Q...\E, a verb such as (*UTF), or an inline option
+ * that turns something off ((?-i), (?s-i:...), (?^)) is left alone: the
+ * walk would have to follow quoting, modes and option scopes to do right.
  *
  * The folded pattern becomes the rule's expanded pattern (what the
  * prefilter and the Hyperscan pass also compile), so every path matches
@@ -20,9 +24,12 @@
  * byte of it, folded or not: the loader warns about it.
  */
 #include "autoconfig.h"
+
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "buf.h"
 #include "mem.h"
 #include "rules_int.h"
@@ -39,15 +46,84 @@ static unsigned char other_case(unsigned char b)
 	return 0;
 }
 
+/* rules_option_off - see rules_int.h */
+int rules_option_off(const char *pat, size_t len)
+{
+	for (size_t i = 0; i + 2 < len; i++) {
+		size_t j;
+
+		if (pat[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (pat[i] != '(' || pat[i + 1] != '?')
+			continue;
+		for (j = i + 2; j < len && isalpha((unsigned char) pat[j]); j++)
+			;
+		if (j < len && (pat[j] == '-' || pat[j] == '^'))
+			return 1;
+	}
+	return 0;
+}
+
+/* unsafe - a construct the walk does not follow: \Q, a leading verb, or
+ * an inline option group that turns an option off */
+static int unsafe(const char *pat, size_t len)
+{
+	return memmem(pat, len, "\\Q", 2) != NULL || (len >= 2 && pat[0] == '(' && pat[1] == '*') ||
+	       rules_option_off(pat, len);
+}
+
+/* comment_len - the bytes of a comment starting at pat[i] ((?#...) to its
+ * ')', or under x an unescaped '#' to the end of the line), 0 when none */
+static size_t comment_len(const char *pat, size_t len, size_t i, uint32_t opts)
+{
+	const char *e;
+
+	if (i + 2 < len && pat[i] == '(' && pat[i + 1] == '?' && pat[i + 2] == '#') {
+		e = memchr(pat + i + 3, ')', len - i - 3);
+		return e != NULL ? (size_t) (e - (pat + i)) + 1 : len - i;
+	}
+	if ((opts & PCRE2_EXTENDED) && pat[i] == '#') {
+		e = memchr(pat + i, '\n', len - i);
+		return e != NULL ? (size_t) (e - (pat + i)) + 1 : len - i;
+	}
+	return 0;
+}
+
+/* class_open - the bytes of a class's opening at pat[i] ("[", "[^", with
+ * a ']' right after counted as a member) */
+static size_t class_open(const char *pat, size_t len, size_t i)
+{
+	size_t n = 1;
+
+	if (i + n < len && pat[i + n] == '^')
+		n++;
+	if (i + n < len && pat[i + n] == ']')
+		n++;
+	return n;
+}
+
+/* posix_len - the bytes of a POSIX class ("[:alpha:]") at pat[i] inside a
+ * class, 0 when none */
+static size_t posix_len(const char *pat, size_t len, size_t i)
+{
+	const char *e;
+
+	if (i + 1 >= len || pat[i] != '[' || pat[i + 1] != ':')
+		return 0;
+	e = memmem(pat + i + 2, len - i - 2, ":]", 2);
+	return e != NULL ? (size_t) (e - (pat + i)) + 2 : len - i;
+}
+
 /* rules_fold_latin1 - see rules_int.h */
-int rules_fold_latin1(const char *pat, size_t len, sc_buf *out)
+int rules_fold_latin1(const char *pat, size_t len, uint32_t opts, sc_buf *out)
 {
 	int in_class = 0, changed = 0;
-	size_t i = 0;
+	size_t i = 0, n;
 
 	sc_buf_reset(out);
-	if (memmem(pat, len, "\\Q", 2) != NULL || memmem(pat, len, "(?-", 3) != NULL ||
-	    memmem(pat, len, "(?^", 3) != NULL)
+	if (unsafe(pat, len))
 		return 0;
 	while (i < len) {
 		unsigned char c = (unsigned char) pat[i], o;
@@ -58,10 +134,7 @@ int rules_fold_latin1(const char *pat, size_t len, sc_buf *out)
 			continue;
 		}
 		if (in_class) {
-			if (c == '[' && i + 1 < len && pat[i + 1] == ':') {
-				const char *end = memmem(pat + i + 2, len - i - 2, ":]", 2);
-				size_t n = end != NULL ? (size_t) (end - (pat + i)) + 2 : len - i;
-
+			if ((n = posix_len(pat, len, i)) > 0) {
 				(void) sc_buf_append(out, pat + i, n);
 				i += n;
 				continue;
@@ -82,14 +155,13 @@ int rules_fold_latin1(const char *pat, size_t len, sc_buf *out)
 			i++;
 			continue;
 		}
+		if ((n = comment_len(pat, len, i, opts)) > 0) {
+			(void) sc_buf_append(out, pat + i, n);
+			i += n;
+			continue;
+		}
 		if (c == '[') {
-			/* a ']' first in the class (or after '^') is a member */
-			size_t n = 1;
-
-			if (i + n < len && pat[i + n] == '^')
-				n++;
-			if (i + n < len && pat[i + n] == ']')
-				n++;
+			n = class_open(pat, len, i);
 			(void) sc_buf_append(out, pat + i, n);
 			i += n;
 			in_class = 1;
@@ -114,31 +186,31 @@ int rules_fold_latin1(const char *pat, size_t len, sc_buf *out)
 
 /* class_multibyte - whether a character class of pat holds a byte of a
  * multi-byte UTF-8 character (written raw; escapes such as \xC3 are ASCII) */
-static int class_multibyte(const char *pat, size_t len)
+static int class_multibyte(const char *pat, size_t len, uint32_t opts)
 {
 	int in_class = 0;
+	size_t i = 0, n;
 
-	for (size_t i = 0; i < len; i++) {
+	while (i < len) {
 		unsigned char c = (unsigned char) pat[i];
 
 		if (c == '\\') {
-			i++;
-		} else if (!in_class && c == '[') {
+			i += 2;
+		} else if (in_class) {
+			if (c >= 0x80)
+				return 1;
+			if ((n = posix_len(pat, len, i)) == 0) {
+				in_class = c != ']';
+				n = 1;
+			}
+			i += n;
+		} else if ((n = comment_len(pat, len, i, opts)) > 0) {
+			i += n;
+		} else if (c == '[') {
+			i += class_open(pat, len, i);
 			in_class = 1;
-			if (i + 1 < len && pat[i + 1] == '^')
-				i++;
-			if (i + 1 < len && pat[i + 1] == ']')
-				i++;
-		} else if (in_class && c == '[' && i + 1 < len && pat[i + 1] == ':') {
-			const char *end = memmem(pat + i + 2, len - i - 2, ":]", 2);
-
-			if (end == NULL)
-				return 0;
-			i = (size_t) (end - pat) + 1;
-		} else if (in_class && c == ']') {
-			in_class = 0;
-		} else if (in_class && c >= 0x80) {
-			return 1;
+		} else {
+			i++;
 		}
 	}
 	return 0;
@@ -153,49 +225,28 @@ void rules_fold_case(sc_ruleset *rs, sc_diags *d)
 	for (size_t i = 0; i < rs->n; i++) {
 		rule *r = &rs->rules[i];
 		const char *pat;
-		size_t patlen;
+		size_t patlen, off;
 		uint32_t opts;
-		char *copy;
-		PCRE2_SIZE off;
-		pcre2_code *re2;
-		int err;
+		char *copy, msg[256];
 
 		if (r->dead || r->never || r->re == NULL)
 			continue;
 		if (rules_pattern(r, &pat, &patlen, &opts, &copy) != 0)
 			continue;
-		if (memmem(pat, patlen, "\\Q", 2) == NULL && class_multibyte(pat, patlen))
+		if (memmem(pat, patlen, "\\Q", 2) == NULL && class_multibyte(pat, patlen, opts))
 			sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
 				     "%s: a character class holds a multi-byte (UTF-8) letter and "
 				     "matches it one byte at a time; write an alternation such as "
 				     "(?:é|e) instead",
 				     r->name);
-		if (!(opts & PCRE2_CASELESS) || !rules_fold_latin1(pat, patlen, &out)) {
-			free(copy);
-			continue;
-		}
-		re2 = pcre2_compile((PCRE2_SPTR) out.data, out.len, opts, &err, &off, NULL);
-		if (re2 == NULL) {
-			/* cannot happen for a pattern that compiled (a group of
-			 * two literals where one literal was); keep the rule as
-			 * written and say so */
-			PCRE2_UCHAR msg[256];
-
-			if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
-				(void) snprintf((char *) msg, sizeof(msg), "error %d", err);
+		if ((opts & PCRE2_CASELESS) && rules_fold_latin1(pat, patlen, opts, &out) &&
+		    rules_set_regex(r, out.data, out.len, opts, msg, sizeof(msg), &off) != 0)
+			/* the walk keeps every construct it copies whole, so this
+			 * is a bug of the walk: the rule keeps its regex as written */
 			sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
 				     "%s: regex with accented letters folded does not compile at "
 				     "offset %zu: %s; capitals of accented letters are not matched",
-				     r->name, (size_t) off, (char *) msg);
-			free(copy);
-			continue;
-		}
-		(void) pcre2_jit_compile(re2, PCRE2_JIT_COMPLETE);
-		pcre2_code_free(r->re);
-		r->re = re2;
-		free(r->expanded);
-		r->expanded = sc_strndup(out.data, out.len);
-		r->expanded_opts = opts;
+				     r->name, off, msg);
 		free(copy);
 	}
 	sc_buf_free(&out);

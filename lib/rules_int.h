@@ -249,11 +249,21 @@ void rules_why_keep(rules_why *w, size_t i, const char *detail, size_t len);
  * levels down), bounded in length; see rules_why.c. */
 void rules_why_meta(const rules_why *w, const double *values, size_t i, sc_buf *out);
 
-/* rules_fold_latin1 - pat (len bytes) with each accented Latin-1 letter
- * (UTF-8) matching both its cases, into out (reset first): 1 when out
- * differs from pat, 0 when there was nothing to fold or the pattern uses
- * \Q or inline option resets (out is then not to be used). Pure. */
-int rules_fold_latin1(const char *pat, size_t len, sc_buf *out);
+/* rules_set_regex - compile pat (len bytes, opts) with JIT and make it r's
+ * regex and expanded pattern (rules_replace.c): 0, or -1 with PCRE2's
+ * message in msg (size bytes) and the offset in *off, r unchanged. */
+int rules_set_regex(rule *r, const char *pat, size_t len, uint32_t opts, char *msg, size_t size,
+		    size_t *off);
+/* rules_fold_latin1 - pat (len bytes, compile options opts: only x is
+ * read, for its comments) with each accented Latin-1 letter (UTF-8)
+ * matching both its cases, into out (reset first): 1 when out differs from
+ * pat, 0 when there was nothing to fold or the pattern uses \Q, a verb or
+ * an inline option turned off (out is then not to be used). Pure. */
+int rules_fold_latin1(const char *pat, size_t len, uint32_t opts, sc_buf *out);
+/* rules_option_off - pat (len bytes) has an inline option group that
+ * turns an option off: (?-i), (?s-m:...), (?^). Textual, errs towards yes;
+ * pure (rules_fold.c). */
+int rules_option_off(const char *pat, size_t len);
 /* rules_fold_case - fold every live /i regex of rs (rules_fold.c); after
  * replace_rules, before rules_prefilter_build. */
 void rules_fold_case(sc_ruleset *rs, sc_diags *d);

@@ -22,8 +22,9 @@
  * \z, \Z and \G (start and end of subject), negative lookarounds (the "\n"
  * after T can make them false), atomic groups, possessive quantifiers,
  * backtracking verbs and conditionals (they prune paths), and inline
- * option resets "(?-" and "(?^" (they could switch multiline off). The
- * check is textual and errs towards no twin.
+ * options turned off, "(?-m)", "(?s-m:", "(?^" (they could switch
+ * multiline off; rules_option_off). The check is textual and errs towards
+ * no twin.
  */
 #include "autoconfig.h"
 
@@ -39,9 +40,11 @@
  * argument above excludes */
 static int prefilter_safe(const char *pat, size_t len)
 {
-	static const char *const bad[] = {"\\A", "\\z", "\\Z", "\\G", "(?!", "(?<!", "(?>", "++",
-					  "*+",  "?+",  "}+",  "(*",  "(?(", "(?-",  "(?^"};
+	static const char *const bad[] = {"\\A", "\\z", "\\Z", "\\G", "(?!", "(?<!", "(?>",
+					  "++",  "*+",  "?+",  "}+",  "(*",  "(?("};
 
+	if (rules_option_off(pat, len))
+		return 0;
 	for (size_t i = 0; i < len; i++)
 		for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
 			size_t n = strlen(bad[k]);

@@ -216,6 +216,30 @@ static void one_pass(const sc_ruleset *rs, sc_buf *re, const char *start, const 
 	free(inter);
 }
 
+/* rules_set_regex - see rules_int.h */
+int rules_set_regex(rule *r, const char *pat, size_t len, uint32_t opts, char *msg, size_t size,
+		    size_t *off)
+{
+	PCRE2_SIZE at;
+	pcre2_code *re;
+	int err;
+
+	re = pcre2_compile((PCRE2_SPTR) pat, len, opts, &err, &at, NULL);
+	if (re == NULL) {
+		if (pcre2_get_error_message(err, (PCRE2_UCHAR *) msg, size) < 0)
+			(void) snprintf(msg, size, "error %d", err);
+		*off = (size_t) at;
+		return -1;
+	}
+	(void) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	pcre2_code_free(r->re);
+	r->re = re;
+	free(r->expanded);
+	r->expanded = sc_strndup(pat, len);
+	r->expanded_opts = opts;
+	return 0;
+}
+
 /* rules_replace_tags - ReplaceTags over every rule replace_rules names */
 void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d)
 {
@@ -229,10 +253,9 @@ void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d)
 		const char *pat;
 		size_t patlen;
 		uint32_t opts;
-		char *copy, *rest;
-		int again, passes = 0, err;
-		PCRE2_SIZE off;
-		pcre2_code *re2;
+		char *copy, *rest, msg[256];
+		int again, passes = 0;
+		size_t off;
 
 		if (r == NULL || r->re == NULL || r->replaced)
 			continue; /* SpamAssassin: a missing or incompatible rule is skipped */
@@ -251,28 +274,16 @@ void rules_replace_tags(sc_ruleset *rs, const size_t *idx, sc_diags *d)
 			free(copy);
 			continue;
 		}
-		re2 = pcre2_compile((PCRE2_SPTR) re.data, re.len, opts, &err, &off, NULL);
-		if (re2 == NULL) {
-			PCRE2_UCHAR msg[256];
-
-			if (pcre2_get_error_message(err, msg, sizeof(msg)) < 0)
-				(void) snprintf((char *) msg, sizeof(msg), "error %d", err);
+		if (rules_set_regex(r, re.data, re.len, opts, msg, sizeof(msg), &off) != 0) {
 			sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
 				     "%s: regex after replace_rules does not compile at offset "
 				     "%zu: %s; rule never hits",
-				     r->name, (size_t) off, (char *) msg);
+				     r->name, off, msg);
 			/* SpamAssassin keeps the regex as written when Perl cannot
 			 * compile the result; PCRE2's refusal here is mostly its
 			 * size limit on patterns Perl runs, so the rule as written
 			 * would mean something else: it is left out instead */
 			r->never = 1;
-		} else {
-			(void) pcre2_jit_compile(re2, PCRE2_JIT_COMPLETE);
-			pcre2_code_free(r->re);
-			r->re = re2;
-			free(r->expanded);
-			r->expanded = sc_strndup(re.data, re.len);
-			r->expanded_opts = opts;
 		}
 		free(copy);
 	}

@@ -222,7 +222,7 @@ static void dump_urls(const sc_msg *m)
 		put_qs("", u->normalised);
 		(void) printf("      host=%s domain=%s from=", u->host,
 			      u->domain != NULL ? u->domain : "-");
-		for (unsigned k = 0, sep = 0; k < 6; k++)
+		for (unsigned k = 0, sep = 0; k < sizeof(src_names) / sizeof(src_names[0]); k++)
 			if (u->sources & (1u << k))
 				(void) printf("%s%s", sep++ ? "," : "", src_names[k]);
 		(void) printf(" flags=");

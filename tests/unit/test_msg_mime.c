@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "msg.h"
+#include "msg_int.h"
 
 /* read_data - tests/data/NAME in a heap block of exactly its size */
 static char *read_data(const char *name, size_t *len)
@@ -466,6 +467,47 @@ static void test_attached_pdf_links(void **state)
 	sc_msg_free(m);
 }
 
+/* test_pdf_hostile - strings that never close, line continuations that
+ * write nothing and URIs that are no URIs cost one pass over the data and
+ * give no link; a good link after 4 MB of them is still found, and the
+ * per-message link budget holds across attachments */
+static void test_pdf_hostile(void **state)
+{
+	static const char msg[] = "From: a@example.com\nSubject: x\n\nbody\n";
+	static const char *const junk[] = {"/URI <", "/URI (\\\n", "/URI (javascript:x\001)",
+					   "/URI <<", "/URI (no scheme here)"};
+	const size_t n = 4u * 1024u * 1024u;
+	char *pdf = malloc(n + 64);
+	sc_msg *m = sc_msg_parse(msg, sizeof(msg) - 1);
+	size_t len = 0, before = sc_url_set_count(sc_msg_urls(m)), links = 0;
+
+	(void) state;
+	assert_non_null(pdf);
+	memcpy(pdf, "%PDF-1.4\n", 9);
+	len = 9;
+	for (size_t k = 0; len + 32 < n; k++) {
+		size_t jl = strlen(junk[k % 5]);
+
+		memcpy(pdf + len, junk[k % 5], jl);
+		len += jl;
+	}
+	memcpy(pdf + len, "/URI (https://late.evil.example/)", 33);
+	len += 33;
+	msg_pdf_links(m, pdf, len);
+	assert_int_equal(sc_url_set_count(sc_msg_urls(m)), before + 1);
+	/* the budget: 64 links a message, however many PDFs carry them */
+	len = 9;
+	for (int k = 0; k < 100; k++)
+		len += (size_t) snprintf(pdf + len, n - len, "/URI (https://l%d.example/)", k);
+	for (int a = 0; a < 3; a++)
+		msg_pdf_links(m, pdf, len);
+	for (size_t i = 0; i < sc_url_set_count(sc_msg_urls(m)); i++)
+		links += (sc_url_set_at(sc_msg_urls(m), i)->sources & SRC(ATTACH)) != 0;
+	assert_int_equal(links, 64);
+	sc_msg_free(m);
+	free(pdf);
+}
+
 /* test_nul_bytes_survive - a NUL in a text part reaches the renderings */
 static void test_nul_bytes_survive(void **state)
 {
@@ -653,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_url_table),        cmocka_unit_test(test_finding_names),
 		cmocka_unit_test(test_threads),          cmocka_unit_test(test_attached_html_urls),
 		cmocka_unit_test(test_attached_pdf_links),
+		cmocka_unit_test(test_pdf_hostile),
 	};
 
 	sc_msg_global_init();

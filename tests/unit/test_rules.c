@@ -1532,15 +1532,23 @@ static void test_fold_accents(void **state)
 	};
 	static const struct {
 		const char *in, *out; /* out NULL: nothing folded */
+		uint32_t opts;
 	} folds[] = {
-		{"gl\xC3\xBC" "ck", "gl(?:\xC3\xBC|\xC3\x9C)ck"},
-		{"[\xC3\xA4\xC3\xB6x]", "[\xC3\xA4\x84\xC3\xB6\x96x]"},
-		{"[\xC3\xA0-\xC3\xBF]", NULL},
-		{"[]\xC3\xA9]", "[]\xC3\xA9\x89]"},
-		{"[[:alpha:]\xC3\xA9]", "[[:alpha:]\xC3\xA9\x89]"},
-		{"\\xC3\\xA9 \xC3\x97 \xC3\x9F", NULL},
-		{"(?-i:\xC3\xA9)", NULL},
-		{"ascii only", NULL},
+		{"gl\xC3\xBC" "ck", "gl(?:\xC3\xBC|\xC3\x9C)ck", 0},
+		{"[\xC3\xA4\xC3\xB6x]", "[\xC3\xA4\x84\xC3\xB6\x96x]", 0},
+		{"[\xC3\xA0-\xC3\xBF]", NULL, 0},
+		{"[]\xC3\xA9]", "[]\xC3\xA9\x89]", 0},
+		{"[[:alpha:]\xC3\xA9]", "[[:alpha:]\xC3\xA9\x89]", 0},
+		{"\\xC3\\xA9 \xC3\x97 \xC3\x9F", NULL, 0},
+		{"(?-i:\xC3\xA9)", NULL, 0},
+		{"(?s-i:\xC3\xA9)", NULL, 0},
+		{"(?^:\xC3\xA9)", NULL, 0},
+		{"(*UTF)\xC3\xA9", NULL, 0},
+		/* comments are copied as they are, folded letters around them */
+		{"(?#[\xC3\xA9)\xC3\xA9", "(?#[\xC3\xA9)(?:\xC3\xA9|\xC3\x89)", 0},
+		{"\xC3\xA9 # [\xC3\xA9", "(?:\xC3\xA9|\xC3\x89) # [\xC3\xA9", PCRE2_EXTENDED},
+		{"a#\xC3\xA9", "a#(?:\xC3\xA9|\xC3\x89)", 0},
+		{"ascii only", NULL, 0},
 	};
 	sc_buf out;
 
@@ -1568,7 +1576,7 @@ static void test_fold_accents(void **state)
 	}
 	sc_buf_init(&out, SC_BUF_UNLIMITED);
 	for (size_t i = 0; i < sizeof(folds) / sizeof(folds[0]); i++) {
-		int changed = rules_fold_latin1(folds[i].in, strlen(folds[i].in), &out);
+		int changed = rules_fold_latin1(folds[i].in, strlen(folds[i].in), folds[i].opts, &out);
 
 		print_message("fold %zu\n", i);
 		assert_int_equal(changed, folds[i].out != NULL);
