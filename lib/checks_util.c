@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "checks_util.h"
 #include "config.h"
 #include "mem.h"
@@ -74,15 +75,6 @@ int sc_chk_same_brand(const char *a, const char *b)
 	return strcmp(a, b) == 0 || (la == lb && strncmp(a, b, la) == 0);
 }
 
-/* hexval - the value of hex digit c, or -1 */
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* percent_decode - s (len bytes) with %XX decoded once, into out */
 static void percent_decode(const char *s, size_t len, sc_buf *out)
 {
@@ -90,8 +82,8 @@ static void percent_decode(const char *s, size_t len, sc_buf *out)
 	for (size_t i = 0; i < len; i++) {
 		int hi, lo;
 
-		if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0 &&
-		    (lo = hexval(s[i + 2])) >= 0) {
+		if (s[i] == '%' && i + 2 < len && (hi = sc_hex_value(s[i + 1])) >= 0 &&
+		    (lo = sc_hex_value(s[i + 2])) >= 0) {
 			(void) sc_buf_putc(out, hi * 16 + lo);
 			i += 2;
 		} else {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "html_css.h"
 
@@ -64,16 +65,6 @@ static int equals(const char *s, size_t n, const char *word)
 	return strlen(word) == n && strncasecmp(s, word, n) == 0;
 }
 
-/* hex_digit - value of a hex digit, or -1 */
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-		return (c | 0x20) - 'a' + 10;
-	return -1;
-}
-
 /* parse_hex - 3, 4, 6 or 8 hex digits; 1, 2 (alpha 0) or 0 */
 static int parse_hex(const char *s, size_t n, uint32_t *rgb)
 {
@@ -83,7 +74,7 @@ static int parse_hex(const char *s, size_t n, uint32_t *rgb)
 	if (n != 3 && n != 4 && n != 6 && n != 8)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if ((d[i] = hex_digit(s[i])) < 0)
+		if ((d[i] = sc_hex_value(s[i])) < 0)
 			return 0;
 	if (n <= 4) {
 		r = (uint32_t) d[0] * 17;

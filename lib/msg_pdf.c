@@ -29,6 +29,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "msg_int.h"
 #include "url.h"
@@ -45,18 +46,6 @@
 static int is_pdf_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
-}
-
-/* hex_value - 0-15 for a hex digit, -1 otherwise */
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* literal_string - decode the literal string starting after its '(' at p
@@ -131,7 +120,7 @@ static const char *hex_string(const char *p, const char *end, sc_buf *out, int *
 		}
 		if (is_pdf_space(c))
 			continue;
-		if ((v = hex_value(c)) < 0)
+		if ((v = sc_hex_value(c)) < 0)
 			return p;
 		if (hi < 0) {
 			hi = v;

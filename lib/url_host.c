@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "mem.h"
 #include "url_int.h"
 #include "utf8.h"
@@ -111,14 +112,6 @@ static int is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* hex_value - value of one hex digit */
-static unsigned hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned) (c - '0');
-	return (unsigned) ((c | 0x20) - 'a' + 10);
-}
-
 /* last_label - the last dot-separated label, ignoring one trailing dot */
 static void last_label(const char *s, size_t n, const char **lp, size_t *ln)
 {
@@ -175,7 +168,7 @@ static int ipv4_number(const char *s, size_t n, uint64_t *out, int *odd)
 		unsigned d;
 
 		if (base == 16 && is_hex(s[i]))
-			d = hex_value(s[i]);
+			d = (unsigned) sc_hex_value(s[i]);
 		else if (s[i] >= '0' && s[i] <= (base == 8 ? '7' : '9'))
 			d = (unsigned) (s[i] - '0');
 		else
@@ -324,7 +317,7 @@ static void percent_decode(sc_host *h, sc_buf *out, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n && is_hex(s[i + 1]) && is_hex(s[i + 2])) {
 			(void) sc_buf_putc(out,
-					   (int) (hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
+					   sc_hex_value(s[i + 1]) * 16 + sc_hex_value(s[i + 2]));
 			h->flags |= SC_URL_PERCENT_HOST;
 			i += 2;
 		} else {

@@ -10,6 +10,7 @@
 
 #include <nettle/sha2.h>
 
+#include "ascii.h"
 #include "keccak.h"
 #include "wallet.h"
 
@@ -144,18 +145,6 @@ static int is_segwit(const char *s, size_t n)
 	return plen >= 2 && plen <= 40;
 }
 
-/* hex_value - the value of hex digit c, or -1 */
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* eth_address - s is "0x" + 40 hex digits, not all zero, and in mixed case
  * passes EIP-55; sets *unchecked when it is in one case */
 static int eth_address(const char *s, size_t n, int *unchecked)
@@ -168,7 +157,7 @@ static int eth_address(const char *s, size_t n, int *unchecked)
 		return 0;
 	for (size_t i = 0; i < 40; i++) {
 		char c = s[2 + i];
-		int v = hex_value(c);
+		int v = sc_hex_value(c);
 
 		if (v < 0)
 			return 0;
@@ -187,7 +176,7 @@ static int eth_address(const char *s, size_t n, int *unchecked)
 		char c = s[2 + i];
 		unsigned nib = (i % 2 == 0) ? h[i / 2] >> 4 : h[i / 2] & 0x0f;
 
-		if (hex_value(c) < 10)
+		if (sc_hex_value(c) < 10)
 			continue;
 		if ((c >= 'A' && c <= 'F') != (nib >= 8))
 			return 0;
