@@ -7,8 +7,10 @@
  * Not a PDF parser: the bytes are searched for "/URI" followed by a
  * literal string (escapes and octal codes decoded) or a hex string. The
  * dictionaries holding them are often inside compressed object streams
- * (PDF 1.5), so every "stream" whose object's dictionary names
- * /FlateDecode is inflated (zlib) and searched the same way. A value that
+ * (PDF 1.5), so every object stream (/Type /ObjStm) whose dictionary names
+ * /FlateDecode is inflated (zlib) and searched the same way; page
+ * contents, images and fonts never hold a link annotation and are not
+ * inflated. A value that
  * is not a printable ASCII URI with a scheme (or www.) is dropped: that
  * is also what an encrypted PDF's enciphered strings turn into.
  *
@@ -239,7 +241,7 @@ static const char *object_start(const char *data, const char *kw)
 	return kw;
 }
 
-/* inflate_streams - search every Flate stream of data for /URI */
+/* inflate_streams - search every Flate object stream of data for /URI */
 static void inflate_streams(sc_msg *m, const char *data, size_t n)
 {
 	const char *p = data, *end = data + n;
@@ -262,7 +264,8 @@ static void inflate_streams(sc_msg *m, const char *data, size_t n)
 			continue;
 		p++;
 		obj = object_start(data, kw);
-		if (memmem(obj, (size_t) (kw - obj), "/FlateDecode", 12) == NULL)
+		if (memmem(obj, (size_t) (kw - obj), "/FlateDecode", 12) == NULL ||
+		    memmem(obj, (size_t) (kw - obj), "/ObjStm", 7) == NULL)
 			continue;
 		streams++;
 		sc_buf_reset(&out);

@@ -441,8 +441,9 @@ static void test_attached_html_urls(void **state)
 }
 
 /* test_attached_pdf_links - a PDF's URI actions count as links, in plain
- * objects (escapes decoded) and in Flate object streams (hex strings); a
- * stream inflating to 20 MB stops at the budget; other names are not URIs */
+ * objects (escapes decoded) and in Flate object streams (hex strings); an
+ * object stream inflating to 20 MB stops at the budget; a page's content
+ * stream is not searched; other names are not URIs */
 static void test_attached_pdf_links(void **state)
 {
 	sc_msg *m = parse_file("attach-pdf-links.eml");
