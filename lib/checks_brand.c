@@ -64,6 +64,12 @@
  *                                 all mail is the same idea. A List-Id
  *                                 changes nothing: a list keeps the
  *                                 author's d=, and anyone can write one.
+ *   check_from_brand_own()        the From domain is a brand's own (the
+ *                                 brand map; not a free webmail domain,
+ *                                 though gmail.com is Google's). Says
+ *                                 nothing of who sent it: rules pair it
+ *                                 with DMARC_PASS or DKIM_VALID_AU to
+ *                                 know the brand's own mail.
  *   check_display_name_executive()  the From display name is one of the
  *                                 configured executives while the From
  *                                 domain is not a protected domain (without
@@ -727,6 +733,23 @@ static int check_from_brand_unsigned(const sc_run_ctx *ctx, const char *const *a
 	return 1;
 }
 
+/* check_from_brand_own - see above */
+static int check_from_brand_own(const sc_run_ctx *ctx, const char *const *args, size_t nargs,
+				sc_buf *detail)
+{
+	const sc_msg_addr *from = first_from(ctx->msg);
+	const sc_brand *b;
+
+	(void) args;
+	(void) nargs;
+	if (from == NULL || from->domain[0] == '\0' ||
+	    sc_domain_list_has(sc_lists_get(ctx->lists, "freemail"), from->domain) ||
+	    (b = sc_brand_map_owner(sc_lists_brands(ctx->lists), from->domain)) == NULL)
+		return 0;
+	(void) sc_buf_printf(detail, "From %.80s is %s's own domain", from->addr, b->names[0]);
+	return 1;
+}
+
 /* check_display_name_executive - see above */
 static int check_display_name_executive(const sc_run_ctx *ctx, const char *const *args,
 					size_t nargs, sc_buf *detail)
@@ -783,6 +806,7 @@ static const sc_eval_def brand_defs[] = {
 	{ "check_subject_brand_mismatch", check_subject_brand_mismatch, 0, 0 },
 	{ "check_body_brand_mismatch",    check_body_brand_mismatch,    0, 1 },
 	{ "check_from_brand_unsigned",    check_from_brand_unsigned,    0, 0 },
+	{ "check_from_brand_own",         check_from_brand_own,         0, 0 },
 	{ "check_display_name_executive", check_display_name_executive, 0, 0 },
 };
 /* clang-format on */

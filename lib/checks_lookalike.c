@@ -142,6 +142,17 @@ static char *label_key(const char *s, size_t n)
 	return key;
 }
 
+/* own_country_domain - reg (label its first label) is an unlisted
+ * country domain of b under any of its keys: mercadolibre.com.ar is
+ * Mercado Libre's, not a typo of its other key mercadolivre */
+static int own_country_domain(const sc_brand *b, const char *label, const char *reg)
+{
+	for (size_t k = 0; k < b->nkeys; k++)
+		if (strcmp(label, b->keys[k]) == 0 && sc_chk_country_domain(b, reg))
+			return 1;
+	return 0;
+}
+
 /* lookalike - how host (ASCII) imitates a brand of bs: "homoglyphs",
  * "one typo", "brand name inside", with subs also "brand name in a
  * subdomain", or NULL; *bp and *keyp say whose */
@@ -167,12 +178,12 @@ static const char *lookalike(const sc_chk_brands *bs, const char *host, int subs
 		for (size_t i = 0; i < sc_brand_map_count(bs->maps[m]) && why == NULL; i++) {
 			const sc_brand *b = sc_brand_map_at(bs->maps[m], i);
 
+			if (own_country_domain(b, label, reg))
+				continue;
 			for (size_t k = 0; k < b->nkeys && why == NULL; k++) {
 				const char *key = b->keys[k], *ks = b->key_skels[k];
 				size_t kn = strlen(key);
 
-				if (strcmp(label, key) == 0 && sc_chk_country_domain(b, reg))
-					break; /* an unlisted country domain of the brand */
 				if (strcmp(label, key) == 0)
 					why = "brand name under another suffix";
 				else if (skel != NULL && kn >= 3 && strcmp(skel, ks) == 0)

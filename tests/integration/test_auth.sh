@@ -167,6 +167,40 @@ got=$("$SCAMCTL" -c "$tmp/shipped.conf" scan --json --client-ip 192.0.2.10 --mai
 check "shipped rules: the same story signed and aligned does not ($got)" \
 	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q SCAM_FORGED_AND_STORY"
 
+# A brand's own HTML notice (the brand map names sender.example): a scam's
+# words ("unusual sign-in activity") from its own authenticated domain are
+# not the hand-made-HTML combination; the same notice unsigned from a host
+# SPF does not allow is.
+mkdir "$tmp/lists"
+cp "$top_srcdir"/etc/lists/*.txt "$top_srcdir"/etc/lists/brands.map "$tmp/lists/"
+echo 'Sender Bank: sender.example' >> "$tmp/lists/brands.map"
+printf 'rules_dir = %s/rules\nlists_dir = %s/lists\ndns_local_data = dkim.zone\n' \
+	"$top_srcdir" "$tmp" > "$tmp/brand.conf"
+cat > "$tmp/notice.eml" <<'MSG'
+From: Sender Bank <alerts@sender.example>
+To: you@example.com
+Subject: New sign-in to your account
+Date: Mon, 2 Mar 2026 10:00:00 +0000
+Message-ID: <3@sender.example>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>We detected unusual sign-in activity on your account from a new
+device. If this was you, there is nothing to do.</p>
+<p><a href="https://www.sender.example/security">Review your security settings</a></p>
+</body></html>
+MSG
+perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
+	< "$tmp/notice.eml" > "$tmp/notice_signed.eml"
+got=$("$SCAMCTL" -c "$tmp/brand.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/notice_signed.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+check "shipped rules: a brand's own signed HTML notice is not SCAM_HTML_AND_STORY nor SCAM_HTML_LINKS_AWAY ($got)" \
+	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q 'SCAM_HTML_AND_STORY\|SCAM_HTML_LINKS_AWAY'"
+got=$("$SCAMCTL" -c "$tmp/brand.conf" scan --json --client-ip 198.51.100.7 --mail-from a@sender.example \
+	"$tmp/notice.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+check "shipped rules: the same notice forged hits SCAM_HTML_AND_STORY ($got)" \
+	sh -c "echo '$got' | grep -q SCAM_HTML_AND_STORY"
+
 printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
 printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"
 rc=0

@@ -54,6 +54,7 @@ static const char MAP[] = "# test brands\n"
 			  "ING Bank, =ING: ~ing.nl\n"
 			  "Internal Revenue Service: irs.gov\n"
 			  "Sparkasse: sparkasse.de sparkasse-*.de *-sparkasse.de\n"
+			  "Mercado Livre, Mercado Libre: mercadolivre.com.br mercadolibre.com\n"
 			  "SBI\xe8\xa8\xbc\xe5\x88\xb8: sbisec.co.jp\n";
 
 static const char *const LIST_FILES[] = {"brands.map", MAP, "freemail.txt", "gmail.com\n", NULL};
@@ -256,6 +257,9 @@ static void test_from_lookalike(void **state)
 		{"From: <a@paypal.de>\r\n" S, "x", "T_FROM_LA", 0, 0},
 		{"From: <a@amazon.com.au>\r\n" S, "x", "T_FROM_LA", 0, 0},
 		{"From: <a@amazon.uk>\r\n" S, "x", "T_FROM_LA", 1, 0},
+		/* a country domain of one key is no typo of the brand's other key */
+		{"From: <a@e-mail.mercadolibre.com.ar>\r\n" S, "x", "T_FROM_LA", 0, 0},
+		{"From: <a@mercadolibre.xyz>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		{"From: <a@paypal.xyz>\r\n" S, "x", "T_FROM_LA", 1, 0},
 		/* homoglyphs: a Cyrillic a, as U-label and A-label; a digit; rn for m */
 		{"From: <a@p\xd0\xb0ypal.com>\r\n" S, "x", "T_FROM_LA", 1, 0},
