@@ -121,8 +121,9 @@ out=$(conf=off auth_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp
 check "dkim = no, dmarc = no: only SPF" sh -c "echo '$out' | grep -q '\"spf\":\"pass\".*\"dkim\":null,.*\"dmarc\":null,'"
 
 # hits_of ARGS... - the names of the rules that hit, one line, space-separated
+# (config $tmp/dkim.conf, or $tmp/$conf.conf)
 hits_of() {
-	"$SCAMCTL" -c "$tmp/dkim.conf" scan --json "$@" | grep -o '"name":"[A-Z_]*"' |
+	"$SCAMCTL" -c "$tmp/${conf:-dkim}.conf" scan --json "$@" | grep -o '"name":"[A-Z_]*"' |
 		sed 's/"name":"\(.*\)"/\1/' | sort | tr '\n' ' '
 }
 got=$(hits_of --client-ip 192.0.2.10 --mail-from a@sender.example "$tmp/signed.eml")
@@ -158,12 +159,12 @@ MSG
 sed 's/^From: .*/From: Someone <someone@sender.example>/' "$tmp/story.eml" > "$tmp/story_own.eml"
 perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
 	< "$tmp/story_own.eml" > "$tmp/story_signed.eml"
-got=$("$SCAMCTL" -c "$tmp/shipped.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
-	"$tmp/story.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+got=$(conf=shipped hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/story.eml")
 check "shipped rules: a forged From telling a scam's story hits SCAM_FORGED_AND_STORY ($got)" \
 	sh -c "echo '$got' | grep -q SCAM_FORGED_AND_STORY && echo '$got' | grep -q DMARC_QUAR"
-got=$("$SCAMCTL" -c "$tmp/shipped.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
-	"$tmp/story_signed.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+got=$(conf=shipped hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/story_signed.eml")
 check "shipped rules: the same story signed and aligned does not ($got)" \
 	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q SCAM_FORGED_AND_STORY"
 
@@ -192,12 +193,12 @@ device. If this was you, there is nothing to do.</p>
 MSG
 perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
 	< "$tmp/notice.eml" > "$tmp/notice_signed.eml"
-got=$("$SCAMCTL" -c "$tmp/brand.conf" scan --json --client-ip 192.0.2.10 --mail-from a@sender.example \
-	"$tmp/notice_signed.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+got=$(conf=brand hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/notice_signed.eml")
 check "shipped rules: a brand's own signed HTML notice is not SCAM_HTML_AND_STORY nor SCAM_HTML_LINKS_AWAY ($got)" \
 	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q 'SCAM_HTML_AND_STORY\|SCAM_HTML_LINKS_AWAY'"
-got=$("$SCAMCTL" -c "$tmp/brand.conf" scan --json --client-ip 198.51.100.7 --mail-from a@sender.example \
-	"$tmp/notice.eml" | grep -o '"name":"[A-Z_]*"' | tr '\n' ' ')
+got=$(conf=brand hits_of --client-ip 198.51.100.7 --mail-from a@sender.example \
+	"$tmp/notice.eml")
 check "shipped rules: the same notice forged hits SCAM_HTML_AND_STORY ($got)" \
 	sh -c "echo '$got' | grep -q SCAM_HTML_AND_STORY"
 
