@@ -201,6 +201,16 @@ got=$(conf=brand hits_of --client-ip 198.51.100.7 --mail-from a@sender.example \
 	"$tmp/notice.eml")
 check "shipped rules: the same notice forged hits SCAM_HTML_AND_STORY ($got)" \
 	sh -c "echo '$got' | grep -q SCAM_HTML_AND_STORY"
+# A platform's own invoice carrying a scammer's note with a number to call
+# is the brand's authenticated mail too, and not spared.
+sed 's|<p><a href="https://www.sender.example/security">|<p>Seller note: you were charged $499.99 for Geek Support renewal. Call 1-888-555-0100 to cancel or dispute this charge.</p>\n&|' \
+	"$tmp/notice.eml" > "$tmp/invoice.eml"
+perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
+	< "$tmp/invoice.eml" > "$tmp/invoice_signed.eml"
+got=$(conf=brand hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
+	"$tmp/invoice_signed.eml")
+check "shipped rules: the brand's signed mail with a callback number is not spared ($got)" \
+	sh -c "echo '$got' | grep -q DMARC_PASS && echo '$got' | grep -q SCAM_CALLBACK_NUMBER && echo '$got' | grep -q SCAM_HTML_AND_STORY"
 
 printf 'ok.example. IN A 192.0.2.1\n\nbad.example. IN A 999.0.0.1\n' > "$tmp/bad.zone"
 printf 'rules_dir = rules\ndns_local_data = bad.zone\n' > "$tmp/bad.conf"
