@@ -21,7 +21,8 @@
  * The folded pattern becomes the rule's expanded pattern (what the
  * prefilter and the Hyperscan pass also compile), so every path matches
  * the same texts. A class holding a multi-byte letter ([ée]) matches one
- * byte of it, folded or not: the loader warns about it.
+ * byte of it, folded or not, and \b next to a non-ASCII letter or sign
+ * sees no word boundary after a space: the loader warns about both.
  */
 #include "autoconfig.h"
 
@@ -216,6 +217,55 @@ static int class_multibyte(const char *pat, size_t len, uint32_t opts)
 	return 0;
 }
 
+/* group_starts_high - the group opening at pat[i] ("(?:") has a top-level
+ * alternative whose first byte is not ASCII */
+static int group_starts_high(const char *pat, size_t len, size_t i)
+{
+	int depth = 0, at_start = 1;
+
+	for (i += 3; i < len; i++) {
+		unsigned char c = (unsigned char) pat[i];
+
+		if (at_start && depth == 0 && c >= 0x80)
+			return 1;
+		at_start = 0;
+		if (c == '\\') {
+			i++;
+		} else if (c == '[') {
+			i += class_open(pat, len, i);
+			while (i < len && pat[i] != ']')
+				i += pat[i] == '\\' ? 2 : 1;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			if (depth-- == 0)
+				return 0;
+		} else if (c == '|' && depth == 0) {
+			at_start = 1;
+		}
+	}
+	return 0;
+}
+
+/* boundary_high - a \b right next to a non-ASCII byte, or before a group
+ * with an alternative that starts with one: byte-mode \b sees only ASCII
+ * letters, digits and _, so after a space it never matches there */
+static int boundary_high(const char *pat, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (pat[i] != '\\')
+			continue;
+		if (pat[i + 1] == 'b' &&
+		    ((i > 0 && (unsigned char) pat[i - 1] >= 0x80) ||
+		     (i + 2 < len && (unsigned char) pat[i + 2] >= 0x80) ||
+		     (i + 4 < len && memcmp(pat + i + 2, "(?:", 3) == 0 &&
+		      group_starts_high(pat, len, i + 2))))
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
 /* rules_fold_case - see rules_int.h */
 void rules_fold_case(sc_ruleset *rs, sc_diags *d)
 {
@@ -238,6 +288,12 @@ void rules_fold_case(sc_ruleset *rs, sc_diags *d)
 				     "%s: a character class holds a multi-byte (UTF-8) letter and "
 				     "matches it one byte at a time; write an alternation such as "
 				     "(?:é|e) instead",
+				     r->name);
+		if (boundary_high(pat, patlen))
+			sc_diags_add(d, SC_DIAG_WARNING, r->file, r->line,
+				     "%s: \\b next to a non-ASCII letter or sign: \\b knows only ASCII "
+				     "letters, digits and _, so it does not match there after a space; "
+				     "write (?<![A-Za-z0-9_]) or (?![A-Za-z0-9_]) instead",
 				     r->name);
 		if ((opts & PCRE2_CASELESS) && rules_fold_latin1(pat, patlen, opts, &out) &&
 		    rules_set_regex(r, out.data, out.len, opts, msg, sizeof(msg), &off) != 0)

@@ -1510,6 +1510,38 @@ static const char accent_msg[] =
     "\n"
     "F\xC3\x89LICITATIONS, VOUS AVEZ GAGN\xC3\x89. PARAB\xC3\x89NS! Stra\xC3\x9F" "e.\n";
 
+/* test_boundary_warning - \b right next to a non-ASCII letter or sign,
+ * or before a group with an alternative starting with one, is warned
+ * about; \b between ASCII letters is not */
+static void test_boundary_warning(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t warnings;
+	} cases[] = {
+		{"body B /\\b\xC3\xA9t\xC3\xA9/i\n", 1},
+		{"body B /\\b(?:x|\xC3\xA9t\xC3\xA9)/\n", 1},
+		{"body B /prix \xE2\x82\xAC\\b/\n", 1},
+		{"body B /\\b(?:x|(?:\xC3\xA9t\xC3\xA9))/\n", 0}, /* nested: not seen */
+		{"body B /\\bete\\b (?:\xC3\xA9t\xC3\xA9)/\n", 0},
+		{"body B /\\\\b\xC3\xA9/\n", 0}, /* an escaped backslash, then b */
+	};
+
+	(void) state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sc_diags d;
+		sc_ruleset *rs;
+
+		print_message("boundary case %zu: %s", i, cases[i].text);
+		sc_diags_init(&d);
+		rs = load(cases[i].text, strlen(cases[i].text), &d);
+		assert_int_equal(d.errors, 0);
+		assert_int_equal(d.n, cases[i].warnings);
+		sc_ruleset_unref(rs);
+		sc_diags_free(&d);
+	}
+}
+
 /* test_fold_accents - /i matches accented letters of either case, as
  * written outside or inside a class; without /i, or as a class range, it
  * does not; \Q...\E is left as it is */
@@ -1593,6 +1625,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_table),
 		cmocka_unit_test(test_fold_accents),
+		cmocka_unit_test(test_boundary_warning),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_hostile_lines),
 		cmocka_unit_test(test_every_line_reported),
