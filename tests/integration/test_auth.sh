@@ -74,8 +74,12 @@ check "spf = no: no SPF result, no SPF_ hit" sh -c "echo '$out' | grep -q '\"aut
 # DKIM and DMARC: sender.example signs with selector s1 and publishes
 # p=reject; bank.example publishes p=quarantine and signs nothing.
 openssl genrsa -out "$tmp/dkim.pem" 2048 2>/dev/null
-perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
-	< "$tmp/msg.eml" > "$tmp/signed.eml"
+# sign IN OUT - $tmp/IN.eml signed for sender.example (selector s1) as $tmp/OUT.eml
+sign() {
+	perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
+		< "$tmp/$1.eml" > "$tmp/$2.eml"
+}
+sign msg signed
 key=$(openssl rsa -in "$tmp/dkim.pem" -pubout 2>/dev/null | grep -v '^-----' | tr -d '\n')
 {
 	cat "$tmp/dns.zone"
@@ -157,8 +161,7 @@ We detected unusual sign-in activity on your account. Verify your account
 within 24 hours or it will be suspended.
 MSG
 sed 's/^From: .*/From: Someone <someone@sender.example>/' "$tmp/story.eml" > "$tmp/story_own.eml"
-perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
-	< "$tmp/story_own.eml" > "$tmp/story_signed.eml"
+sign story_own story_signed
 got=$(conf=shipped hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
 	"$tmp/story.eml")
 check "shipped rules: a forged From telling a scam's story hits SCAM_FORGED_AND_STORY ($got)" \
@@ -191,8 +194,7 @@ device. If this was you, there is nothing to do.</p>
 <p><a href="https://www.sender.example/security">Review your security settings</a></p>
 </body></html>
 MSG
-perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
-	< "$tmp/notice.eml" > "$tmp/notice_signed.eml"
+sign notice notice_signed
 got=$(conf=brand hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
 	"$tmp/notice_signed.eml")
 check "shipped rules: a brand's own signed HTML notice is not SCAM_HTML_AND_STORY nor SCAM_HTML_LINKS_AWAY ($got)" \
@@ -205,8 +207,7 @@ check "shipped rules: the same notice forged hits SCAM_HTML_AND_STORY ($got)" \
 # is the brand's authenticated mail too, and not spared.
 sed 's|<p><a href="https://www.sender.example/security">|<p>Seller note: you were charged $499.99 for Geek Support renewal. Call 1-888-555-0100 to cancel or dispute this charge.</p>\n&|' \
 	"$tmp/notice.eml" > "$tmp/invoice.eml"
-perl "$top_srcdir/tests/integration/dkim_sign.pl" "$tmp/dkim.pem" sender.example s1 \
-	< "$tmp/invoice.eml" > "$tmp/invoice_signed.eml"
+sign invoice invoice_signed
 got=$(conf=brand hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
 	"$tmp/invoice_signed.eml")
 check "shipped rules: the brand's signed mail with a callback number is not spared ($got)" \
