@@ -320,6 +320,32 @@ static void background(sc_css *c, const char *v, size_t n)
 	}
 }
 
+/*
+ * opacity_faint - an opacity below 0.05 (or 5%): nobody reads it. Kits
+ * write 0.001 where a filter looks for 0. Parsed by hand: strtod follows
+ * the locale's decimal point.
+ */
+static int opacity_faint(const char *v, size_t vn)
+{
+	unsigned long whole = 0, milli = 0, scale = 100;
+	size_t i = 0;
+
+	while (i < vn && (v[i] >= '0' && v[i] <= '9') && whole < 1000)
+		whole = whole * 10 + (unsigned long) (v[i++] - '0');
+	if (i < vn && v[i] == '.') {
+		for (i++; i < vn && (v[i] >= '0' && v[i] <= '9'); i++) {
+			milli += (unsigned long) (v[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (i == 0)
+		return 0;
+	milli += whole * 1000;
+	if (i < vn && v[i] == '%') /* 0% .. 100% */
+		return milli < 5000;
+	return i == vn && milli < 50;
+}
+
 /* declaration - apply one "name: value" */
 static void declaration(sc_css *c, const char *name, size_t nn, const char *v, size_t vn)
 {
@@ -334,7 +360,7 @@ static void declaration(sc_css *c, const char *name, size_t nn, const char *v, s
 	} else if (equals(name, nn, "visibility")) {
 		c->visibility_hidden = equals(v, vn, "hidden") || equals(v, vn, "collapse");
 	} else if (equals(name, nn, "opacity")) {
-		if (vn > 0 && strspn(v, "0.") >= vn) /* 0, 0.0, .0: fully transparent */
+		if (opacity_faint(v, vn))
 			c->opacity_zero = 1;
 	} else if (equals(name, nn, "font-size")) {
 		c->font_tiny = font_size_tiny(v, vn);

@@ -70,6 +70,12 @@ static const text_case text_cases[] = {
 	 "style='visibility:visible'>y</span></div>",
 	 "y", "x", HIDDEN_VIS},
 	{"opacity zero", "a<span style='opacity:0'>x</span>b", "ab", "x", HIDDEN_VIS},
+	{"opacity 0.001", "a<span style='opacity:0.001'>x</span>b", "ab", "x", HIDDEN_VIS},
+	{"opacity 1%", "a<span style='opacity: 1%'>x</span>b", "ab", "x", HIDDEN_VIS},
+	{"opacity 0.05 readable", "a<span style='opacity:0.05'>x</span>b", "axb", "", 0},
+	{"opacity 0.6 readable", "a<span style='opacity:.6'>x</span>b", "axb", "", 0},
+	{"opacity 50% readable", "a<span style='opacity:50%'>x</span>b", "axb", "", 0},
+	{"opacity 1 readable", "a<span style='opacity:1'>x</span>b", "axb", "", 0},
 	{"font-size 0", "a<span style='font-size:0'>x</span>b", "ab", "x", HIDDEN_FONT},
 	{"font-size 1px", "a<span style='font-size: 1px'>x</span>b", "ab", "x", HIDDEN_FONT},
 	{"font-size 0.5pt", "a<span style='font-size:0.5pt'>x</span>b", "ab", "x", HIDDEN_FONT},
@@ -138,14 +144,13 @@ static const text_case text_cases[] = {
 	 HIDDEN_AWAY},
 	{"pushed down by the margin shorthand", "a<div style='margin:20000px 0 0 0'>x</div>", "a",
 	 "x", HIDDEN_AWAY},
-	{"an ordinary top margin is visible", "<div style='margin-top:40px;margin:0 9999px'>x</div>",
-	 "x", "", 0},
+	{"an ordinary top margin is visible",
+	 "<div style='margin-top:40px;margin:0 9999px'>x</div>", "x", "", 0},
 	{"a padding after the margin does not undo it",
 	 "a<div style='margin-top:20000px;padding:0'>x</div>", "a", "x", HIDDEN_AWAY},
-	{"nor a margin after the padding", "a<div style='padding-top:20000px;margin:0 auto'>x</div>",
-	 "a", "x", HIDDEN_AWAY},
-	{"far left but not positioned is visible", "<div style='left:-9999px'>x</div>", "x", "",
-	 0},
+	{"nor a margin after the padding",
+	 "a<div style='padding-top:20000px;margin:0 auto'>x</div>", "a", "x", HIDDEN_AWAY},
+	{"far left but not positioned is visible", "<div style='left:-9999px'>x</div>", "x", "", 0},
 	{"absolute near the edge is visible",
 	 "<div style='position:absolute;left:-20px;top:0'>x</div>", "x", "", 0},
 	{"no height but overflowing is visible", "<div style='height:0'>x</div>", "x", "", 0},
@@ -177,10 +182,11 @@ static const text_case text_cases[] = {
 	 "<p>Your <span class=\"zero\">hawk</span> Statement</p>",
 	 "Your Statement", "hawk", HIDDEN_FONT | HIDDEN_COLOUR},
 	{"tag.class and selector lists",
-	 "<style>/* x */ p.a, .b {display:none}</style><p class=a>x</p><p class='c b'>y</p>z",
-	 "z", "x\ny", HIDDEN_NONE},
-	{"a later rule of the class undoes", "<style>.a{display:none} .a{display:block}</style>"
-					   "<p class=a>x</p>",
+	 "<style>/* x */ p.a, .b {display:none}</style><p class=a>x</p><p class='c b'>y</p>z", "z",
+	 "x\ny", HIDDEN_NONE},
+	{"a later rule of the class undoes",
+	 "<style>.a{display:none} .a{display:block}</style>"
+	 "<p class=a>x</p>",
 	 "x", "", 0},
 	{"rules in @media and other selectors are not read",
 	 "<style>@media (max-width:480px){.m{display:none}} div .n{display:none} #o{display:none}"
@@ -189,8 +195,9 @@ static const text_case text_cases[] = {
 	{"a class moves the box off the page",
 	 "<style>.away{position:absolute;left:-5000px}</style><div class=away>x</div>y", "y", "x",
 	 HIDDEN_AWAY},
-	{"inline style outranks the class", "<style>.h{display:none}</style>"
-					    "<span class=h style='display:inline'>x</span>",
+	{"inline style outranks the class",
+	 "<style>.h{display:none}</style>"
+	 "<span class=h style='display:inline'>x</span>",
 	 "x", "", 0},
 	{"mis-nested formatting (adoption agency)", "<b>1<p>2</b>3</p>", "1\n23", "", 0},
 	{"unclosed everything", "<div><table><tr><td><a href='x'><b><i>text", "text", "", 0},
@@ -283,7 +290,8 @@ static void test_hidden_words(void **state)
 		{"Your <span style='font-size:0'>hawk</span> Statement <span "
 		 "style='display:none'>x</span> is ready",
 		 2},
-		{"<style>.zero{font-size:0}</style><p>Dear <span class=zero>pulse</span> Valued <span "
+		{"<style>.zero{font-size:0}</style><p>Dear <span class=zero>pulse</span> Valued "
+		 "<span "
 		 "class=zero>leu</span> Client</p><p>Our <b class=zero>x</b><i>team</i></p>",
 		 3},
 		/* a preheader, hidden text at a line's end or start, across lines */
@@ -332,8 +340,9 @@ static void test_hostile_sheets(void **state)
 	(void) sc_buf_printf(&big, "<style>");
 	for (int i = 0; i < 2000; i++)
 		(void) sc_buf_printf(&big, ".c%d{display:none}", i);
-	(void) sc_buf_printf(&big, "</style><p>a <span class=c1>x</span> b <span class=c1999>y</span> "
-				   "c</p>");
+	(void) sc_buf_printf(&big,
+			     "</style><p>a <span class=c1>x</span> b <span class=c1999>y</span> "
+			     "c</p>");
 	h = sc_html_parse(big.data, big.len, NULL);
 	assert_non_null(h);
 	assert_string_equal(sc_html_text(h, NULL), "a b y c");
