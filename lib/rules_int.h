@@ -228,6 +228,9 @@ void rules_meta_order(sc_ruleset *rs, const size_t *idx, sc_diags *d);
 /* rules_meta_eval - prog's value given every rule's value; stack has room
  * for prog->max_stack values. */
 double rules_meta_eval(const meta_prog *prog, const double *values, double *stack);
+/* rules_meta_binary - binary operator op (META_OR .. META_DIV) applied to
+ * a and b, with Perl's meaning (a || b is a when a is true, else b). */
+double rules_meta_binary(meta_opcode op, double a, double b);
 
 /* The why-texts of one run's hits that metas read (rules_why.c); one
  * run's own, never shared. */

@@ -223,8 +223,8 @@ void rules_meta_free(meta_prog *prog)
 	memset(prog, 0, sizeof(*prog));
 }
 
-/* binary - apply one binary operator, with Perl's meaning */
-static double binary(meta_opcode op, double a, double b)
+/* rules_meta_binary - apply one binary operator, with Perl's meaning */
+double rules_meta_binary(meta_opcode op, double a, double b)
 {
 	switch (op) {
 	case META_OR:
@@ -279,7 +279,7 @@ double rules_meta_eval(const meta_prog *prog, const double *values, double *stac
 			break;
 		default:
 			sp--;
-			stack[sp - 1] = binary(o->op, stack[sp - 1], stack[sp]);
+			stack[sp - 1] = rules_meta_binary(o->op, stack[sp - 1], stack[sp]);
 			break;
 		}
 	}

@@ -161,6 +161,64 @@ static size_t find_counts(const meta_prog *prog, op_range *groups)
 	return ng;
 }
 
+/*
+ * find_relevant - mark in relevant[] the ops of prog that can be reasons:
+ * all but those inside a false operand of a true || (in "A || (B && !C)"
+ * with A true and B false, "no C" is no reason) and, under a !, inside a
+ * true operand of a false &&. The program is postfix, so each op's
+ * operands come before it: the ops are evaluated once, bottom-up, keeping
+ * each one's value and operands, then marked top-down from the last op
+ * (the meta's value).
+ */
+static void find_relevant(const meta_prog *prog, const double *values, char *relevant)
+{
+	size_t n = prog->n, sp = 0;
+	double *val = sc_reallocarray(NULL, n + 1, sizeof(*val));
+	long *left = sc_reallocarray(NULL, n + 1, sizeof(*left));
+	long *right = sc_reallocarray(NULL, n + 1, sizeof(*right));
+	long *st = sc_reallocarray(NULL, prog->max_stack + 1, sizeof(*st));
+
+	for (size_t k = 0; k < n; k++) {
+		const meta_op *o = &prog->ops[k];
+
+		left[k] = right[k] = -1;
+		relevant[k] = 0;
+		if (o->op == META_NUM || o->op == META_RULE) {
+			val[k] = o->op == META_NUM ? o->num : o->ref >= 0 ? values[o->ref] : 0.0;
+		} else if (o->op == META_NOT || o->op == META_NEG) {
+			left[k] = st[--sp];
+			val[k] = o->op == META_NOT ? val[left[k]] == 0.0 : -val[left[k]];
+		} else {
+			right[k] = st[--sp];
+			left[k] = st[--sp];
+			val[k] = rules_meta_binary(o->op, val[left[k]], val[right[k]]);
+		}
+		st[sp++] = (long) k;
+	}
+	if (n > 0)
+		relevant[n - 1] = 1;
+	for (size_t k = n; k-- > 0;) {
+		const meta_op *o = &prog->ops[k];
+		int either = o->op == META_OR && val[k] != 0.0;
+		int both_false = o->op == META_AND && val[k] == 0.0;
+
+		if (!relevant[k])
+			continue;
+		/* a true ||: its true operands; a false && (under a !): its
+		 * false ones; anything else: all operands */
+		if (left[k] >= 0)
+			relevant[left[k]] =
+				either || both_false ? (val[left[k]] != 0.0) == either : 1;
+		if (right[k] >= 0)
+			relevant[right[k]] =
+				either || both_false ? (val[right[k]] != 0.0) == either : 1;
+	}
+	free(st);
+	free(right);
+	free(left);
+	free(val);
+}
+
 /* The state of one explanation. */
 typedef struct why_walk {
 	const rules_why *w;
@@ -168,6 +226,7 @@ typedef struct why_walk {
 	sc_buf *out;  /* NULL while only counting the items */
 	long *listed; /* rules named so far at this level */
 	size_t nlisted;
+	const char *relevant; /* per op: it can be a reason (find_relevant) */
 } why_walk;
 
 static void explain(const rules_why *w, const double *values, size_t i, unsigned depth,
@@ -253,6 +312,10 @@ static size_t walk(why_walk *ww, const meta_prog *prog, const op_range *groups, 
 			break;
 		while (g < ng && groups[g].to <= k)
 			g++;
+		if (g < ng && groups[g].from == k && !ww->relevant[k]) {
+			k = groups[g].to - 1;
+			continue;
+		}
 		if (g < ng && groups[g].from == k) {
 			items++;
 			k = groups[g].to - 1;
@@ -265,7 +328,7 @@ static size_t walk(why_walk *ww, const meta_prog *prog, const op_range *groups, 
 			continue;
 		}
 		if (o->op != META_RULE || o->ref < 0 || (ww->values[o->ref] != 0.0) == negated ||
-		    listed_before(ww, o->ref))
+		    !ww->relevant[k] || listed_before(ww, o->ref))
 			continue;
 		items++;
 		if (ww->out == NULL)
@@ -287,8 +350,11 @@ static void explain(const rules_why *w, const double *values, size_t i, unsigned
 	const meta_prog *prog = &w->rs->rules[i].meta;
 	op_range *groups = sc_reallocarray(NULL, prog->n + 1, sizeof(*groups));
 	size_t ng = find_counts(prog, groups), items;
-	why_walk ww = {w, values, NULL, sc_reallocarray(NULL, prog->n + 1, sizeof(long)), 0};
+	char *relevant = sc_reallocarray(NULL, prog->n + 1, 1);
+	why_walk ww = {w, values,  NULL, sc_reallocarray(NULL, prog->n + 1, sizeof(long)),
+		       0, relevant};
 
+	find_relevant(prog, values, relevant);
 	items = walk(&ww, prog, groups, ng, depth, 0);
 	ww.out = out;
 	ww.nlisted = 0;
@@ -297,6 +363,7 @@ static void explain(const rules_why *w, const double *values, size_t i, unsigned
 	else
 		(void) walk(&ww, prog, groups, ng, depth, items == 1);
 	free(ww.listed);
+	free(relevant);
 	free(groups);
 }
 

@@ -362,6 +362,11 @@ static const why_case why_cases[] = {
 	 "A (Subject matched \"alpha\"); __SEMI (Subject does not match /x; y/)", 0, 0},
 	/* a negated input that is true is not a reason */
 	{WHY_BASE "meta M A || !C\n", "A: Subject matched \"alpha\"", 0, 0},
+	/* nothing inside the false side of a true "or" is a reason: not "no N" */
+	{WHY_BASE "meta M A || (B && !N)\n", "A: Subject matched \"alpha\"", 0, 0},
+	{WHY_BASE "meta M (B && !N) || (C && !N)\n", "C (body matched \"verify\"); no N", 0, 0},
+	/* a true input of a false "and" under a "not" is none either */
+	{WHY_BASE "meta M !(A && B)\n", "(!(A && B)) is true", 0, 0},
 	/* the counted form: how many of how many, and the true ones */
 	{WHY_BASE "meta M (A + B + C) >= 2\n",
 	 "2 of 3 true: A (Subject matched \"alpha\"); C (body matched \"verify\")", 0, 0},
