@@ -359,22 +359,46 @@ static int word_char(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
+/* plain_word - tok (n bytes) is letters only, lower-case after the first:
+ * a word of the sentence ("the password is the one you set"), no password */
+static int plain_word(const char *tok, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char) tok[i]) || (i > 0 && isupper((unsigned char) tok[i])))
+			return 0;
+	return 1;
+}
+
 /* password_after - at p (just past a password word) a separator and a
  * token of 3..40 non-blank bytes: "password: X", "pwd = X", "pass is X";
- * returns the token's length and sets *tok, or 0 */
+ * up to four short words may come before a ':' or '=' ("Senha do
+ * arquivo: X", "password for the file: X"); after "is" a plain word does
+ * not count. Returns the token's length and sets *tok, or 0. */
 static size_t password_after(const char *p, const char *end, const char **tok)
 {
-	int sep = 0;
+	int sep = 0, is = 0;
 	size_t n = 0;
 
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < end && (*p == ':' || *p == '=')) {
-		sep = 1;
-		p++;
-	} else if (end - p >= 3 && (strncasecmp(p, "is ", 3) == 0)) {
-		sep = 1;
-		p += 3;
+	for (int words = 0; p < end && !sep; words++) {
+		const char *w;
+
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < end && (*p == ':' || *p == '=')) {
+			sep = 1;
+			p++;
+		} else if (words == 0 && end - p >= 3 && strncasecmp(p, "is ", 3) == 0) {
+			sep = is = 1;
+			p += 3;
+		} else if (words < 4) {
+			for (w = p; w < end && w - p <= 12 && word_char((unsigned char) *w); w++)
+				;
+			if (w == p || w - p > 12)
+				return 0;
+			p = w;
+		} else {
+			return 0;
+		}
 	}
 	if (!sep)
 		return 0;
@@ -386,6 +410,8 @@ static size_t password_after(const char *p, const char *end, const char **tok)
 	/* a closing quote, bold marker or full stop is not the password's */
 	while (n > 0 && strchr("\"'*.,;)", p[n - 1]) != NULL)
 		n--;
+	if (is && plain_word(p, n))
+		return 0;
 	return n >= 3 && n <= 40 ? n : 0;
 }
 
