@@ -126,8 +126,9 @@ const char *sc_msg_body(const sc_msg *m, size_t *len);
  * msg_render.c for the exact rules. UTF-8, NUL-terminated. */
 const char *sc_msg_body_text(const sc_msg *m, size_t *len);
 /* sc_msg_rawbody - SpamAssassin's `rawbody`: the decoded UTF-8 text of every
- * text part but text/calendar (alternatives and attached files included),
- * markup kept, in tree order, each part ending in a newline. */
+ * text part but text/calendar (alternatives and attached files included)
+ * and of every SVG picture, markup kept, in tree order, each part ending in
+ * a newline. */
 const char *sc_msg_rawbody(const sc_msg *m, size_t *len);
 
 /* sc_msg_findings - the SC_MSG_* flags found while parsing. */
@@ -241,7 +242,7 @@ const sc_msg_attachment *sc_msg_attachment_at(const sc_msg *m, size_t i);
 
 /* sc_msg_urls - every URL of the text parts (displayed, alternative and
  * attached), of rendered HTML text, hrefs, form actions and img src, and
- * the links of attached PDFs (SC_URL_SRC_ATTACH). uri rules and
+ * the links of attached PDFs and SVG pictures (SC_URL_SRC_ATTACH). uri rules and
  * block_url_domain see them all. */
 const sc_url_set *sc_msg_urls(const sc_msg *m);
 /* sc_msg_html_findings - the SC_HTML_* flags of all HTML parts together. */

@@ -90,6 +90,9 @@ void msg_render_leaf(sc_msg *m);
 /* msg_render_part - append text part pi's text to the renderings (and URLs);
  * after msg_render_leaf for the same part. */
 void msg_render_part(sc_msg *m, size_t pi, int displayed);
+/* msg_render_svg - an SVG part pi's text (set by the caller) into rawbody
+ * and its links into the URLs as SC_URL_SRC_ATTACH; never body text. */
+void msg_render_svg(sc_msg *m, size_t pi);
 /* msg_render_end - make `body` once every part is in (frees sa_body). */
 void msg_render_end(sc_msg *m);
 

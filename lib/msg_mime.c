@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "msg_int.h"
@@ -156,6 +157,16 @@ static int is_attachment(const sc_msg_part *p)
 	return strncmp(p->type, "text/", 5) != 0;
 }
 
+/* is_svg - an SVG picture (by type or file name): XML text, whose scripts
+ * and links make it a phishing page that opens in the browser */
+static int is_svg(const sc_msg_part *p)
+{
+	size_t n = p->filename != NULL ? strlen(p->filename) : 0;
+
+	return strcmp(p->type, "image/svg+xml") == 0 ||
+	       (n > 4 && strcasecmp(p->filename + n - 4, ".svg") == 0);
+}
+
 /* crlf_to_lf - CRLF as LF in the n bytes of t (decoded base64 and
  * quoted-printable text may hold CRLF; SpamAssassin squashes it too);
  * returns the new length */
@@ -198,6 +209,16 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 			displayed && !is_attached_file(p) &&
 			(strcmp(p->type, "text/plain") == 0 || strcmp(p->type, "text/html") == 0);
 		msg_render_part(m, pi, p->displayed);
+	} else if (is_svg(p)) {
+		int bad = 0;
+		size_t tlen;
+		char *t = msg_to_utf8(data, n, p->charset, &tlen, &bad);
+
+		tlen = crlf_to_lf(t, tlen);
+		p->text = msg_pool_dup(m, t, tlen);
+		p->text_len = tlen;
+		free(t);
+		msg_render_svg(m, pi);
 	}
 	if (att)
 		msg_attach_add(m, pi, data, n);

@@ -20,12 +20,15 @@
  * them: the rule engine does that, rules_run.c.)
  *
  * `rawbody`: the decoded UTF-8 text of every text part but text/calendar,
- * attached files included, markup kept, each ending in a newline. URLs (and
- * the links of HTML) are collected from every text part.
+ * attached files included, markup kept, each ending in a newline; and of
+ * every SVG picture (XML: its scripts and links are a phishing page's).
+ * URLs (and the links of HTML) are collected from every text part, an
+ * SVG's as an attachment's.
  */
 #include "autoconfig.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "mem.h"
 #include "msg_int.h"
@@ -233,4 +236,64 @@ void msg_render_part(sc_msg *m, size_t pi, int displayed)
 	 * occurs: mail clients show it, so it counts as text/plain. */
 	if (strcmp(p->type, "text/plain") == 0 || strncmp(p->type, "multipart/", 10) == 0)
 		add_body_text(m, p->text, p->text_len);
+}
+
+/* svg_links - the href and xlink:href values of an SVG's elements, and
+ * the URLs written in its scripts (a location set to "https://..."), into
+ * m's URLs as an attachment's; not its namespace URIs (xmlns="http://www.w3.org/..."),
+ * which every SVG declares */
+static void svg_links(sc_msg *m, const char *t, size_t n)
+{
+	const char *end = t + n;
+
+	for (const char *p = t; p < end; p++) {
+		size_t rest = (size_t) (end - p);
+
+		if (rest > 7 && strncasecmp(p, "<script", 7) == 0) {
+			const char *q = p + 7, *close = NULL;
+
+			for (; q + 9 <= end; q++)
+				if (strncasecmp(q, "</script", 8) == 0) {
+					close = q;
+					break;
+				}
+			if (close == NULL)
+				close = end;
+			sc_url_set_add_text(m->urls, p, (size_t) (close - p), SC_URL_SRC_ATTACH);
+			p = close;
+			continue;
+		}
+		if (rest > 5 && strncasecmp(p, "href", 4) == 0 &&
+		    (p == t || p[-1] == ' ' || p[-1] == ':' || p[-1] == '\t' || p[-1] == '\n')) {
+			const char *q = p + 4, *v;
+			char quote;
+
+			while (q < end && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q >= end || *q != '=')
+				continue;
+			for (q++; q < end && (*q == ' ' || *q == '\t'); q++)
+				;
+			if (q >= end || (*q != '"' && *q != '\''))
+				continue;
+			quote = *q++;
+			for (v = q; q < end && *q != quote; q++)
+				;
+			if (q > v)
+				(void) sc_url_set_add(m->urls, v, (size_t) (q - v),
+						      SC_URL_SRC_ATTACH);
+			p = q;
+		}
+	}
+}
+
+/* msg_render_svg - see msg_int.h */
+void msg_render_svg(sc_msg *m, size_t pi)
+{
+	const sc_msg_part *p = &m->parts[pi];
+
+	(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
+	if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
+		(void) sc_buf_putc(&m->rawbody, '\n');
+	svg_links(m, p->text, p->text_len);
 }

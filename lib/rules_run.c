@@ -287,8 +287,9 @@ static span_list *build_body(run_state *s)
 }
 
 /* build_rawbody - each text leaf part (text/calendar aside, attached ones
- * included, as SpamAssassin's get_decoded_body_text_array), cut to the
- * scan size, in short paragraphs */
+ * included, as SpamAssassin's get_decoded_body_text_array) and each
+ * attachment given text (an SVG picture), cut to the scan size, in short
+ * paragraphs */
 static span_list *build_rawbody(run_state *s)
 {
 	const sc_msg *m = s->ctx->msg;
@@ -299,7 +300,8 @@ static span_list *build_rawbody(run_state *s)
 		const sc_msg_part *p = sc_msg_part_at(m, i);
 
 		if (p->text == NULL || !is_leaf(m, i) ||
-		    (strncmp(p->type, "text/", 5) != 0 && strncmp(p->type, "message/", 8) != 0) ||
+		    (strncmp(p->type, "text/", 5) != 0 && strncmp(p->type, "message/", 8) != 0 &&
+		     p->attachment < 0) ||
 		    strcmp(p->type, "text/calendar") == 0)
 			continue;
 		add_short_paragraphs(&s->rawbody, p->text,

@@ -42,12 +42,13 @@
 
 /* Where a URL was found. */
 typedef enum sc_url_source {
-	SC_URL_SRC_TEXT, /* plain text (a text part, or visible HTML text) */
-	SC_URL_SRC_HREF, /* <a href> */
-	SC_URL_SRC_FORM, /* <form action> */
-	SC_URL_SRC_IMG,  /* <img src> */
+	SC_URL_SRC_TEXT,  /* plain text (a text part, or visible HTML text) */
+	SC_URL_SRC_HREF,  /* <a href> */
+	SC_URL_SRC_FORM,  /* <form action> */
+	SC_URL_SRC_IMG,   /* <img src> */
 	SC_URL_SRC_OTHER, /* other attributes */
-	SC_URL_SRC_ATTACH /* a link in an attached document (a PDF's URI actions) */
+	SC_URL_SRC_ATTACH /* a link in an attached document (a PDF's URI actions,
+			     an SVG's href and scripts) */
 } sc_url_source;
 
 /* Properties, as bit flags. */

@@ -116,8 +116,9 @@ static const file_case file_cases[] = {
 	{"charset-missing.eml", CHARSET, 1, "Price: 10€ “quoted”", NULL, "10€"},
 	{"charset-lying.eml", CHARSET, 1, "bad \xef\xbf\xbd byte and good é", NULL, "good é"},
 	/* multipart/alternative: body and rawbody have both, as in SpamAssassin */
-	{"alt-html.eml", 0, 3, "PLAIN ALTERNATIVE visit http://plain.example/x\nHTML visible text\n",
-	 "hidden script", "PLAIN ALTERNATIVE"},
+	{"alt-html.eml", 0, 3,
+	 "PLAIN ALTERNATIVE visit http://plain.example/x\nHTML visible text\n", "hidden script",
+	 "PLAIN ALTERNATIVE"},
 	{"alt-html.eml", 0, 3, "alternative\n", "hidden script", "<script>"},
 	{"nested-rfc822.eml", 0, 5, "Forwarding this. INNER TEXT claim your prize\n", NULL,
 	 "INNER TEXT"},
@@ -468,6 +469,37 @@ static void test_attached_pdf_links(void **state)
 	sc_msg_free(m);
 }
 
+/* test_attached_svg - an SVG's href and xlink:href values and the URLs in
+ * its scripts are an attachment's links; its namespace URIs are not; its
+ * text is in rawbody (where script rules read it), not in body */
+static void test_attached_svg(void **state)
+{
+	sc_msg *m = parse_file("attach-svg.eml");
+	const sc_url_set *s = sc_msg_urls(m);
+	int link = 0, image = 0, script = 0;
+	size_t len;
+	const char *raw = sc_msg_rawbody(m, &len), *body = sc_msg_body(m, &len);
+
+	(void) state;
+	for (size_t i = 0; i < sc_url_set_count(s); i++) {
+		const sc_url *u = sc_url_set_at(s, i);
+
+		print_message("url: %s\n", u->normalised);
+		link |= strcmp(u->normalised, "https://fax-view.evil.example/open?id=7") == 0 &&
+			u->sources == SRC(ATTACH);
+		image |= strcmp(u->normalised, "https://cdn.evil.example/logo.png") == 0;
+		script |= strcmp(u->normalised, "https://redirect.evil.example/r") == 0;
+		assert_null(strstr(u->normalised, "w3.org"));
+	}
+	assert_true(link);
+	assert_true(image);
+	assert_true(script);
+	assert_non_null(strstr(raw, "window.location.href = atob("));
+	assert_null(strstr(body, "new fax (3 pages)"));
+	assert_int_equal(sc_msg_attachment_count(m), 1);
+	sc_msg_free(m);
+}
+
 /* test_pdf_hostile - strings that never close, line continuations that
  * write nothing and URIs that are no URIs cost one pass over the data and
  * give no link; a good link after 4 MB of them is still found, and the
@@ -689,13 +721,20 @@ static void test_finding_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_file_table),       cmocka_unit_test(test_render_table),
-		cmocka_unit_test(test_header_table),     cmocka_unit_test(test_addr_table),
-		cmocka_unit_test(test_attachment_table), cmocka_unit_test(test_nul_bytes_survive),
-		cmocka_unit_test(test_hostile_table),    cmocka_unit_test(test_huge_header_line),
-		cmocka_unit_test(test_url_table),        cmocka_unit_test(test_finding_names),
-		cmocka_unit_test(test_threads),          cmocka_unit_test(test_attached_html_urls),
+		cmocka_unit_test(test_file_table),
+		cmocka_unit_test(test_render_table),
+		cmocka_unit_test(test_header_table),
+		cmocka_unit_test(test_addr_table),
+		cmocka_unit_test(test_attachment_table),
+		cmocka_unit_test(test_nul_bytes_survive),
+		cmocka_unit_test(test_hostile_table),
+		cmocka_unit_test(test_huge_header_line),
+		cmocka_unit_test(test_url_table),
+		cmocka_unit_test(test_finding_names),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_attached_html_urls),
 		cmocka_unit_test(test_attached_pdf_links),
+		cmocka_unit_test(test_attached_svg),
 		cmocka_unit_test(test_pdf_hostile),
 	};
 
