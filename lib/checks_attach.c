@@ -29,7 +29,9 @@
  *                                    not count). Exchange's ATT00001.htm
  *                                    disclaimer parts do not count.
  *   check_attach_macro()             a macro-enabled Office file (docm,
- *                                    xlsm, pptm...). Old OLE .doc/.xls are
+ *                                    xlsm, pptm..., or any Office Open XML
+ *                                    file holding a vbaProject.bin, as a
+ *                                    docm renamed .docx does). Old OLE .doc/.xls are
  *                                    not judged: their macros cannot be
  *                                    seen without parsing the OLE file.
  *   check_attach_disk_image()        a disk image (iso, img, vhd, vhdx,
@@ -252,11 +254,23 @@ static int is_html(const fname *f)
 	       in_list(f->sniffed, html_types, COUNT(html_types));
 }
 
+/* is_vba_project - an Office Open XML file's macro store, inside the file
+ * (word/vbaProject.bin): a docm renamed .docx keeps its macros */
+static int is_vba_project(const fname *f)
+{
+	size_t n = strlen(f->name);
+
+	return f->container != NULL && n >= 14 &&
+	       strcasecmp(f->name + n - 14, "vbaProject.bin") == 0 &&
+	       (n == 14 || f->name[n - 15] == '/');
+}
+
 /* is_macro - a macro-enabled Office file */
 static int is_macro(const fname *f)
 {
 	return in_list(last_ext(f), macro_exts, COUNT(macro_exts)) ||
-	       (f->declared != NULL && strstr(f->declared, "macroenabled") != NULL);
+	       (f->declared != NULL && strstr(f->declared, "macroenabled") != NULL) ||
+	       is_vba_project(f);
 }
 
 /* is_disk_image - a disk image */

@@ -44,11 +44,18 @@ static void magic_open_once(void)
 	magic_handle = h;
 }
 
+/* ISO 9660's volume descriptor "CD001" starts 32,769 bytes in (sector 16),
+ * past the bytes libmagic is given: looked for here, so a disk image named
+ * Statement.pdf is still a disk image. */
+#define ISO9660_MAGIC_AT 32769
+
 /* sniff_type - libmagic's MIME type for the first bytes of data, in m's pool */
 static const char *sniff_type(sc_msg *m, const char *data, size_t n)
 {
 	const char *t = NULL;
 
+	if (n >= ISO9660_MAGIC_AT + 5 && memcmp(data + ISO9660_MAGIC_AT, "CD001", 5) == 0)
+		return "application/x-iso9660-image";
 	if (pthread_once(&magic_once, magic_open_once) != 0)
 		sc_panic("pthread_once failed for libmagic");
 	if (magic_handle == NULL || n == 0)
@@ -137,7 +144,8 @@ static int looks_like_archive(const sc_msg_attachment *a, const char *data, size
 	for (size_t k = 0; k < sizeof(archive_kinds) / sizeof(archive_kinds[0]); k++)
 		if ((n >= archive_kinds[k].magic_len &&
 		     memcmp(data, archive_kinds[k].magic, archive_kinds[k].magic_len) == 0) ||
-		    (a->sniffed_type != NULL && strcmp(a->sniffed_type, archive_kinds[k].type) == 0) ||
+		    (a->sniffed_type != NULL &&
+		     strcmp(a->sniffed_type, archive_kinds[k].type) == 0) ||
 		    strcmp(ext, archive_kinds[k].ext) == 0)
 			return 1;
 	return 0;

@@ -385,12 +385,37 @@ static void test_macro_disk(void **state)
 	expect_att("q.bin", "application/vnd.ms-excel.sheet.macroEnabled.12", "x", "T_MACRO", 1);
 	expect_att("x.zip", "application/zip", "zip:sheet.xlsm", "T_MACRO", 1);
 	expect_att("Order.docx", "application/octet-stream", "x", "T_MACRO", 0);
+	/* a docm renamed .docx keeps its macro store */
+	expect_att("Order.docx",
+		   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		   "zip:[Content_Types].xml|word/document.xml|word/vbaProject.bin", "T_MACRO", 1);
+	expect_att("Report.docx",
+		   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		   "zip:[Content_Types].xml|word/document.xml|word/media/vbaProject.bin.png",
+		   "T_MACRO", 0);
 	expect_att("old.doc", "application/msword", "x", "T_MACRO", 0);
 
 	expect_att("invoice.iso", "application/octet-stream", "x", "T_DISK", 1);
 	expect_att("disk.vhdx", "application/octet-stream", "x", "T_DISK", 1);
 	expect_att("b.zip", "application/zip", "zip:Shipment.IMG", "T_DISK", 1);
 	expect_att("IMG_2041.jpg", "image/jpeg", "x", "T_DISK", 0);
+	/* an ISO 9660 image named like a PDF: its volume descriptor, 32,769
+	 * bytes in, is past what libmagic is given */
+	{
+		static char iso[32769 + 64];
+		att a = {"Statement_March.pdf", "application/pdf", "attachment", iso, sizeof(iso)};
+		char *h;
+
+		memset(iso, 0, sizeof(iso));
+		memcpy(iso + 32769, "CD001\001", 6);
+		h = hits_att("Your statement.", &a, 1);
+		assert_true(has_hit(h, "T_DISK"));
+		free(h);
+		memcpy(iso + 32769, "CD002", 5);
+		h = hits_att("Your statement.", &a, 1);
+		assert_false(has_hit(h, "T_DISK"));
+		free(h);
+	}
 	expect_att("image.png", "image/png", "x", "T_DISK", 0);
 }
 
