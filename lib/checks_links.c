@@ -233,25 +233,36 @@ static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
 	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM);
 	char *from = sc_chk_from_site(ctx->msg), *first = NULL;
+	const sc_brand *brand;
+	sc_chk_brands bs;
 	int own = 0;
 
 	(void) args;
 	(void) nargs;
-	for (size_t i = 0; from != NULL && urls != NULL && i < sc_url_set_count(urls) && !own; i++) {
+	sc_chk_brands_get(ctx, &bs);
+	brand = sc_chk_brands_owner(&bs, from);
+	for (size_t i = 0; from != NULL && urls != NULL && i < sc_url_set_count(urls) && !own;
+	     i++) {
 		const sc_url *u = sc_url_set_at(urls, i);
 		char *site;
 
-		if (!(u->sources & where) || !sc_chk_scheme_web(u) || (site = sc_chk_url_site(u)) == NULL)
+		if (!(u->sources & where) || !sc_chk_scheme_web(u) ||
+		    (site = sc_chk_url_site(u)) == NULL)
 			continue;
-		own = sc_chk_same_brand(site, from);
+		/* the same label (brand.co.uk), or another domain of the sender's
+		 * brand in the map (microsoft.com's live.com) */
+		own = sc_chk_same_brand(site, from) ||
+		      (brand != NULL && sc_chk_brands_owner(&bs, site) == brand);
 		if (first == NULL)
 			first = site;
 		else
 			free(site);
 	}
 	if (first != NULL && !own)
-		(void) sc_buf_printf(detail, "links go to %s, none to the sender's %s", first, from);
+		(void) sc_buf_printf(detail, "links go to %s, none to the sender's %s", first,
+				     from);
 	own = first != NULL && !own;
+	sc_chk_brands_free(&bs);
 	free(first);
 	free(from);
 	return own;

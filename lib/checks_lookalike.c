@@ -53,18 +53,6 @@
 
 #define HOST_MAX 253
 
-/* brands_owner - a brand of bs owning domain, or NULL */
-static const sc_brand *brands_owner(const sc_chk_brands *bs, const char *domain)
-{
-	for (size_t m = 0; m < 2; m++) {
-		const sc_brand *b = sc_brand_map_owner(bs->maps[m], domain);
-
-		if (b != NULL)
-			return b;
-	}
-	return NULL;
-}
-
 /* to_ascii - domain (any form) as lower-case A-labels into out; 0 if it
  * does not convert */
 static int to_ascii(const char *domain, char *out, size_t size)
@@ -164,7 +152,8 @@ static const char *lookalike(const sc_chk_brands *bs, const char *host, int subs
 	size_t n, hn = strlen(host), rn, sn;
 	char label[HOST_MAX + 1];
 
-	if (brands_owner(bs, host) != NULL || (reg = sc_url_registrable_domain(host)) == NULL)
+	if (sc_chk_brands_owner(bs, host) != NULL ||
+	    (reg = sc_url_registrable_domain(host)) == NULL)
 		return NULL;
 	rn = strlen(reg);
 	sn = hn > rn ? hn - rn - 1 : 0; /* bytes of host before its registrable domain */
@@ -237,9 +226,8 @@ static int check_url_lookalike(const sc_run_ctx *ctx, const char *const *args, s
 			       sc_buf *detail)
 {
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
-	const unsigned where =
-		(1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) | (1u << SC_URL_SRC_TEXT) |
-		(1u << SC_URL_SRC_ATTACH);
+	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM) |
+			       (1u << SC_URL_SRC_TEXT) | (1u << SC_URL_SRC_ATTACH);
 	char **seen = NULL;
 	size_t nseen = 0;
 	sc_chk_brands bs;

@@ -189,6 +189,18 @@ void sc_chk_brands_free(sc_chk_brands *bs)
 	bs->maps[1] = NULL;
 }
 
+/* sc_chk_brands_owner - see checks_util.h */
+const sc_brand *sc_chk_brands_owner(const sc_chk_brands *bs, const char *domain)
+{
+	for (size_t m = 0; domain != NULL && m < 2; m++) {
+		const sc_brand *b = sc_brand_map_owner(bs->maps[m], domain);
+
+		if (b != NULL)
+			return b;
+	}
+	return NULL;
+}
+
 /* country_tld - the last label of domain is two letters (a country's) */
 static int country_tld(const char *domain)
 {

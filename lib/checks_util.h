@@ -76,6 +76,10 @@ void sc_chk_brands_get(const sc_run_ctx *ctx, sc_chk_brands *bs);
  * the caller's */
 void sc_chk_brands_free(sc_chk_brands *bs);
 
+/* sc_chk_brands_owner - the brand of bs (the lists' map first) owning
+ * domain or a parent of it, or NULL; the brand is bs's */
+const sc_brand *sc_chk_brands_owner(const sc_chk_brands *bs, const char *domain);
+
 /* sc_chk_country_domain - 1 when domain's registrable domain is one of
  * b's keys under a country's two-letter suffix ("ikea.us",
  * "amazon.co.za"): a brand's country domain the map does not list. 0 when

@@ -59,6 +59,8 @@ static const char *const LIST_FILES[] = {
 	"bit.ly\n.page.link\n",
 	"freehost.txt",
 	".firebaseapp.com\n",
+	"brands.map",
+	"Shop Deals: shop-deals.com ~dealsmail.net\n",
 	NULL,
 };
 
@@ -350,16 +352,20 @@ static void test_links_avoid_from(void **state)
 	(void) state;
 	expect_body(html, "<a href=\"https://claim-now.net/x\">Claim</a>", "T_AWAY", 1);
 	expect_body(html,
-		    "<a href=\"https://claim-now.net/x\">Claim</a> <a href=\"https://cdn.other.org/\">x</a>",
+		    "<a href=\"https://claim-now.net/x\">Claim</a> <a "
+		    "href=\"https://cdn.other.org/\">x</a>",
 		    "T_AWAY", 1);
 	/* must not hit: one link to the sender's site (any subdomain), its
 	 * brand's country domain, no web link at all, mailto only */
 	expect_body(html,
-		    "<a href=\"https://claim-now.net/x\">x</a> <a href=\"https://www.shop-deals.com/\">y</a>",
+		    "<a href=\"https://claim-now.net/x\">x</a> <a "
+		    "href=\"https://www.shop-deals.com/\">y</a>",
 		    "T_AWAY", 0);
 	expect_body(html, "<a href=\"https://shop-deals.co.uk/sale\">Sale</a>", "T_AWAY", 0);
 	expect_body(html, "<p>No links here.</p>", "T_AWAY", 0);
 	expect_body(html, "<a href=\"mailto:help@claim-now.net\">Write</a>", "T_AWAY", 0);
+	/* nor a link to another domain of the sender's brand in the map */
+	expect_body(html, "<a href=\"https://track.dealsmail.net/c/1\">Sale</a>", "T_AWAY", 0);
 }
 
 static void test_redirect_param(void **state)
@@ -430,8 +436,8 @@ static void test_from_outside_recipients(void **state)
 	/* the same registrable domain, in To or in Cc; no recipient with a
 	 * domain (undisclosed recipients); no From */
 	expect("From: it@mail.uni.ac.uk\r\nTo: ann@uni.ac.uk\r\n", "T_OUTSIDE", 0);
-	expect("From: it@corp.example.com\r\nTo: x@other.org\r\nCc: b@example.com\r\n",
-	       "T_OUTSIDE", 0);
+	expect("From: it@corp.example.com\r\nTo: x@other.org\r\nCc: b@example.com\r\n", "T_OUTSIDE",
+	       0);
 	expect("From: a@shop-site.com\r\nTo: undisclosed-recipients:;\r\n", "T_OUTSIDE", 0);
 	expect("To: ann@uni.ac.uk\r\n", "T_OUTSIDE", 0);
 	/* the envelope, when known, outranks the headers */
@@ -455,7 +461,8 @@ static void test_from_outside_recipients(void **state)
  * config c and envelope env: want NULL for no hit, else the why-text */
 static void internal_says(const sc_config *c, const sc_envelope *env, const char *want)
 {
-	static const char M[] = "From: it@uni.ac.uk\r\nTo: ann@uni.ac.uk\r\nSubject: x\r\n\r\nx\r\n";
+	static const char M[] =
+		"From: it@uni.ac.uk\r\nTo: ann@uni.ac.uk\r\nSubject: x\r\n\r\nx\r\n";
 	char *h = harness_hits_env(rules, lists, c, env, M, strlen(M));
 
 	if (want == NULL)
