@@ -7,6 +7,7 @@
  */
 #include "autoconfig.h"
 
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -123,6 +124,40 @@ static int embedded_host(const char *text, char *host, size_t size)
 	return 0;
 }
 
+/*
+ * bing_target - the host of Bing's click redirect (bing.com/ck/a?...&u=a1
+ * followed by the target URL in base64url), into host (size bytes); 0 when
+ * q (u's query, from its '?') holds no such parameter. Campaigns use it
+ * because the target never appears in the link as text.
+ */
+static int bing_target(const char *q, char *host, size_t size)
+{
+	const char *v = NULL;
+	char b64[1024 + 4];
+	guchar out[(sizeof(b64) / 4) * 3 + 4];
+	gint state = 0;
+	guint save = 0;
+	size_t n = 0, len;
+
+	for (const char *p = q; (p = strstr(p, "u=a1")) != NULL; p++)
+		if (p[-1] == '?' || p[-1] == '&') {
+			v = p + 4;
+			break;
+		}
+	if (v == NULL)
+		return 0;
+	/* base64url to base64, padded */
+	for (; v[n] != '\0' && v[n] != '&' && v[n] != '#' && n < sizeof(b64) - 4; n++)
+		b64[n] = v[n] == '-' ? '+' : v[n] == '_' ? '/' : v[n];
+	while (n % 4 != 0)
+		b64[n++] = '=';
+	b64[n] = '\0';
+	out[0] = ' '; /* embedded_host looks past the first character */
+	len = g_base64_decode_step(b64, n, out + 1, &state, &save);
+	out[len + 1] = '\0';
+	return embedded_host((const char *) out, host, size);
+}
+
 /* sc_chk_query_target - the host of an http(s) URL carried in u's query */
 int sc_chk_query_target(const sc_url *u, char *host, size_t size)
 {
@@ -136,7 +171,8 @@ int sc_chk_query_target(const sc_url *u, char *host, size_t size)
 	sc_buf_init(&twice, SC_BUF_UNLIMITED);
 	percent_decode(q, strlen(q), &once);
 	percent_decode(sc_buf_cstr(&once), once.len, &twice);
-	found = embedded_host(sc_buf_cstr(&twice), host, size);
+	found = embedded_host(sc_buf_cstr(&twice), host, size) ||
+		bing_target(sc_buf_cstr(&once), host, size);
 	sc_buf_free(&once);
 	sc_buf_free(&twice);
 	return found;

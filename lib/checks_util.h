@@ -56,9 +56,9 @@ int sc_chk_scheme_web(const sc_url *u);
 int sc_chk_same_brand(const char *a, const char *b);
 
 /* sc_chk_query_target - the host of the first http(s):// URL carried in
- * u's query (plain, or percent-encoded once or twice), lower-case, into
- * host (size bytes, NUL-terminated); 1 when found, 0 when there is none
- * or it does not fit. */
+ * u's query (plain, percent-encoded once or twice, or base64url after
+ * Bing's "u=a1"), lower-case, into host (size bytes, NUL-terminated); 1
+ * when found, 0 when there is none or it does not fit. */
 int sc_chk_query_target(const sc_url *u, char *host, size_t size);
 
 /* The brands one check call sees: the shipped brand map of the lists and

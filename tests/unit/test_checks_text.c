@@ -112,13 +112,24 @@ static void test_named_lists(void **state)
 		{"", "hi", "https://a.one.top/1 https://b.two.shop/2", "T_LINK_TLD2", 1},
 		/* where an href's redirect lands counts, once per site, and not
 		 * for a URL in the text */
-		{HTML, "hi", "<a href=\"https://www.google.com/url?q=https%3A%2F%2Fp.win.top%2Fx\">a</a>",
+		{HTML, "hi",
+		 "<a href=\"https://www.google.com/url?q=https%3A%2F%2Fp.win.top%2Fx\">a</a>",
 		 "T_LINK_TLD", 1},
 		{HTML, "hi",
 		 "<a href=\"https://r.example.com/?u=https://a.win.top/1\">a</a>"
 		 "<a href=\"https://r.example.com/?u=https://b.win.top/2\">b</a>",
 		 "T_LINK_TLD2", 0},
 		{"", "hi", "see https://www.google.com/url?q=https://p.win.top/x", "T_LINK_TLD", 0},
+		/* Bing's click redirect carries its target in base64url after u=a1
+		 * ("https://p.win.top/login?x=1", unpadded, with a '_') */
+		{HTML, "hi",
+		 "<a "
+		 "href=\"https://www.bing.com/ck/"
+		 "a?!&&p=3f1c&u=a1aHR0cHM6Ly9wLndpbi50b3AvbG9naW4_eD0x&ntb=1\">a</a>",
+		 "T_LINK_TLD", 1},
+		{HTML, "hi",
+		 "<a href=\"https://www.bing.com/ck/a?!&&p=3f1c&u=a1bm90IGEgdXJs&ntb=1\">a</a>",
+		 "T_LINK_TLD", 0},
 		/* an unknown list never hits */
 		{"From: a@x.top\r\n", "hi", "x", "T_FROM_NOLIST", 0},
 	};
@@ -178,10 +189,12 @@ static void test_mixed_script(void **state)
 		/* one mixed word in the sender's name is enough */
 		{"From: =?UTF-8?B?0J5zbdC+0ZXRltGVLnrQvm7QtQ==?= <news@b2b.example>\r\n" UTF8_CT,
 		 "x", "x", "T_MIXED_FROM", 1},
-		{"From: \"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd Petrov\" <ivan@mail.example>\r\n" UTF8_CT,
+		{"From: \"\xd0\x98\xd0\xb2\xd0\xb0\xd0\xbd Petrov\" "
+		 "<ivan@mail.example>\r\n" UTF8_CT,
 		 "x", "x", "T_MIXED_FROM", 0},
-		{"From: \"Yandex.\xd0\x9f\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0\" <a@yandex.example>\r\n"
-		 UTF8_CT, "x", "x", "T_MIXED_FROM", 0},
+		{"From: \"Yandex.\xd0\x9f\xd0\xbe\xd1\x87\xd1\x82\xd0\xb0\" "
+		 "<a@yandex.example>\r\n" UTF8_CT,
+		 "x", "x", "T_MIXED_FROM", 0},
 		/* a mixed word in the body is not the From name's */
 		{UTF8, "x", "V\xd0\xb5rify now", "T_MIXED_FROM", 0},
 		/* accented Latin is Latin */
@@ -252,14 +265,20 @@ static void test_accented_words(void **state)
 		/* French, Portuguese and Spanish words, some folding to English
 		 * ones left out of the list: thé, crédit, émail, até, só */
 		{UTF8, "x",
-		 "Le th\xc3\xa9 et le cr\xc3\xa9" "dit, l'\xc3\xa9mail noir, at\xc3\xa9 s\xc3\xb3 "
+		 "Le th\xc3\xa9 et le cr\xc3\xa9"
+		 "dit, l'\xc3\xa9mail noir, at\xc3\xa9 s\xc3\xb3 "
 		 "voc\xc3\xaa est\xc3\xa1 aqu\xc3\xad, m\xc3\xa1s informaci\xc3\xb3n",
 		 "T_ACCENT1", 0},
 		/* accented names and loanwords in English text */
-		{UTF8, "x", "Jos\xc3\xa9 and Ren\xc3\xa9" "e at the caf\xc3\xa9 with your r\xc3\xa9sum\xc3\xa9",
+		{UTF8, "x",
+		 "Jos\xc3\xa9 and Ren\xc3\xa9"
+		 "e at the caf\xc3\xa9 with your r\xc3\xa9sum\xc3\xa9",
 		 "T_ACCENT1", 0},
 		/* German: für, über, Grüße */
-		{UTF8, "x", "F\xc3\xbcr dich, \xc3\xbc" "ber alles. Gr\xc3\xbc\xc3\x9f" "e",
+		{UTF8, "x",
+		 "F\xc3\xbcr dich, \xc3\xbc"
+		 "ber alles. Gr\xc3\xbc\xc3\x9f"
+		 "e",
 		 "T_ACCENT1", 0},
 	};
 	char *h;
