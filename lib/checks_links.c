@@ -233,6 +233,7 @@ static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args
 	const sc_url_set *urls = sc_msg_urls(ctx->msg);
 	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM);
 	char *from = sc_chk_from_site(ctx->msg), *first = NULL;
+	const sc_domain_list *freemail = sc_lists_get(ctx->lists, "freemail");
 	const sc_brand *brand;
 	sc_chk_brands bs;
 	int own = 0;
@@ -240,7 +241,11 @@ static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args
 	(void) args;
 	(void) nargs;
 	sc_chk_brands_get(ctx, &bs);
-	brand = sc_chk_brands_owner(&bs, from);
+	/* not for a free mailbox: gmail.com's brand also owns googleapis.com,
+	 * hotmail.com's sharepoint.com, where anyone can put a page */
+	brand = from != NULL && (freemail == NULL || !sc_domain_list_has(freemail, from))
+			? sc_chk_brands_owner(&bs, from)
+			: NULL;
 	for (size_t i = 0; from != NULL && urls != NULL && i < sc_url_set_count(urls) && !own;
 	     i++) {
 		const sc_url *u = sc_url_set_at(urls, i);

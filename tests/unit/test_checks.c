@@ -60,7 +60,7 @@ static const char *const LIST_FILES[] = {
 	"freehost.txt",
 	".firebaseapp.com\n",
 	"brands.map",
-	"Shop Deals: shop-deals.com ~dealsmail.net\n",
+	"Shop Deals: shop-deals.com ~dealsmail.net\nGoogle: google.com gmail.com ~googleapis.com\n",
 	NULL,
 };
 
@@ -366,6 +366,10 @@ static void test_links_avoid_from(void **state)
 	expect_body(html, "<a href=\"mailto:help@claim-now.net\">Write</a>", "T_AWAY", 0);
 	/* nor a link to another domain of the sender's brand in the map */
 	expect_body(html, "<a href=\"https://track.dealsmail.net/c/1\">Sale</a>", "T_AWAY", 0);
+	/* but a free mailbox's brand owns no one's pages: gmail.com's sender
+	 * linking to a page on googleapis.com links away */
+	expect_body(HTML_FROM("someone@gmail.com"),
+		    "<a href=\"https://storage.googleapis.com/b/x.html\">Open</a>", "T_AWAY", 1);
 }
 
 static void test_redirect_param(void **state)
