@@ -238,10 +238,27 @@ void msg_render_part(sc_msg *m, size_t pi, int displayed)
 		add_body_text(m, p->text, p->text_len);
 }
 
-/* svg_links - the href and xlink:href values of an SVG's elements, and
- * the URLs written in its scripts (a location set to "https://..."), into
- * m's URLs as an attachment's; not its namespace URIs (xmlns="http://www.w3.org/..."),
- * which every SVG declares */
+/* svg_element_is_a - the element whose attributes p (in t) is among is an
+ * <a> (or <svg:a>): its href is a link the reader clicks */
+static int svg_element_is_a(const char *t, const char *p)
+{
+	const char *lt = p;
+
+	while (lt > t && lt[-1] != '<' && lt[-1] != '>')
+		lt--;
+	if (lt == t || lt[-1] != '<')
+		return 0;
+	if (strncasecmp(lt, "svg:", 4) == 0)
+		lt += 4;
+	return (lt[0] == 'a' || lt[0] == 'A') && (lt[1] == ' ' || lt[1] == '\t' || lt[1] == '\n');
+}
+
+/* svg_links - the links of an SVG into m's URLs: an <a>'s href or
+ * xlink:href as an attachment's link (the reader clicks it), another
+ * element's (an <image>, a <use>) as a picture's, not a reference inside
+ * the file ("#g") nor embedded data; and the URLs written in its scripts
+ * (a location set to "https://...") as an attachment's. Not its namespace
+ * URIs (xmlns="http://www.w3.org/..."), which every SVG declares. */
 static void svg_links(sc_msg *m, const char *t, size_t n)
 {
 	const char *end = t + n;
@@ -250,21 +267,21 @@ static void svg_links(sc_msg *m, const char *t, size_t n)
 		size_t rest = (size_t) (end - p);
 
 		if (rest > 7 && strncasecmp(p, "<script", 7) == 0) {
-			const char *q = p + 7, *close = NULL;
+			const char *q = p + 7, *close = end;
 
-			for (; q + 9 <= end; q++)
+			for (; end - q >= 8; q++)
 				if (strncasecmp(q, "</script", 8) == 0) {
 					close = q;
 					break;
 				}
-			if (close == NULL)
-				close = end;
 			sc_url_set_add_text(m->urls, p, (size_t) (close - p), SC_URL_SRC_ATTACH);
+			if (close == end)
+				break;
 			p = close;
 			continue;
 		}
-		if (rest > 5 && strncasecmp(p, "href", 4) == 0 &&
-		    (p == t || p[-1] == ' ' || p[-1] == ':' || p[-1] == '\t' || p[-1] == '\n')) {
+		if (rest > 5 && strncasecmp(p, "href", 4) == 0 && p > t &&
+		    (p[-1] == ' ' || p[-1] == ':' || p[-1] == '\t' || p[-1] == '\n')) {
 			const char *q = p + 4, *v;
 			char quote;
 
@@ -279,9 +296,12 @@ static void svg_links(sc_msg *m, const char *t, size_t n)
 			quote = *q++;
 			for (v = q; q < end && *q != quote; q++)
 				;
-			if (q > v)
+			if (q > v && *v != '#' && strncasecmp(v, "data:", 5) != 0)
 				(void) sc_url_set_add(m->urls, v, (size_t) (q - v),
-						      SC_URL_SRC_ATTACH);
+						      svg_element_is_a(t, p) ? SC_URL_SRC_ATTACH
+									     : SC_URL_SRC_IMG);
+			if (q >= end)
+				break;
 			p = q;
 		}
 	}

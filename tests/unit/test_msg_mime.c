@@ -469,9 +469,10 @@ static void test_attached_pdf_links(void **state)
 	sc_msg_free(m);
 }
 
-/* test_attached_svg - an SVG's href and xlink:href values and the URLs in
- * its scripts are an attachment's links; its namespace URIs are not; its
- * text is in rawbody (where script rules read it), not in body */
+/* test_attached_svg - an SVG's <a> href and the URLs in its scripts are an
+ * attachment's links, an <image>'s href a picture's; its namespace URIs,
+ * references inside the file ("#g") and embedded data are none; its text
+ * is in rawbody (where script rules read it), not in body */
 static void test_attached_svg(void **state)
 {
 	sc_msg *m = parse_file("attach-svg.eml");
@@ -487,7 +488,10 @@ static void test_attached_svg(void **state)
 		print_message("url: %s\n", u->normalised);
 		link |= strcmp(u->normalised, "https://fax-view.evil.example/open?id=7") == 0 &&
 			u->sources == SRC(ATTACH);
-		image |= strcmp(u->normalised, "https://cdn.evil.example/logo.png") == 0;
+		image |= strcmp(u->normalised, "https://cdn.evil.example/logo.png") == 0 &&
+			 u->sources == SRC(IMG);
+		assert_null(strstr(u->normalised, "data:"));
+		assert_true(u->normalised[0] != '#');
 		script |= strcmp(u->normalised, "https://redirect.evil.example/r") == 0;
 		assert_null(strstr(u->normalised, "w3.org"));
 	}
