@@ -259,7 +259,12 @@ static int is_html(const fname *f)
 static int is_vba_project(const fname *f)
 {
 	size_t n = strlen(f->name);
+	const char *dot = f->container != NULL ? strrchr(f->container, '.') : NULL;
 
+	/* a docm already counts by its name: not twice */
+	for (size_t i = 0; dot != NULL && i < COUNT(macro_exts); i++)
+		if (strcasecmp(dot + 1, macro_exts[i]) == 0)
+			return 0;
 	return f->container != NULL && n >= 14 &&
 	       strcasecmp(f->name + n - 14, "vbaProject.bin") == 0 &&
 	       (n == 14 || f->name[n - 15] == '/');
@@ -385,46 +390,49 @@ static int plain_word(const char *tok, size_t n)
 
 /* password_after - at p (just past a password word) a separator and a
  * token of 3..40 non-blank bytes: "password: X", "pwd = X", "pass is X";
- * up to four short words may come before a ':' or '=' ("Senha do
- * arquivo: X", "password for the file: X"); after "is" a plain word does
- * not count. Returns the token's length and sets *tok, or 0. */
-static size_t password_after(const char *p, const char *end, const char **tok)
+ * when words is set, up to four short words may come before the ':', '='
+ * or "is" ("Senha do arquivo: X", "password for the file is X"); after
+ * "is" an unquoted plain word does not count ("the password is the one
+ * you set"). Returns the token's length and sets *tok, or 0. */
+static size_t password_after(const char *p, const char *end, int words, const char **tok)
 {
-	int sep = 0, is = 0;
+	int sep = 0, is = 0, quoted = 0;
 	size_t n = 0;
 
-	for (int words = 0; p < end && !sep; words++) {
-		const char *w;
+	for (int w = 0; p < end && !sep; w++) {
+		const char *e;
 
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		if (p < end && (*p == ':' || *p == '=')) {
 			sep = 1;
 			p++;
-		} else if (words == 0 && end - p >= 3 && strncasecmp(p, "is ", 3) == 0) {
+		} else if (end - p >= 3 && strncasecmp(p, "is ", 3) == 0) {
 			sep = is = 1;
 			p += 3;
-		} else if (words < 4) {
-			for (w = p; w < end && w - p <= 12 && word_char((unsigned char) *w); w++)
+		} else if (words && w < 4) {
+			for (e = p; e < end && e - p <= 12 && word_char((unsigned char) *e); e++)
 				;
-			if (w == p || w - p > 12)
+			if (e == p || e - p > 12)
 				return 0;
-			p = w;
+			p = e;
 		} else {
 			return 0;
 		}
 	}
 	if (!sep)
 		return 0;
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '*'))
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '"' || *p == '\'' || *p == '*')) {
+		quoted |= *p != ' ' && *p != '\t';
 		p++;
+	}
 	*tok = p;
 	while (p + n < end && !isspace((unsigned char) p[n]) && n <= 40)
 		n++;
 	/* a closing quote, bold marker or full stop is not the password's */
 	while (n > 0 && strchr("\"'*.,;)", p[n - 1]) != NULL)
 		n--;
-	if (is && plain_word(p, n))
+	if (is && !quoted && plain_word(p, n))
 		return 0;
 	return n >= 3 && n <= 40 ? n : 0;
 }
@@ -445,7 +453,9 @@ static size_t find_password(const char *t, size_t len, const char **tok)
 				continue;
 			if (p + wl < end && isalpha((unsigned char) p[wl]))
 				continue;
-			if ((n = password_after(p + wl, end, tok)) > 0)
+			/* "code" is every tracking or discount code: no words between */
+			if ((n = password_after(p + wl, end, strcmp(pw_words[w], "code") != 0,
+						tok)) > 0)
 				return n;
 		}
 	}

@@ -484,6 +484,8 @@ static void test_encrypted(void **state)
 		"Use the following password: **AB12**.",
 		"Senha do arquivo: 2025",
 		"Password for the attached file: X7q9",
+		"Password for the file is Ab12cd",
+		"The password is 'summer'",
 	};
 	expect_texts(with_pw, sizeof(with_pw) / sizeof(with_pw[0]), &enc, "T_PASS", 1);
 	/* the traps: no archive encrypted; no password given; "bypass:" */
@@ -499,6 +501,8 @@ static void test_encrypted(void **state)
 		"The password is the one you set in the HR portal.",
 		"the password is below",
 		"Password reminders are sent to the address we have on file for you: none",
+		"Tracking code for your parcel: 4711XZ",
+		"Discount code of the month: SAVE10",
 	};
 	expect_texts(without_pw, sizeof(without_pw) / sizeof(without_pw[0]), &enc, "T_PASS", 0);
 }
