@@ -171,10 +171,10 @@ got=$(conf=shipped hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
 check "shipped rules: the same story signed and aligned does not ($got)" \
 	sh -c "echo '$got' | grep -q DMARC_PASS && ! echo '$got' | grep -q SCAM_FORGED_AND_STORY"
 
-# A brand's own HTML notice (the brand map names sender.example): a scam's
-# words ("unusual sign-in activity") from its own authenticated domain are
-# not the hand-made-HTML combination; the same notice unsigned from a host
-# SPF does not allow is.
+# A brand's own HTML notice (the brand map names sender.example) linking
+# to its alert service's domain: a scam's words ("unusual sign-in
+# activity") from its own authenticated domain are not the hand-made-HTML
+# combination; the same notice unsigned from a host SPF does not allow is.
 mkdir "$tmp/lists"
 cp "$top_srcdir"/etc/lists/*.txt "$top_srcdir"/etc/lists/brands.map "$tmp/lists/"
 echo 'Sender Bank: sender.example' >> "$tmp/lists/brands.map"
@@ -191,7 +191,7 @@ Content-Type: text/html; charset=utf-8
 
 <html><body><p>We detected unusual sign-in activity on your account from a new
 device. If this was you, there is nothing to do.</p>
-<p><a href="https://www.sender.example/security">Review your security settings</a></p>
+<p><a href="https://alerts.sender-bank.example.net/security">Review your security settings</a></p>
 </body></html>
 MSG
 sign notice notice_signed
@@ -205,7 +205,7 @@ check "shipped rules: the same notice forged hits SCAM_HTML_AND_STORY ($got)" \
 	sh -c "echo '$got' | grep -q SCAM_HTML_AND_STORY"
 # A platform's own invoice carrying a scammer's note with a number to call
 # is the brand's authenticated mail too, and not spared.
-sed 's|<p><a href="https://www.sender.example/security">|<p>Seller note: you were charged $499.99 for Geek Support renewal. Call 1-888-555-0100 to cancel or dispute this charge.</p>\n&|' \
+sed 's|<p><a href="https://alerts.sender-bank.example.net/security">|<p>Seller note: you were charged $499.99 for Geek Support renewal. Call 1-888-555-0100 to cancel or dispute this charge.</p>\n&|' \
 	"$tmp/notice.eml" > "$tmp/invoice.eml"
 sign invoice invoice_signed
 got=$(conf=brand hits_of --client-ip 192.0.2.10 --mail-from a@sender.example \
