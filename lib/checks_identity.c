@@ -34,9 +34,11 @@
  *                             ("Re:", "Fwd:", "AW:", "WG:", "TR:", "Res:",
  *                             "Enc:"...) but neither In-Reply-To nor
  *                             References is present, and the body quotes
- *                             nothing (no "> " line, <blockquote> or
- *                             "... wrote:"): a faked thread. Old clients
- *                             sent real replies without the headers, but
+ *                             nothing (no "> " line, <blockquote>,
+ *                             "... wrote:" or a forward's "From: ...
+ *                             Sent: ..." block): a faked thread. Old
+ *                             clients sent real replies, and Outlook
+ *                             sends forwards, without the headers, but
  *                             with the quote.
  *   check_from_name_offer(WORD...)
  *                             the From display name holds one of the
@@ -340,9 +342,47 @@ static size_t reply_prefix(const char *s)
 	return 0;
 }
 
+/* starts_with_any - line l begins (case aside) with one of the labels */
+static int starts_with_any(const char *l, const char *const *labels, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strncasecmp(l, labels[k], strlen(labels[k])) == 0)
+			return 1;
+	return 0;
+}
+
+/* outlook_header_block - text holds the header block Outlook and webmail
+ * clients put above a forwarded or quoted message: a "From:" line and,
+ * within the next two lines, a "Sent:" line, in the client's language
+ * ("De: ... Enviado:", "Von: ... Gesendet:") */
+static int outlook_header_block(const char *text)
+{
+	static const char *const from[] = {"From:", "De:", "Von:", "Da:", "Van:", "Od:", "Från:"};
+	static const char *const sent[] = {
+		"Sent:",      "Date:",    "Enviado:", "Enviada em:", "Gesendet:",
+		"Datum:",     "Envoyé :", "Envoyé:",  "Inviato:",    "Data:",
+		"Verzonden:", "Wysłano:", "Fecha:",   "Skickat:"};
+	int since_from = -1;
+
+	for (const char *l = text; l != NULL; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		while (*l == ' ' || *l == '\t' || *l == '*')
+			l++;
+		if (since_from >= 0 && since_from < 3 &&
+		    starts_with_any(l, sent, sizeof(sent) / sizeof(sent[0])))
+			return 1;
+		if (starts_with_any(l, from, sizeof(from) / sizeof(from[0])))
+			since_from = 0;
+		else if (since_from >= 0)
+			since_from++;
+	}
+	return 0;
+}
+
 /* quotes_earlier - a text part of m quotes an earlier message: a line
- * starting with ">", an HTML <blockquote>, or a client's attribution
- * ("wrote:", "-----Original Message-----", "schrieb", "a écrit"...) */
+ * starting with ">", an HTML <blockquote>, a client's attribution
+ * ("wrote:", "-----Original Message-----", "schrieb", "a écrit"...), or
+ * the header block of a forwarded message ("From: ... Sent: ...") */
 static int quotes_earlier(const sc_msg *m)
 {
 	static const char *const marks[] = {"wrote:",
@@ -373,6 +413,8 @@ static int quotes_earlier(const sc_msg *m)
 		for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
 			if (strcasestr(p->text, marks[k]) != NULL)
 				return 1;
+		if (outlook_header_block(p->text))
+			return 1;
 		for (const char *l = p->text; l != NULL; l = strchr(l, '\n')) {
 			l += *l == '\n';
 			if (*l == '>')

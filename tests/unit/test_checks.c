@@ -637,6 +637,22 @@ static void test_reply_without_reference(void **state)
 		    0);
 	expect_body("Subject: Re: lunch\r\n", "Fine.\r\n\r\nOn Monday, Bob wrote:\r\nnoon?",
 		    "T_FAKE_RE", 0);
+	/* a forward with the header block Outlook writes, in its language */
+	expect_body("Subject: Fwd: invoice 88\r\n",
+		    "See below.\r\n\r\nFrom: Anna Berg <anna@example.org>\r\nSent: Monday, 7 "
+		    "December 2026 10:02\r\nTo: Sam\r\nSubject: invoice 88\r\n\r\nAttached.",
+		    "T_FAKE_RE", 0);
+	expect_body(
+		"Subject: Fwd: fattura\r\n",
+		"Ti giro la mail.\r\n\r\nDa: Ufficio <u@example.org>\r\nInviato: luned\xc3\xac\r\n"
+		"Oggetto: fattura",
+		"T_FAKE_RE", 0);
+	expect_body("Subject: WG: Rechnung\r\n",
+		    "Zur Info.\r\n\r\n*Von:* Buchhaltung\r\n*Gesendet:* Montag\r\n", "T_FAKE_RE",
+		    0);
+	/* but a "From:" without its date line is no such block */
+	expect_body("Subject: Fwd: contract\r\n", "From: the legal team\r\nPlease sign today.",
+		    "T_FAKE_RE", 1);
 }
 
 int main(void)
