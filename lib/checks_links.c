@@ -234,18 +234,12 @@ static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args
 	const unsigned where = (1u << SC_URL_SRC_HREF) | (1u << SC_URL_SRC_FORM);
 	char *from = sc_chk_from_site(ctx->msg), *first = NULL;
 	const sc_domain_list *freemail = sc_lists_get(ctx->lists, "freemail");
-	const sc_brand *brand;
-	sc_chk_brands bs;
-	int own = 0;
+	const sc_brand *brand = NULL;
+	sc_chk_brands bs = {{NULL, NULL}, NULL};
+	int own = 0, looked = 0;
 
 	(void) args;
 	(void) nargs;
-	sc_chk_brands_get(ctx, &bs);
-	/* not for a free mailbox: gmail.com's brand also owns googleapis.com,
-	 * hotmail.com's sharepoint.com, where anyone can put a page */
-	brand = from != NULL && (freemail == NULL || !sc_domain_list_has(freemail, from))
-			? sc_chk_brands_owner(&bs, from)
-			: NULL;
 	for (size_t i = 0; from != NULL && urls != NULL && i < sc_url_set_count(urls) && !own;
 	     i++) {
 		const sc_url *u = sc_url_set_at(urls, i);
@@ -255,9 +249,18 @@ static int check_links_avoid_from(const sc_run_ctx *ctx, const char *const *args
 		    (site = sc_chk_url_site(u)) == NULL)
 			continue;
 		/* the same label (brand.co.uk), or another domain of the sender's
-		 * brand in the map (microsoft.com's live.com) */
-		own = sc_chk_same_brand(site, from) ||
-		      (brand != NULL && sc_chk_brands_owner(&bs, site) == brand);
+		 * brand in the map (microsoft.com's live.com); the map is looked
+		 * up once, and only when a link is not on the sender's label. Not
+		 * for a free mailbox: gmail.com's brand also owns googleapis.com,
+		 * hotmail.com's sharepoint.com, where anyone can put a page. */
+		own = sc_chk_same_brand(site, from);
+		if (!own && !looked) {
+			looked = 1;
+			sc_chk_brands_get(ctx, &bs);
+			if (freemail == NULL || !sc_domain_list_has(freemail, from))
+				brand = sc_chk_brands_owner(&bs, from);
+		}
+		own = own || (brand != NULL && sc_chk_brands_owner(&bs, site) == brand);
 		if (first == NULL)
 			first = site;
 		else

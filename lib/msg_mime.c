@@ -181,6 +181,21 @@ static size_t crlf_to_lf(char *t, size_t n)
 	return o;
 }
 
+/* set_text - p's n decoded bytes as its UTF-8 text (CRLF as LF), in m's
+ * pool; 1 when its charset did not convert cleanly */
+static int set_text(sc_msg *m, sc_msg_part *p, const char *data, size_t n)
+{
+	int bad = 0;
+	size_t tlen;
+	char *t = msg_to_utf8(data, n, p->charset, &tlen, &bad);
+
+	tlen = crlf_to_lf(t, tlen);
+	p->text = msg_pool_dup(m, t, tlen);
+	p->text_len = tlen;
+	free(t);
+	return bad;
+}
+
 /* walk_leaf - decode one leaf: text to UTF-8 and the renderings, or an attachment */
 static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 {
@@ -195,29 +210,14 @@ static void walk_leaf(sc_msg *m, GMimePart *part, size_t pi, int displayed)
 	/* Text attachments (invoice.html) are decoded too: their links and
 	 * URLs count, though the reader does not see them in the body. */
 	if (strncmp(p->type, "text/", 5) == 0) {
-		int bad = 0;
-		size_t tlen;
-		char *t = msg_to_utf8(data, n, p->charset, &tlen, &bad);
-
-		if (bad)
+		if (set_text(m, p, data, n))
 			m->findings |= SC_MSG_BAD_CHARSET;
-		tlen = crlf_to_lf(t, tlen);
-		p->text = msg_pool_dup(m, t, tlen);
-		p->text_len = tlen;
-		free(t);
 		p->displayed =
 			displayed && !is_attached_file(p) &&
 			(strcmp(p->type, "text/plain") == 0 || strcmp(p->type, "text/html") == 0);
 		msg_render_part(m, pi, p->displayed);
 	} else if (is_svg(p)) {
-		int bad = 0;
-		size_t tlen;
-		char *t = msg_to_utf8(data, n, p->charset, &tlen, &bad);
-
-		tlen = crlf_to_lf(t, tlen);
-		p->text = msg_pool_dup(m, t, tlen);
-		p->text_len = tlen;
-		free(t);
+		(void) set_text(m, p, data, n);
 		msg_render_svg(m, pi);
 	}
 	if (att)

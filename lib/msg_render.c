@@ -202,6 +202,14 @@ static void add_html_urls(sc_msg *m, const sc_html *h)
 	}
 }
 
+/* add_rawbody - part p's text to rawbody, ending in a newline */
+static void add_rawbody(sc_msg *m, const sc_msg_part *p)
+{
+	(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
+	if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
+		(void) sc_buf_putc(&m->rawbody, '\n');
+}
+
 /* msg_render_part - rawbody, URLs and body source of text part pi */
 void msg_render_part(sc_msg *m, size_t pi, int displayed)
 {
@@ -209,11 +217,8 @@ void msg_render_part(sc_msg *m, size_t pi, int displayed)
 	int html = strcmp(p->type, "text/html") == 0;
 
 	(void) displayed; /* SpamAssassin renders every text part, shown or not */
-	if (strcmp(p->type, "text/calendar") != 0) {
-		(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
-		if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
-			(void) sc_buf_putc(&m->rawbody, '\n');
-	}
+	if (strcmp(p->type, "text/calendar") != 0)
+		add_rawbody(m, p);
 	if (html) {
 		sc_html *h = sc_html_parse(p->text, p->text_len, NULL);
 		const char *sa;
@@ -312,8 +317,6 @@ void msg_render_svg(sc_msg *m, size_t pi)
 {
 	const sc_msg_part *p = &m->parts[pi];
 
-	(void) sc_buf_append(&m->rawbody, p->text, p->text_len);
-	if (p->text_len > 0 && p->text[p->text_len - 1] != '\n')
-		(void) sc_buf_putc(&m->rawbody, '\n');
+	add_rawbody(m, p);
 	svg_links(m, p->text, p->text_len);
 }
